@@ -1,0 +1,24 @@
+"""Audit events of accounts: one function per event type."""
+
+from audit.services import audit_event_record
+
+
+def user_saved(*, actor, user, created: bool, roles: list[str]) -> None:
+    audit_event_record(event_type="user.created" if created else "user.updated", actor=actor,
+                       target=user, target_label=user.get_username(), data={"roles": roles})
+
+
+def user_logged_in(*, user, ip: str | None) -> None:
+    audit_event_record(event_type="auth.login", actor=user, target=user,
+                       target_label=user.get_username(), data={"ip": ip})
+
+
+def user_logged_out(*, user, ip: str | None) -> None:
+    audit_event_record(event_type="auth.logout", actor=user, target=user,
+                       target_label=user.get_username(), data={"ip": ip})
+
+
+def user_login_failed(*, username: str, ip: str | None) -> None:
+    # A refused attempt: the actor is unknown, the username tried is kept as data.
+    audit_event_record(event_type="auth.login_failed", target_type="auth.user",
+                       target_label=username[:150], data={"username": username[:150], "ip": ip})

@@ -1,0 +1,57 @@
+"""The portal's roles and what each may do: the one place where a role gets a right.
+
+Roles are Django groups; rights are permissions declared on the models that own them
+(see each app's `Meta.permissions`). `roles_sync` makes the groups match this table.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    POLICY_OFFICER = "policy_officer", _("Policy officer")
+    REVIEWER = "reviewer", _("Reviewer")
+    DPO = "dpo", _("Data protection officer")
+    REGISTER_EDITOR = "register_editor", _("Register editor")
+    AUDITOR = "auditor", _("Auditor")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+# Permission codenames as "app_label.codename".
+VIEW_PROFILES = "profiles.view_profile"
+AUTHOR_PROFILES = "profiles.author_profile"
+REVIEW_PROFILES = "profiles.review_profile"
+SIGN_OFF_PROFILES = "profiles.dpo_sign_off_profile"
+MANAGE_CATALOGUES = "profiles.manage_catalogue"
+VIEW_AUDIT = "audit.view_auditevent"
+VIEW_MONITORING = "monitoring.view_monitoringrecord"
+IMPORT_MONITORING = "monitoring.import_monitoringrecord"
+REQUEST_ADVICE = "profiles.request_advice"
+VIEW_REPORTS = "reports.view_biasreport"
+GENERATE_REPORTS = "reports.generate_biasreport"
+REVIEW_REPORTS = "reports.review_biasreport"
+
+ROLE_PERMISSIONS: dict[str, set[str]] = {
+    Role.POLICY_OFFICER: {VIEW_PROFILES, AUTHOR_PROFILES, IMPORT_MONITORING, REQUEST_ADVICE},
+    Role.REVIEWER: {VIEW_PROFILES, REVIEW_PROFILES, REQUEST_ADVICE, VIEW_REPORTS},
+    Role.DPO: {VIEW_PROFILES, SIGN_OFF_PROFILES, VIEW_AUDIT, VIEW_MONITORING, VIEW_REPORTS,
+               GENERATE_REPORTS, REVIEW_REPORTS},
+    Role.REGISTER_EDITOR: {VIEW_PROFILES},
+    Role.AUDITOR: {VIEW_PROFILES, VIEW_AUDIT, VIEW_MONITORING, VIEW_REPORTS},
+    Role.ADMINISTRATOR: {VIEW_PROFILES, MANAGE_CATALOGUES, VIEW_AUDIT, IMPORT_MONITORING,
+                         VIEW_MONITORING, GENERATE_REPORTS, VIEW_REPORTS},
+}
+
+
+def user_roles(user) -> set[str]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    cached = getattr(user, "_iob_roles", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        user._iob_roles = cached
+    return cached
+
+
+def user_has_role(user, role: str) -> bool:
+    return role in user_roles(user)

@@ -1,0 +1,38 @@
+"""Users and roles: writes."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from . import events
+from .roles import ROLE_PERMISSIONS, Role
+
+
+@transaction.atomic
+def roles_sync() -> None:
+    """Make each role's group hold exactly the permissions of ROLE_PERMISSIONS."""
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = []
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            wanted.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(wanted)
+
+
+@transaction.atomic
+def user_create_or_update(*, username: str, password: str, roles: list[str], actor=None,
+                          is_staff: bool = False, is_superuser: bool = False):
+    """Create a user with roles, or bring an existing one to this state (idempotent)."""
+    User = get_user_model()
+    unknown = set(roles) - set(Role.values)
+    if unknown:
+        raise ValueError(f"unknown roles: {sorted(unknown)}")
+    user, created = User.objects.get_or_create(username=username)
+    user.set_password(password)
+    user.is_staff = is_staff
+    user.is_superuser = is_superuser
+    user.save()
+    user.groups.set(Group.objects.filter(name__in=roles))
+    events.user_saved(actor=actor, user=user, created=created, roles=sorted(roles))
+    return user

@@ -1,0 +1,47 @@
+"""The one domain error type that services raise and every door turns into a message.
+
+A problem has a stable machine `code` (listed in interfaces.md), a human message
+(translated lazily, so it renders in the language of the request that shows it) and
+the field it concerns.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    message: Any  # str or lazy translation
+    field: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "detail": str(self.message), "attr": self.field}
+
+
+@dataclass
+class DomainError(Exception):
+    """Bad input or a refused action. `status` is the HTTP status the API answers with."""
+
+    problems: list[Problem]
+    status: int = 400
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def single(cls, code: str, message: Any, field: str | None = None, status: int = 400) -> "DomainError":
+        return cls([Problem(code, message, field)], status=status)
+
+    @property
+    def codes(self) -> list[str]:
+        return [p.code for p in self.problems]
+
+    def __str__(self) -> str:
+        return "; ".join(f"{p.code}: {p.message}" for p in self.problems)
+
+
+def forbidden(code: str, message: Any) -> DomainError:
+    return DomainError.single(code, message, status=403)
+
+
+def conflict(code: str, message: Any) -> DomainError:
+    return DomainError.single(code, message, status=409)

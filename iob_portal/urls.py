@@ -1,0 +1,37 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import views
+
+api_patterns = [
+    path("auth/token/", views.TokenObtainApi.as_view(), name="api-token"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("jobs/<uuid:id>/", include("jobs.api_urls")),
+    path("", include("profiles.api_urls")),
+    path("", include("audit.api_urls")),
+    path("", include("monitoring.api_urls")),
+    path("", include("reports.api_urls")),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("admin/", admin.site.urls),
+    path("api/", include(api_patterns)),
+    path("jobs/", include("jobs.urls")),
+    path("profiles/", include("profiles.urls")),
+    path("audit/", include("audit.urls")),
+    path("monitoring/", include("monitoring.urls")),
+    path("reports/", include("reports.urls")),
+]
+
+handler403 = "iob_portal.views.error_403"
+handler404 = "iob_portal.views.error_404"
+handler500 = "iob_portal.views.error_500"

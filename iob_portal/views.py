@@ -1,0 +1,67 @@
+"""Cross-app pages: the home page (each user's own queue), errors, token sign-in."""
+
+from django.contrib.auth import authenticate
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.roles import Role, user_roles
+from profiles import selectors as profile_selectors
+
+
+def home(request):
+    roles = user_roles(request.user)
+    context = {"roles": roles}
+    if Role.POLICY_OFFICER in roles:
+        context["my_drafts"] = profile_selectors.my_drafts(user=request.user)[:20]
+    if Role.REVIEWER in roles:
+        context["review_queue"] = profile_selectors.review_queue()[:20]
+    if Role.DPO in roles:
+        context["sign_off_queue"] = profile_selectors.sign_off_queue()[:20]
+    return render(request, "home.html", context)
+
+
+@login_not_required
+def error_403(request, exception=None):
+    return render(request, "errors/403.html", status=403)
+
+
+@login_not_required
+def error_404(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+@login_not_required
+def error_500(request):
+    return render(request, "errors/500.html", status=500)
+
+
+class TokenObtainApi(APIView):
+    """Exchange a username and password for an API token."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    class InputSerializer(serializers.Serializer):
+        username = serializers.CharField()
+        password = serializers.CharField(style={"input_type": "password"})
+
+    @extend_schema(request=InputSerializer,
+                   responses=inline_serializer("TokenOutput", {"token": serializers.CharField()}), tags=["auth"])
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(request, username=data.validated_data["username"],
+                            password=data.validated_data["password"])
+        if user is None or not user.is_active:
+            return Response({"type": "client_error", "errors": [
+                {"code": "invalid_credentials", "detail": str(_("Unknown username or wrong password.")),
+                 "attr": None}]}, status=status.HTTP_400_BAD_REQUEST)
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})

@@ -1,0 +1,161 @@
+"""The seven characteristics, their kinds, their built-in codes and the special-category ban.
+
+This module is the contract of `characteristics.md`. There is no eighth characteristic:
+`Characteristic` is an enum backed by a database check constraint, not a table.
+"""
+
+import re
+import unicodedata
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Characteristic(models.TextChoices):
+    NATIONALITY = "nationality", _("Nationality")
+    AGE_GROUP = "age_group", _("Age group")
+    GENDER = "gender", _("Gender")
+    MARITAL_STATUS = "marital_status", _("Marital status")
+    OCCUPATION = "occupation", _("Occupation")
+    TRAVEL_PURPOSE = "travel_purpose", _("Main purpose of the journey")
+    APPLICATION_LOCATION = "application_location", _("Place of application")
+
+
+class CharacteristicKind(models.TextChoices):
+    PERSONAL = "personal", _("Personal")
+    APPLICATION = "application", _("Application")
+
+
+KIND_OF: dict[str, str] = {
+    Characteristic.NATIONALITY: CharacteristicKind.PERSONAL,
+    Characteristic.AGE_GROUP: CharacteristicKind.PERSONAL,
+    Characteristic.GENDER: CharacteristicKind.PERSONAL,
+    Characteristic.MARITAL_STATUS: CharacteristicKind.PERSONAL,
+    Characteristic.OCCUPATION: CharacteristicKind.PERSONAL,
+    Characteristic.TRAVEL_PURPOSE: CharacteristicKind.APPLICATION,
+    Characteristic.APPLICATION_LOCATION: CharacteristicKind.APPLICATION,
+}
+APPLICATION_CHARACTERISTICS = frozenset(c for c, k in KIND_OF.items() if k == CharacteristicKind.APPLICATION)
+PERSONAL_CHARACTERISTICS = frozenset(c for c, k in KIND_OF.items() if k == CharacteristicKind.PERSONAL)
+
+# Catalogues an administrator may extend (characteristics.md); the others are fixed.
+EXTENDABLE = frozenset({Characteristic.AGE_GROUP, Characteristic.OCCUPATION, Characteristic.APPLICATION_LOCATION})
+
+# Codes written in capitals by their standard (ISO 3166, ICAO 9303, UN/LOCODE).
+UPPER_CASE_CODES = frozenset({Characteristic.NATIONALITY, Characteristic.GENDER, Characteristic.APPLICATION_LOCATION})
+
+# ICAO 9303 codes for nationalities that are not countries.
+ICAO_SPECIAL_NATIONALITIES = [
+    ("XXA", "Staatloos", "Stateless person"),
+    ("XXB", "Vluchteling (Verdrag van 1951)", "Refugee (1951 Convention)"),
+    ("XXC", "Vluchteling (overig)", "Refugee (other)"),
+    ("XXX", "Onbekende nationaliteit", "Unspecified nationality"),
+]
+
+# (code, Dutch label, English label), in display order.
+BUILTIN_CODES: dict[str, list[tuple[str, str, str]]] = {
+    Characteristic.AGE_GROUP: [
+        ("0-17", "0–17 jaar", "0–17 years"), ("18-24", "18–24 jaar", "18–24 years"),
+        ("25-34", "25–34 jaar", "25–34 years"), ("35-44", "35–44 jaar", "35–44 years"),
+        ("45-54", "45–54 jaar", "45–54 years"), ("55-64", "55–64 jaar", "55–64 years"),
+        ("65+", "65 jaar en ouder", "65 years and over"),
+    ],
+    Characteristic.GENDER: [("F", "Vrouw", "Female"), ("M", "Man", "Male"), ("X", "Onbepaald", "Unspecified")],
+    Characteristic.MARITAL_STATUS: [
+        ("single", "Ongehuwd", "Single"), ("married", "Gehuwd", "Married"),
+        ("registered_partnership", "Geregistreerd partnerschap", "Registered partnership"),
+        ("separated", "Gescheiden van tafel en bed", "Separated"), ("divorced", "Gescheiden", "Divorced"),
+        ("widowed", "Weduwe/weduwnaar", "Widowed"), ("other", "Anders", "Other"),
+    ],
+    Characteristic.OCCUPATION: [
+        ("managers", "Leidinggevenden", "Managers"), ("professionals", "Specialisten", "Professionals"),
+        ("technicians", "Technici en vakspecialisten", "Technicians and associate professionals"),
+        ("clerical", "Administratief personeel", "Clerical support workers"),
+        ("service_sales", "Dienstverlening en verkoop", "Service and sales workers"),
+        ("agricultural", "Landbouw, bosbouw en visserij", "Skilled agricultural, forestry and fishery workers"),
+        ("craft_trades", "Ambachtslieden", "Craft and related trades workers"),
+        ("operators", "Bedieners van machines", "Plant and machine operators, and assemblers"),
+        ("elementary", "Elementaire beroepen", "Elementary occupations"),
+        ("armed_forces", "Krijgsmacht", "Armed forces occupations"),
+        ("student", "Student", "Student"), ("retired", "Gepensioneerd", "Retired"),
+        ("unemployed", "Werkloos", "Unemployed"), ("homemaker", "Huisman/huisvrouw", "Homemaker"),
+        ("minor", "Minderjarig", "Minor"), ("seafarer", "Zeevarende", "Seafarer"), ("other", "Anders", "Other"),
+    ],
+    Characteristic.TRAVEL_PURPOSE: [
+        ("tourism", "Toerisme", "Tourism"), ("business", "Zakelijk", "Business"),
+        ("family_friends", "Bezoek aan familie of vrienden", "Visiting family or friends"),
+        ("cultural", "Cultureel", "Cultural"), ("sports", "Sport", "Sports"),
+        ("official_visit", "Officieel bezoek", "Official visit"), ("medical", "Medische redenen", "Medical reasons"),
+        ("study", "Studie", "Study"), ("airport_transit", "Luchthaventransit", "Airport transit"),
+        ("other", "Anders", "Other"),
+    ],
+    # Posts: a starting list that administrators maintain.
+    Characteristic.APPLICATION_LOCATION: [
+        ("SRPBM", "Paramaribo", "Paramaribo"), ("MACAS", "Casablanca", "Casablanca"),
+        ("TRIST", "Istanboel", "Istanbul"), ("INBOM", "Mumbai", "Mumbai"), ("CNBJS", "Peking", "Beijing"),
+        ("NGLOS", "Lagos", "Lagos"), ("RUMOW", "Moskou", "Moscow"), ("AEDXB", "Dubai", "Dubai"),
+        ("CNSHA", "Sjanghai", "Shanghai"), ("INDEL", "New Delhi", "New Delhi"),
+        ("ZAJNB", "Johannesburg", "Johannesburg"), ("EGCAI", "Caïro", "Cairo"),
+        ("GHACC", "Accra", "Accra"), ("KENBO", "Nairobi", "Nairobi"), ("IDJKT", "Jakarta", "Jakarta"),
+        ("PHMNL", "Manilla", "Manila"), ("THBKK", "Bangkok", "Bangkok"), ("LBBEY", "Beiroet", "Beirut"),
+        ("JOAMM", "Amman", "Amman"), ("SAJED", "Djedda", "Jeddah"), ("PKISB", "Islamabad", "Islamabad"),
+        ("UAKBP", "Kyiv", "Kyiv"), ("DZALG", "Algiers", "Algiers"), ("TNTUN", "Tunis", "Tunis"),
+    ],
+}
+
+UNLOCODE_RE = re.compile(r"^[A-Z]{2}[A-Z2-9]{3}$")
+
+# --- The ban (rule 5) --------------------------------------------------------------------
+# Special categories of personal data (GDPR art. 9), in Dutch and English. Matching is on
+# a normalised form: lower case, accents and every separator removed.
+# Stems match anywhere inside a name ("ethnic_group", "EthnicOrigin", "etnische-afkomst").
+BANNED_STEMS = (
+    "ethnic", "etnisch", "etnici", "ethnie", "afkomst", "ancestry", "racial", "raciaal", "huidskleur",
+    "huidkleur", "skincolo", "religi", "geloof", "belief", "levensbeschouw", "politicalopinion",
+    "politiekeopvatting", "politiekevoorkeur", "politiekeovertuiging", "tradeunion", "vakbond",
+    "vakvereniging", "health", "gezondheid", "sexlife", "seksleven", "seksueelleven", "sexual",
+    "seksue", "geaardheid", "genetic", "genetisch", "biometri", "disabilit", "handicap",
+    "migratieachtergrond", "migrationbackground",
+)
+# Short words match only as a whole word, so that "ras" does not hit the post "BRASB".
+BANNED_WORDS = frozenset({"race", "ras", "rassen", "races", "faith", "herkomst"})
+
+_WORD_SPLIT = re.compile(r"[^0-9a-z]+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+def banned_term_in(name: object) -> str | None:
+    """The banned category that `name` names, or None.
+
+    Used for characteristic names, criterion values, catalogue codes and labels, and the
+    columns of imported files. Not for free text: a justification may say that ethnicity
+    is not used.
+    """
+    if not isinstance(name, str) or not name.strip():
+        return None
+    folded = _fold(_CAMEL.sub(" ", name))
+    squashed = _WORD_SPLIT.sub("", folded)
+    for stem in BANNED_STEMS:
+        if stem in squashed:
+            return stem
+    words = [w for w in _WORD_SPLIT.split(folded) if w]
+    for word in words:
+        if word in BANNED_WORDS:
+            return word
+    # Letters spaced out to dodge the filter ("r a c e", "r-a-s").
+    if len(words) > 1 and all(len(w) == 1 for w in words) and squashed in BANNED_WORDS:
+        return squashed
+    return None
+
+
+def normalise_code(characteristic: str, code: object) -> object:
+    """Codes as their standard writes them; anything that is not a string is returned as is."""
+    if not isinstance(code, str):
+        return code
+    code = code.strip()
+    return code.upper() if characteristic in UPPER_CASE_CODES else code.lower()

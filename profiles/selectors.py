@@ -1,0 +1,122 @@
+"""Reads of profiles and catalogues."""
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import get_language
+
+from .characteristics import Characteristic
+from .models import CatalogueCode, Profile, ProfileCriterion, ProfileStatus, ProfileTransition
+
+
+def catalogue_index() -> dict[str, set[str]]:
+    """Every catalogue code, by characteristic: what the validator checks values against."""
+    index: dict[str, set[str]] = {c: set() for c in Characteristic.values}
+    for characteristic, code in CatalogueCode.objects.values_list("characteristic", "code"):
+        index[characteristic].add(code)
+    return index
+
+
+def catalogue_choices(*, language: str | None = None) -> dict[str, list[tuple[str, str]]]:
+    """(code, label) per characteristic in display order, labels in the current language."""
+    lang = (language or get_language() or "nl")[:2]
+    out: dict[str, list[tuple[str, str]]] = {c: [] for c in Characteristic.values}
+    for row in CatalogueCode.objects.order_by("characteristic", "sort_order", "code").values_list(
+            "characteristic", "code", "label_nl", "label_en"):
+        characteristic, code, nl, en = row
+        out[characteristic].append((code, en if lang == "en" else nl))
+    return out
+
+
+def profile_list(*, filters: dict[str, Any] | None = None) -> QuerySet[Profile]:
+    """Profiles for lists: criteria prefetched so a page costs a fixed number of queries."""
+    filters = filters or {}
+    qs = Profile.objects.select_related("created_by").prefetch_related(
+        Prefetch("criteria", queryset=ProfileCriterion.objects.order_by("position"))
+    )
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("kind"):
+        qs = qs.filter(kind=filters["kind"])
+    if filters.get("origin"):
+        qs = qs.filter(origin=filters["origin"])
+    if filters.get("run"):
+        qs = qs.filter(generation_run_id=filters["run"])
+    if filters.get("characteristic"):
+        qs = qs.filter(criteria__characteristic=filters["characteristic"])
+    if filters.get("q"):
+        text = filters["q"].strip()
+        qs = qs.filter(Q(code__icontains=text) | Q(title__icontains=text))
+    if filters.get("latest_only"):
+        qs = qs.filter(next_version__isnull=True)
+    return qs.order_by("-created_at", "-id")
+
+
+def profile_get(*, public_id) -> Profile:
+    return Profile.objects.select_related(
+        "created_by", "submitted_by", "approved_by", "dpo_signed_off_by", "previous_version"
+    ).prefetch_related("criteria").get(public_id=public_id)
+
+
+def profile_versions(*, code: str) -> QuerySet[Profile]:
+    return Profile.objects.filter(code=code).order_by("version")
+
+
+def profile_transitions(*, profile: Profile) -> QuerySet[ProfileTransition]:
+    return profile.transitions.select_related("actor").order_by("created_at", "id")
+
+
+def review_queue() -> QuerySet[Profile]:
+    return profile_list(filters={"status": ProfileStatus.IN_REVIEW}).order_by("submitted_at", "id")
+
+
+def sign_off_queue() -> QuerySet[Profile]:
+    return profile_list().filter(
+        kind="risk", status__in=[ProfileStatus.IN_REVIEW, ProfileStatus.APPROVED], dpo_signed_off_by__isnull=True
+    ).order_by("submitted_at", "id")
+
+
+def my_drafts(*, user) -> QuerySet[Profile]:
+    return profile_list().filter(
+        created_by=user, status__in=[ProfileStatus.DRAFT, ProfileStatus.CHANGES_REQUESTED]
+    )
+
+
+def active_profiles_on(*, day: date) -> QuerySet[Profile]:
+    """Profiles whose advice counts on `day`: active, inside their window."""
+    return Profile.objects.filter(status=ProfileStatus.ACTIVE, valid_from__lte=day, valid_until__gte=day)
+
+
+def profile_as_dict(profile: Profile) -> dict[str, Any]:
+    return {
+        "code": profile.code, "version": profile.version, "kind": profile.kind, "title": profile.title,
+        "status": profile.status, "valid_from": profile.valid_from, "valid_until": profile.valid_until,
+        "criteria": {c.characteristic: list(c.values) for c in profile.criteria.all()},
+        "justification": profile.justification,
+        "evidence_group_size": profile.evidence_group_size,
+        "evidence_chain_hit_rate": profile.evidence_chain_hit_rate,
+        "evidence_refusal_rate": profile.evidence_refusal_rate,
+        "evidence_period_from": profile.evidence_period_from,
+        "evidence_period_until": profile.evidence_period_until,
+    }
+
+
+def profile_version_diff(*, left: Profile, right: Profile) -> list[dict[str, Any]]:
+    """Field-by-field comparison of two versions, for the side-by-side view."""
+    a, b = profile_as_dict(left), profile_as_dict(right)
+    rows = []
+    for key in ("kind", "title", "valid_from", "valid_until"):
+        rows.append({"field": key, "left": a[key], "right": b[key], "changed": a[key] != b[key]})
+    for characteristic in Characteristic.values:
+        la, lb = a["criteria"].get(characteristic), b["criteria"].get(characteristic)
+        if la is None and lb is None:
+            continue
+        rows.append({"field": f"criteria.{characteristic}", "left": la, "right": lb, "changed": la != lb})
+    for key, value in a["justification"].items():
+        rows.append({"field": f"justification.{key}", "left": value, "right": b["justification"][key],
+                     "changed": value != b["justification"][key]})
+    for key in ("evidence_group_size", "evidence_chain_hit_rate", "evidence_refusal_rate",
+                "evidence_period_from", "evidence_period_until"):
+        rows.append({"field": key, "left": a[key], "right": b[key], "changed": a[key] != b[key]})
+    return rows

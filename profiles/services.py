@@ -1,0 +1,455 @@
+"""Writes of profiles and catalogues: the only code that changes them.
+
+Every door calls these functions. Each validates with `validation.py`, changes state
+with a conditional update, and writes its audit event in the same transaction. Refused
+attempts are audited after the rollback, so the refusal stays on record.
+"""
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any, TypeVar
+from uuid import UUID
+
+import pycountry
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from audit.selectors import audit_actor_ids
+from iob_portal.errors import DomainError, Problem, conflict, forbidden
+
+from . import events
+from .characteristics import (
+    BUILTIN_CODES,
+    EXTENDABLE,
+    ICAO_SPECIAL_NATIONALITIES,
+    UNLOCODE_RE,
+    Characteristic,
+    banned_term_in,
+    normalise_code,
+)
+from .models import (
+    EDITABLE_STATUSES,
+    OPEN_STATUSES,
+    CatalogueCode,
+    Profile,
+    ProfileCriterion,
+    ProfileKind,
+    ProfileOrigin,
+    ProfileStatus,
+    ProfileTransition,
+)
+from .selectors import catalogue_index
+from .validation import JUSTIFICATION_KEYS, Criterion, banned_problem, profile_rules_check
+from .workflow import TRANSITIONS
+
+T = TypeVar("T")
+
+
+def _audited_refusal(action: str, actor, work: Callable[[], T], target=None, detail=None) -> T:
+    try:
+        with transaction.atomic():
+            return work()
+    except DomainError as error:
+        with transaction.atomic():
+            events.profile_refused(actor=actor, action=action, codes=error.codes, target=target, detail=detail)
+        raise
+
+
+# --- Catalogues ----------------------------------------------------------------------------
+
+def _nationality_codes() -> list[tuple[str, str, str]]:
+    import gettext
+
+    try:
+        dutch = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["nl"]).gettext
+    except OSError:  # no Dutch names shipped: fall back to English rather than fail
+        dutch = str
+    rows = [(c.alpha_3, dutch(c.name), c.name) for c in pycountry.countries]
+    rows.sort(key=lambda r: r[2])
+    return rows + ICAO_SPECIAL_NATIONALITIES
+
+
+def catalogue_sync() -> int:
+    """Create the built-in codes that are missing (idempotent). Returns how many were added."""
+    existing = set(CatalogueCode.objects.values_list("characteristic", "code"))
+    builtin = dict(BUILTIN_CODES)
+    builtin[Characteristic.NATIONALITY] = _nationality_codes()
+    new = [
+        CatalogueCode(characteristic=characteristic, code=code, label_nl=nl, label_en=en, sort_order=i, builtin=True)
+        for characteristic, rows in builtin.items()
+        for i, (code, nl, en) in enumerate(rows)
+        if (characteristic, code) not in existing
+    ]
+    with transaction.atomic():
+        CatalogueCode.objects.bulk_create(new, ignore_conflicts=True)
+        if new:
+            events.catalogue_synced(created=len(new))
+    return len(new)
+
+
+def catalogue_code_add(*, actor, characteristic: str, code: str, label_nl: str, label_en: str) -> CatalogueCode:
+    """An administrator adds a code to an extendable catalogue (age bands, occupations, posts)."""
+
+    def work() -> CatalogueCode:
+        if not actor.has_perm("profiles.manage_catalogue"):
+            raise forbidden("role_required", _("Only an administrator may add catalogue codes."))
+        problems: list[Problem] = []
+        term = banned_term_in(characteristic)
+        if term:
+            raise DomainError([banned_problem(str(characteristic), "characteristic", term)])
+        if characteristic not in Characteristic.values:
+            raise DomainError.single(
+                "unknown_characteristic",
+                _("There are exactly seven characteristics; “%(name)s” is not one of them and none can be added.")
+                % {"name": characteristic}, "characteristic")
+        if characteristic not in EXTENDABLE:
+            raise DomainError.single(
+                "catalogue_fixed", _("The catalogue of “%(name)s” is fixed by its standard and cannot be extended.")
+                % {"name": characteristic}, "characteristic")
+        normalised = normalise_code(characteristic, code or "")
+        for field, text in (("code", normalised), ("label_nl", label_nl), ("label_en", label_en)):
+            term = banned_term_in(text)
+            if term:
+                problems.append(banned_problem(text, field, term))
+        if not normalised or len(normalised) > 32:
+            problems.append(Problem("invalid_code", _("A code has 1 to 32 characters."), "code"))
+        if characteristic == Characteristic.APPLICATION_LOCATION and normalised and not (
+                UNLOCODE_RE.match(normalised) and pycountry.countries.get(alpha_2=normalised[:2])):
+            problems.append(Problem("invalid_code", _("A post is a UN/LOCODE: a country code and three letters, "
+                                                      "e.g. SRPBM."), "code"))
+        if not (label_nl or "").strip() or not (label_en or "").strip():
+            problems.append(Problem("label_required", _("Give a Dutch and an English label."), "label_nl"))
+        if problems:
+            raise DomainError(problems)
+        if CatalogueCode.objects.filter(characteristic=characteristic, code=normalised).exists():
+            raise DomainError.single("duplicate_code", _("This code is already in the catalogue."), "code")
+        last = CatalogueCode.objects.filter(characteristic=characteristic).order_by("-sort_order").first()
+        entry = CatalogueCode.objects.create(
+            characteristic=characteristic, code=normalised, label_nl=label_nl.strip(), label_en=label_en.strip(),
+            sort_order=(last.sort_order + 1) if last else 0, created_by=actor,
+        )
+        events.catalogue_code_added(actor=actor, code=entry)
+        return entry
+
+    try:
+        with transaction.atomic():
+            return work()
+    except DomainError as error:
+        with transaction.atomic():
+            events.catalogue_code_refused(actor=actor, characteristic=str(characteristic), code=str(code),
+                                          codes=error.codes)
+        raise
+
+
+# --- Profiles: content ------------------------------------------------------------------------
+
+def _validated(*, kind, criteria, valid_from, valid_until, justification) -> list[Criterion]:
+    normalised, problems = profile_rules_check(
+        kind=kind, criteria=criteria, valid_from=valid_from, valid_until=valid_until,
+        justification=justification, catalogue=catalogue_index(),
+    )
+    if problems:
+        raise DomainError(problems)
+    return normalised
+
+
+def _next_code(today: date) -> str:
+    prefix = f"P-{today:%Y-%m}-"
+    last = Profile.objects.filter(code__startswith=prefix).order_by("-code").values_list("code", flat=True).first()
+    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{number:04d}"
+
+
+def _justification_fields(justification: Any) -> dict[str, str]:
+    justification = justification if isinstance(justification, dict) else {}
+    return {f"justification_{k}": str(justification.get(k) or "").strip() for k in JUSTIFICATION_KEYS}
+
+
+def _write_criteria(profile: Profile, criteria: list[Criterion]) -> None:
+    profile.criteria.all().delete()
+    ProfileCriterion.objects.bulk_create([
+        ProfileCriterion(profile=profile, characteristic=c.characteristic, values=list(c.values), position=i)
+        for i, c in enumerate(criteria)
+    ])
+
+
+def _require(actor, perm: str, message) -> None:
+    if not (actor is not None and actor.has_perm(perm)):
+        raise forbidden("role_required", message)
+
+
+EVIDENCE_FIELDS = ("evidence_group_size", "evidence_chain_hit_rate", "evidence_refusal_rate",
+                   "evidence_period_from", "evidence_period_until")
+
+
+def _evidence_check(evidence: dict[str, Any]) -> list[Problem]:
+    problems = []
+    for key in ("evidence_chain_hit_rate", "evidence_refusal_rate"):
+        value = evidence.get(key)
+        if value is not None and not (isinstance(value, int | float) and 0 <= value <= 1):
+            problems.append(Problem("invalid_rate", _("A rate is a fraction between 0 and 1."), key))
+    size = evidence.get("evidence_group_size")
+    if size is not None and not (isinstance(size, int) and size >= 0):
+        problems.append(Problem("invalid", _("The group size is a whole number."), "evidence_group_size"))
+    start, end = evidence.get("evidence_period_from"), evidence.get("evidence_period_until")
+    if start and end and start > end:
+        problems.append(Problem("invalid_evidence_period", _("The reference period ends before it starts."),
+                                "evidence_period_until"))
+    return problems
+
+
+def profile_create(*, actor, kind: str, title: str, criteria: Any, valid_from: Any, valid_until: Any,
+                   justification: Any = None, evidence: dict[str, Any] | None = None,
+                   origin: str = ProfileOrigin.MANUAL, generation_run_id: UUID | None = None) -> Profile:
+    """Create version 1 of a new profile, as a draft of `actor`."""
+
+    def work() -> Profile:
+        _require(actor, "profiles.author_profile", _("Only a policy officer may write profiles."))
+        normalised = _validated(kind=kind, criteria=criteria, valid_from=valid_from, valid_until=valid_until,
+                                justification=justification)
+        ev = {k: (evidence or {}).get(k) for k in EVIDENCE_FIELDS}
+        problems = _evidence_check(ev)
+        if not (title or "").strip():
+            problems.append(Problem("required", _("Give the profile a title."), "title"))
+        if origin not in ProfileOrigin.values or (origin == ProfileOrigin.GENERATED) != (generation_run_id is not None):
+            problems.append(Problem("invalid_origin", _("A generated profile names its run; a hand-written one does not."),
+                                    "origin"))
+        if problems:
+            raise DomainError(problems)
+        today = timezone.localdate()
+        for _attempt in range(5):
+            try:
+                with transaction.atomic():
+                    profile = Profile.objects.create(
+                        code=_next_code(today), version=1, kind=kind, title=title.strip(), origin=origin,
+                        generation_run_id=generation_run_id, valid_from=valid_from, valid_until=valid_until,
+                        created_by=actor, **_justification_fields(justification), **ev,
+                    )
+                break
+            except IntegrityError:  # two authors took the same number at once: take the next
+                continue
+        else:
+            raise conflict("code_unavailable", _("No profile code could be reserved; try again."))
+        _write_criteria(profile, normalised)
+        events.profile_created(actor=actor, profile=profile)
+        return profile
+
+    return _audited_refusal("create", actor, work, detail={"title": str(title)[:200]})
+
+
+def _locked(profile_id: int) -> Profile:
+    return Profile.objects.select_for_update().get(pk=profile_id)
+
+
+def profile_update(*, actor, profile: Profile, **changes: Any) -> Profile:
+    """Change a draft. Any of kind, title, criteria, valid_from, valid_until, justification, evidence."""
+    allowed = {"kind", "title", "criteria", "valid_from", "valid_until", "justification", "evidence"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+
+    def work() -> Profile:
+        _require(actor, "profiles.author_profile", _("Only a policy officer may write profiles."))
+        current = _locked(profile.pk)
+        if current.status not in EDITABLE_STATUSES:
+            raise conflict("not_editable", _("Only a draft can be changed; an approved version is never edited. "
+                                             "Make a new version instead."))
+        before = events._snapshot(current)
+        merged = {
+            "kind": changes.get("kind", current.kind),
+            "criteria": changes.get("criteria", [{"characteristic": c.characteristic, "values": c.values}
+                                                 for c in current.criteria.all()]),
+            "valid_from": changes.get("valid_from", current.valid_from),
+            "valid_until": changes.get("valid_until", current.valid_until),
+            "justification": changes.get("justification", current.justification),
+        }
+        normalised = _validated(**merged)
+        title = changes.get("title", current.title)
+        ev = {k: getattr(current, k) for k in EVIDENCE_FIELDS}
+        ev.update({k: v for k, v in (changes.get("evidence") or {}).items() if k in EVIDENCE_FIELDS})
+        problems = _evidence_check(ev)
+        if not (title or "").strip():
+            problems.append(Problem("required", _("Give the profile a title."), "title"))
+        if problems:
+            raise DomainError(problems)
+        current.kind, current.title = merged["kind"], title.strip()
+        current.valid_from, current.valid_until = merged["valid_from"], merged["valid_until"]
+        for key, value in _justification_fields(merged["justification"]).items():
+            setattr(current, key, value)
+        for key, value in ev.items():
+            setattr(current, key, value)
+        current.save()
+        _write_criteria(current, normalised)
+        events.profile_updated(actor=actor, profile=current, before=before)
+        return current
+
+    return _audited_refusal("update", actor, work, target=profile)
+
+
+def profile_new_version(*, actor, profile: Profile) -> Profile:
+    """Start a new draft version from a version that is no longer open (approved, active, …)."""
+
+    def work() -> Profile:
+        _require(actor, "profiles.author_profile", _("Only a policy officer may write profiles."))
+        source = _locked(profile.pk)
+        if source.status in OPEN_STATUSES:
+            raise conflict("version_open", _("This version is still open; change it instead of copying it."))
+        if Profile.objects.filter(code=source.code, status__in=OPEN_STATUSES).exists():
+            raise conflict("version_open", _("Another version of this profile is already being written."))
+        if Profile.objects.filter(previous_version=source).exists() or Profile.objects.filter(
+                code=source.code, version__gt=source.version).exists():
+            raise conflict("not_latest", _("A newer version of this profile exists; start from the latest."))
+        copy = Profile.objects.create(
+            code=source.code, version=source.version + 1, previous_version=source, kind=source.kind,
+            title=source.title, origin=ProfileOrigin.MANUAL, valid_from=source.valid_from,
+            valid_until=source.valid_until, created_by=actor,
+            **{f"justification_{k}": v for k, v in source.justification.items()},
+            **{k: getattr(source, k) for k in EVIDENCE_FIELDS},
+        )
+        ProfileCriterion.objects.bulk_create([
+            ProfileCriterion(profile=copy, characteristic=c.characteristic, values=c.values, position=c.position)
+            for c in source.criteria.all()
+        ])
+        events.profile_version_created(actor=actor, profile=copy, previous=source)
+        return copy
+
+    return _audited_refusal("new_version", actor, work, target=profile)
+
+
+def profile_delete_draft(*, actor, profile: Profile) -> None:
+    """A draft that was never submitted may be discarded by its author."""
+
+    def work() -> None:
+        current = _locked(profile.pk)
+        if current.created_by_id != getattr(actor, "pk", None):
+            raise forbidden("not_author", _("Only the author may discard a draft."))
+        if current.status != ProfileStatus.DRAFT or current.transitions.exists():
+            raise conflict("not_discardable", _("Only a draft that was never submitted can be discarded."))
+        events.profile_transitioned(actor=actor, profile=current, action="discarded", from_status=current.status,
+                                    to_status=current.status, comment="")
+        current.criteria.all().delete()
+        current.delete()
+
+    _audited_refusal("discard", actor, work, target=profile)
+
+
+# --- Profiles: workflow ------------------------------------------------------------------------
+
+def _contributor_ids(profile: Profile) -> set[int]:
+    """Everyone who wrote or submitted this version (four eyes counts all of them)."""
+    ids = {profile.created_by_id}
+    if profile.submitted_by_id:
+        ids.add(profile.submitted_by_id)
+    ids |= audit_actor_ids(target_type="profiles.profile", target_id=str(profile.public_id),
+                           event_types=["profile.created", "profile.updated", "profile.version_created",
+                                        "profile.submit"])
+    return ids
+
+
+def _apply(*, current: Profile, action: str, actor, comment: str, now) -> Profile:
+    transition = TRANSITIONS[action]
+    target = transition.target or current.status
+    updates: dict[str, Any] = {"status": target, "updated_at": now}
+    if action == "submit":
+        updates.update(submitted_by=actor, submitted_at=now)
+    elif action == "approve":
+        updates.update(approved_by=actor, approved_at=now)
+    elif action == "dpo_sign_off":
+        updates.update(dpo_signed_off_by=actor, dpo_signed_off_at=now)
+    elif action == "reopen":
+        updates.update(submitted_by=None, submitted_at=None)
+    # Conditional update: only from the status we checked, so two reviewers acting at
+    # once cannot both succeed.
+    moved = Profile.objects.filter(pk=current.pk, status=current.status).update(**updates)
+    if not moved:
+        raise conflict("invalid_state", _("The profile changed meanwhile; reload and try again."))
+    ProfileTransition.objects.create(profile=current, action=action, from_status=current.status, to_status=target,
+                                     actor=actor, comment=comment)
+    events.profile_transitioned(actor=actor, profile=current, action=action, from_status=current.status,
+                                to_status=target, comment=comment)
+    current.refresh_from_db()
+    return current
+
+
+def profile_transition(*, actor, profile: Profile, action: str, comment: str = "") -> Profile:
+    """Perform a human workflow action (submit, approve, request_changes, reject, withdraw,
+    dpo_sign_off, reopen). Raises DomainError with 403 for role or four eyes, 409 for state."""
+    transition = TRANSITIONS.get(action)
+    if transition is None or transition.permission is None:
+        raise DomainError.single("unknown_action", _("Unknown action."), "action", status=400)
+    comment = (comment or "").strip()
+
+    def work() -> Profile:
+        if not (actor is not None and actor.has_perm(transition.permission)):
+            raise forbidden("role_required", _("Your role does not allow this action."))
+        current = _locked(profile.pk)
+        if current.status not in transition.sources:
+            raise conflict("invalid_state", _("A profile that is “%(status)s” cannot be %(action)s.")
+                           % {"status": ProfileStatus(current.status).label, "action": action.replace("_", " ")})
+        if transition.risk_only:
+            if current.kind != ProfileKind.RISK:
+                raise conflict("not_a_risk_profile", _("Only risk profiles need a DPO sign-off."))
+            if current.dpo_signed_off_by_id:
+                raise conflict("already_signed_off", _("This profile has already been signed off."))
+        if transition.four_eyes and actor.pk in _contributor_ids(current):
+            raise forbidden("four_eyes", _("You wrote or submitted this version; someone else must review it "
+                                           "(four eyes)."))
+        if transition.comment_required and not comment:
+            raise DomainError.single("comment_required", _("Give a reason in the comment."), "comment")
+        if action == "submit":
+            # Submitting re-checks every rule: a catalogue or setting may have changed since.
+            _validated(kind=current.kind, criteria=[{"characteristic": c.characteristic, "values": c.values}
+                                                    for c in current.criteria.all()],
+                       valid_from=current.valid_from, valid_until=current.valid_until,
+                       justification=current.justification)
+        now = timezone.now()
+        current = _apply(current=current, action=action, actor=actor, comment=comment, now=now)
+        if action in ("approve", "dpo_sign_off"):
+            current = _activate_if_due(current, today=timezone.localdate(), now=now)
+        return current
+
+    return _audited_refusal(action, actor, work, target=profile)
+
+
+def _activate_if_due(profile: Profile, *, today: date, now) -> Profile:
+    if profile.status != ProfileStatus.APPROVED:
+        return profile
+    if profile.valid_until < today:
+        return _apply(current=profile, action="expire", actor=None, comment="validity window has passed", now=now)
+    if profile.valid_from > today:
+        return profile
+    if profile.kind == ProfileKind.RISK and not profile.dpo_signed_off_by_id:
+        return profile
+    # A newer version replaces the one in force: the old one ends when the new one starts.
+    for older in Profile.objects.select_for_update().filter(code=profile.code, status=ProfileStatus.ACTIVE,
+                                                             version__lt=profile.version):
+        _apply(current=older, action="expire", actor=None,
+               comment=f"superseded by version {profile.version}", now=now)
+    return _apply(current=profile, action="activate", actor=None, comment="validity window has started", now=now)
+
+
+def profile_statuses_refresh(*, today: date | None = None) -> dict[str, int]:
+    """Let `active` and `expired` follow the validity windows. Run daily by Celery beat
+    and safe to run any number of times."""
+    today = today or timezone.localdate()
+    counts = {"activated": 0, "expired": 0}
+    from django.db.models import Q
+
+    due_ids = list(Profile.objects.filter(
+        Q(status=ProfileStatus.ACTIVE, valid_until__lt=today) | Q(status=ProfileStatus.APPROVED, valid_from__lte=today)
+    ).values_list("pk", flat=True))
+    for pk in due_ids:
+        with transaction.atomic():
+            profile = _locked(pk)
+            now = timezone.now()
+            if profile.status == ProfileStatus.ACTIVE and profile.valid_until < today:
+                _apply(current=profile, action="expire", actor=None, comment="validity window has passed", now=now)
+                counts["expired"] += 1
+            elif profile.status == ProfileStatus.APPROVED:
+                after = _activate_if_due(profile, today=today, now=now)
+                if after.status == ProfileStatus.ACTIVE:
+                    counts["activated"] += 1
+                elif after.status == ProfileStatus.EXPIRED:
+                    counts["expired"] += 1
+    return counts

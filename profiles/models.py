@@ -11,7 +11,19 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from .characteristics import Characteristic
+from .characteristics import BANNED_STEMS, BANNED_WORDS, Characteristic
+
+
+def _no_special_category(*fields: str) -> Q:
+    """The ban as far as SQL can say it portably: no field contains a banned stem or is a
+    banned word (the service also folds separators and accents before matching)."""
+    condition = Q()
+    for field in fields:
+        for stem in BANNED_STEMS:
+            condition &= ~Q(**{f"{field}__icontains": stem})
+        for word in sorted(BANNED_WORDS):
+            condition &= ~Q(**{f"{field}__iexact": word})
+    return condition
 
 
 class CatalogueCode(models.Model):
@@ -34,6 +46,8 @@ class CatalogueCode(models.Model):
             models.CheckConstraint(condition=Q(characteristic__in=Characteristic.values),
                                    name="catalogue_characteristic_is_one_of_seven"),
             models.CheckConstraint(condition=~Q(code=""), name="catalogue_code_not_empty"),
+            models.CheckConstraint(condition=_no_special_category("code", "label_nl", "label_en"),
+                                   name="catalogue_code_not_special_category"),
         ]
 
     def __str__(self) -> str:

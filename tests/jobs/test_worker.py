@@ -29,8 +29,9 @@ def broker(request, tmp_path):
         folder = tmp_path / "broker"
         (folder / "queue").mkdir(parents=True)
         (folder / "processed").mkdir()
+        (folder / "control").mkdir()
         options = {"data_folder_in": str(folder / "queue"), "data_folder_out": str(folder / "queue"),
-                   "processed_folder": str(folder / "processed")}
+                   "processed_folder": str(folder / "processed"), "control_folder": str(folder / "control")}
     keys = ("broker_url", "broker_transport", "broker_transport_options", "task_always_eager")
     saved = {k: app.conf[k] for k in keys}
     transport = "iob_portal.broker:Transport" if kind == "filesystem" else None

@@ -30,7 +30,8 @@ browser-deps:
 	@scripts/apt-ensure.sh chromium poppler-utils
 
 messages: $(VENV)/.installed system-deps
-	$(PY) manage.py compilemessages -l nl --ignore=.venv -v0
+	@if find . -path ./.venv -prune -o -name '*.po' -print | grep -q .; then \
+	  $(PY) manage.py compilemessages -l nl --ignore=.venv -v0; fi
 
 setup: $(VENV)/.installed system-deps messages
 

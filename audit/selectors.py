@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from .chain import GENESIS_HASH, event_hash
 from .models import AuditChainHead, AuditEvent
@@ -47,22 +48,22 @@ def audit_chain_verify() -> ChainVerdict:
     for row in AuditEvent.objects.order_by("seq").values_list(*fields).iterator(chunk_size=2000):
         seq, prev_hash, stored_hash, created_at, actor_username, event_type, target_type, target_id, label, data = row
         if seq != expected_seq:
-            return ChainVerdict(False, checked, seq, f"sequence gap: expected #{expected_seq}, found #{seq}")
+            return ChainVerdict(False, checked, seq, _("sequence gap: expected #%(expected)s, found #%(found)s") % {"expected": expected_seq, "found": seq})
         if prev_hash != expected_prev:
-            return ChainVerdict(False, checked, seq, "previous-hash link broken (event removed or reordered)")
+            return ChainVerdict(False, checked, seq, _("previous-hash link broken (event removed or reordered)"))
         recomputed = event_hash(
             seq=seq, prev_hash=prev_hash, created_at=created_at.isoformat(), actor_username=actor_username,
             event_type=event_type, target_type=target_type, target_id=target_id, target_label=label, data=data,
         )
         if recomputed != stored_hash:
-            return ChainVerdict(False, checked, seq, "content does not match its hash (event edited)")
+            return ChainVerdict(False, checked, seq, _("content does not match its hash (event edited)"))
         expected_prev = stored_hash
         expected_seq += 1
         checked += 1
     head = AuditChainHead.objects.filter(singleton=True).first()
     if head is not None and (head.seq != checked or head.hash != expected_prev):
         return ChainVerdict(False, checked, checked + 1 if head.seq > checked else head.seq,
-                            "chain head does not match the last event (events removed at the end)")
+                            _("chain head does not match the last event (events removed at the end)"))
     return ChainVerdict(True, checked)
 
 

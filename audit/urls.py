@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.AuditEventListView.as_view(), name="list"),
+    path("verify/", views.AuditChainVerifyView.as_view(), name="verify"),
+]

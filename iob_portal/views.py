@@ -17,7 +17,7 @@ from profiles import selectors as profile_selectors
 
 def home(request):
     roles = user_roles(request.user)
-    context = {"roles": roles}
+    context = {"roles": roles, "role_labels": [Role(r).label for r in Role.values if r in roles]}
     if Role.POLICY_OFFICER in roles:
         context["my_drafts"] = profile_selectors.my_drafts(user=request.user)[:20]
     if Role.REVIEWER in roles:

@@ -41,7 +41,7 @@ from .models import (
 )
 from .selectors import catalogue_index
 from .validation import JUSTIFICATION_KEYS, Criterion, banned_problem, profile_rules_check
-from .workflow import TRANSITIONS
+from .workflow import ACTION_LABELS, TRANSITIONS
 
 T = TypeVar("T")
 
@@ -144,11 +144,15 @@ def catalogue_code_add(*, actor, characteristic: str, code: str, label_nl: str, 
 
 # --- Profiles: content ------------------------------------------------------------------------
 
-def _validated(*, kind, criteria, valid_from, valid_until, justification) -> list[Criterion]:
+def _validated(*, kind, criteria, valid_from, valid_until, justification,
+               more: list[Problem] | None = None) -> list[Criterion]:
+    """Rules 1–7 plus the caller's own checks (`more`), raised together so that every
+    problem is reported at once."""
     normalised, problems = profile_rules_check(
         kind=kind, criteria=criteria, valid_from=valid_from, valid_until=valid_until,
         justification=justification, catalogue=catalogue_index(),
     )
+    problems = problems + (more or [])
     if problems:
         raise DomainError(problems)
     return normalised
@@ -206,8 +210,6 @@ def profile_create(*, actor, kind: str, title: str, criteria: Any, valid_from: A
 
     def work() -> Profile:
         _require(actor, "profiles.author_profile", _("Only a policy officer may write profiles."))
-        normalised = _validated(kind=kind, criteria=criteria, valid_from=valid_from, valid_until=valid_until,
-                                justification=justification)
         ev = {k: (evidence or {}).get(k) for k in EVIDENCE_FIELDS}
         problems = _evidence_check(ev)
         if not (title or "").strip():
@@ -215,8 +217,8 @@ def profile_create(*, actor, kind: str, title: str, criteria: Any, valid_from: A
         if origin not in ProfileOrigin.values or (origin == ProfileOrigin.GENERATED) != (generation_run_id is not None):
             problems.append(Problem("invalid_origin", _("A generated profile names its run; a hand-written one does not."),
                                     "origin"))
-        if problems:
-            raise DomainError(problems)
+        normalised = _validated(kind=kind, criteria=criteria, valid_from=valid_from, valid_until=valid_until,
+                                justification=justification, more=problems)
         today = timezone.localdate()
         for _attempt in range(5):
             try:
@@ -264,15 +266,13 @@ def profile_update(*, actor, profile: Profile, **changes: Any) -> Profile:
             "valid_until": changes.get("valid_until", current.valid_until),
             "justification": changes.get("justification", current.justification),
         }
-        normalised = _validated(**merged)
         title = changes.get("title", current.title)
         ev = {k: getattr(current, k) for k in EVIDENCE_FIELDS}
         ev.update({k: v for k, v in (changes.get("evidence") or {}).items() if k in EVIDENCE_FIELDS})
         problems = _evidence_check(ev)
         if not (title or "").strip():
             problems.append(Problem("required", _("Give the profile a title."), "title"))
-        if problems:
-            raise DomainError(problems)
+        normalised = _validated(**merged, more=problems)
         current.kind, current.title = merged["kind"], title.strip()
         current.valid_from, current.valid_until = merged["valid_from"], merged["valid_until"]
         for key, value in _justification_fields(merged["justification"]).items():
@@ -385,8 +385,8 @@ def profile_transition(*, actor, profile: Profile, action: str, comment: str = "
             raise forbidden("role_required", _("Your role does not allow this action."))
         current = _locked(profile.pk)
         if current.status not in transition.sources:
-            raise conflict("invalid_state", _("A profile that is “%(status)s” cannot be %(action)s.")
-                           % {"status": ProfileStatus(current.status).label, "action": action.replace("_", " ")})
+            raise conflict("invalid_state", _("A profile that is “%(status)s” does not allow the action “%(action)s”.")
+                           % {"status": ProfileStatus(current.status).label, "action": ACTION_LABELS[action]})
         if transition.risk_only:
             if current.kind != ProfileKind.RISK:
                 raise conflict("not_a_risk_profile", _("Only risk profiles need a DPO sign-off."))

@@ -8,6 +8,8 @@ validity window (see services.profile_statuses_refresh).
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from accounts.roles import AUTHOR_PROFILES, REVIEW_PROFILES, SIGN_OFF_PROFILES
 
 from .models import ProfileStatus as S
@@ -39,6 +41,12 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("activate", (S.APPROVED,), S.ACTIVE, None),
         Transition("expire", (S.APPROVED, S.ACTIVE), S.EXPIRED, None),
     )
+}
+
+ACTION_LABELS = {
+    "submit": _("submit for review"), "reopen": _("reopen as draft"), "approve": _("approve"),
+    "request_changes": _("request changes"), "reject": _("reject"), "withdraw": _("withdraw"),
+    "dpo_sign_off": _("DPO sign-off"), "activate": _("activate"), "expire": _("expire"),
 }
 
 HUMAN_ACTIONS = tuple(a for a, t in TRANSITIONS.items() if t.permission is not None)

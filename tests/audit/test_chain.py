@@ -19,6 +19,15 @@ class Trail(list):
         return self.base + k
 
 
+@pytest.fixture(autouse=True)
+def english():
+    # The verdict's reason is translated; these tests read the English one.
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def trail(db):
     result = Trail()

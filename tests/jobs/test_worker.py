@@ -37,13 +37,11 @@ def broker(request, tmp_path):
     transport = "iob_portal.broker:Transport" if kind == "filesystem" else None
     app.conf.update(broker_url=url, broker_transport=transport, broker_transport_options=options,
                     task_always_eager=False)
-    app._pool = None  # the producer pool is bound to the broker it was made for
     yield kind
     app.conf.update(saved)
-    app._pool = None
 
 
-def wait_for(condition, seconds=20.0):
+def wait_for(condition, seconds=60.0):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():
@@ -65,5 +63,9 @@ def test_worker_activates_profiles_whose_window_started(broker, transactional_db
 
     with mock.patch("django.utils.timezone.localdate", return_value=start), \
             start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        refresh_statuses.delay()
-        assert wait_for(lambda: Profile.objects.get(pk=profile.pk).status == ProfileStatus.ACTIVE), broker
+        # An explicit connection: the app's cached producer pool may still point at the
+        # broker of an earlier test in this process.
+        with app.connection_for_write() as connection:
+            refresh_statuses.apply_async(connection=connection)
+        activated = wait_for(lambda: Profile.objects.get(pk=profile.pk).status == ProfileStatus.ACTIVE)
+        assert activated, f"{broker}: status still {Profile.objects.get(pk=profile.pk).status}"

@@ -1,0 +1,365 @@
+"""Web pages of profiles: lists and queues, the profile page with its workflow actions,
+the draft form, version comparison and the catalogues.
+
+Thin doors: each page parses the request, calls one service or selector and shows the
+result. Refusals come back from the services as DomainError and are shown on the page
+they concern, with the HTTP status the API would give (400, 403, 409).
+"""
+
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.formats import date_format, localize
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+
+from accounts.permissions import PermissionRequired
+from accounts.roles import (
+    AUTHOR_PROFILES,
+    MANAGE_CATALOGUES,
+    REVIEW_PROFILES,
+    SIGN_OFF_PROFILES,
+    VIEW_AUDIT,
+    VIEW_PROFILES,
+)
+from audit.selectors import audit_event_list
+from iob_portal.errors import DomainError
+
+from . import selectors, services
+from .characteristics import KIND_OF, Characteristic
+from .forms import EVIDENCE_LABELS, JUSTIFICATION_LABELS, CatalogueCodeForm, CommentForm, ProfileFilterForm, ProfileForm
+from .models import OPEN_STATUSES, Profile, ProfileStatus
+from .workflow import TRANSITIONS, actions_available
+
+PAGE_SIZE = 50
+AUDIT_EVENTS_SHOWN = 100
+
+ACTION_LABELS = {
+    "submit": _("Submit for review"),
+    "reopen": _("Reopen for editing"),
+    "approve": _("Approve"),
+    "request_changes": _("Request changes"),
+    "reject": _("Reject"),
+    "withdraw": _("Withdraw"),
+    "dpo_sign_off": _("Sign off as DPO"),
+    # The system's own transitions, as the history shows them.
+    "activate": _("Activated (validity window started)"),
+    "expire": _("Expired"),
+}
+
+ACTION_DONE = {
+    "submit": _("The profile has been submitted for review."),
+    "reopen": _("The profile is a draft again and can be edited."),
+    "approve": _("The profile has been approved."),
+    "request_changes": _("Changes have been requested from the author."),
+    "reject": _("The profile has been rejected."),
+    "withdraw": _("The profile has been withdrawn."),
+    "dpo_sign_off": _("You have signed off this risk profile."),
+}
+
+def _profile_or_404(public_id) -> Profile:
+    try:
+        return selectors.profile_get(public_id=public_id)
+    except Profile.DoesNotExist as missing:
+        raise Http404 from missing
+
+
+def _labels() -> dict[str, dict[str, str]]:
+    return {c: dict(rows) for c, rows in selectors.catalogue_choices().items()}
+
+
+# --- Lists and queues -----------------------------------------------------------------------
+
+class ProfileListView(PermissionRequired, View):
+    permission_required = VIEW_PROFILES
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        filter_form = ProfileFilterForm(request.GET or None)
+        profiles = selectors.profile_list(filters=filter_form.filters())
+        page = Paginator(profiles, PAGE_SIZE).get_page(request.GET.get("page"))
+        return render(request, "profiles/list.html", {"filter_form": filter_form, "page": page})
+
+
+class _QueueView(PermissionRequired, View):
+    template_name = "profiles/queue.html"
+    heading: Any = ""
+    intro: Any = ""
+    empty_text: Any = ""
+
+    def profiles(self):
+        raise NotImplementedError
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        page = Paginator(self.profiles(), PAGE_SIZE).get_page(request.GET.get("page"))
+        return render(request, self.template_name, {"page": page, "heading": self.heading, "intro": self.intro,
+                                                    "empty_text": self.empty_text})
+
+
+class ReviewQueueView(_QueueView):
+    permission_required = REVIEW_PROFILES
+    heading = _("Review queue")
+    intro = _("Profiles submitted for review, oldest first. You cannot review a version you wrote or submitted.")
+    empty_text = _("Nothing waits for review.")
+
+    def profiles(self):
+        return selectors.review_queue()
+
+
+class SignOffQueueView(_QueueView):
+    permission_required = SIGN_OFF_PROFILES
+    heading = _("Sign-off queue")
+    intro = _("Risk profiles that are in review or approved and still need the sign-off of the data protection "
+              "officer before they can become active.")
+    empty_text = _("Nothing waits for your sign-off.")
+
+    def profiles(self):
+        return selectors.sign_off_queue()
+
+
+# --- One profile ------------------------------------------------------------------------------
+
+def _detail_context(request: HttpRequest, profile: Profile, **extra: Any) -> dict[str, Any]:
+    user = request.user
+    extra.setdefault("comment_form", CommentForm())
+    labels = _labels()
+    transitions = list(selectors.profile_transitions(profile=profile))
+    versions = list(selectors.profile_versions(code=profile.code))
+    actions = [
+        {"action": a, "label": ACTION_LABELS[a], "comment_required": TRANSITIONS[a].comment_required}
+        for a in actions_available(status=profile.status, kind=profile.kind,
+                                   signed_off=profile.dpo_signed_off_by_id is not None)
+        if user.has_perm(TRANSITIONS[a].permission)
+    ]
+    is_author = user.has_perm(AUTHOR_PROFILES)
+    criteria = [
+        {"label": c.get_characteristic_display(), "kind": KIND_OF[c.characteristic].label,
+         "values": [(code, labels[c.characteristic].get(code, code)) for code in c.values]}
+        for c in profile.criteria.all()
+    ]
+    return {
+        "profile": profile,
+        "criteria": criteria,
+        "justification": [(JUSTIFICATION_LABELS[k], v) for k, v in profile.justification.items()],
+        "transitions": [(t, ACTION_LABELS.get(t.action, t.action)) for t in transitions],
+        "versions": versions,
+        "actions": actions,
+        "comment_required_for": [a["label"] for a in actions if a["comment_required"]],
+        "can_edit": is_author and profile.is_editable,
+        "can_discard": profile.status == ProfileStatus.DRAFT and profile.created_by_id == user.pk and not transitions,
+        "can_new_version": is_author and profile.status not in OPEN_STATUSES
+        and profile.version == versions[-1].version,
+        "audit_events": list(audit_event_list(target_type=profile._meta.label_lower,
+                                              target_id=str(profile.public_id))[:AUDIT_EVENTS_SHOWN])
+        if user.has_perm(VIEW_AUDIT) else None,
+        "impact_url": _impact_url(profile) if profile.status in OPEN_STATUSES else None,
+        **extra,
+    }
+
+
+def _impact_url(profile: Profile) -> str | None:
+    # The impact preview belongs to the monitoring app, which may not be installed yet:
+    # the profile page offers it only when its URL exists.
+    try:
+        return reverse("monitoring:profile_impact", args=[profile.public_id])
+    except NoReverseMatch:
+        return None
+
+
+class ProfileDetailView(PermissionRequired, View):
+    permission_required = VIEW_PROFILES
+
+    def get(self, request: HttpRequest, public_id) -> HttpResponse:
+        profile = _profile_or_404(public_id)
+        return render(request, "profiles/detail.html", _detail_context(request, profile))
+
+
+class ProfileTransitionView(PermissionRequired, View):
+    """One workflow action with its comment. The service checks role, four eyes and state."""
+
+    permission_required = VIEW_PROFILES
+
+    def post(self, request: HttpRequest, public_id) -> HttpResponse:
+        profile = _profile_or_404(public_id)
+        form = CommentForm(request.POST)
+        if not form.is_valid():
+            return render(request, "profiles/detail.html",
+                          _detail_context(request, profile, comment_form=form), status=400)
+        action = form.cleaned_data["action"]
+        try:
+            services.profile_transition(actor=request.user, profile=profile, action=action,
+                                        comment=form.cleaned_data["comment"])
+        except DomainError as error:
+            profile = _profile_or_404(public_id)
+            return render(request, "profiles/detail.html", _detail_context(
+                request, profile, comment_form=form, action_problems=error.problems,
+                failed_action=ACTION_LABELS.get(action, action)), status=error.status)
+        messages.success(request, ACTION_DONE[action])
+        return redirect("profiles:detail", public_id=profile.public_id)
+
+
+def _form_page(request: HttpRequest, form: ProfileForm, profile: Profile | None = None,
+               status: int = 200) -> HttpResponse:
+    return render(request, "profiles/form.html", {"form": form, "profile": profile,
+                                                  "max_validity_days": settings.IOB_MAX_VALIDITY_DAYS}, status=status)
+
+
+class ProfileCreateView(PermissionRequired, View):
+    permission_required = AUTHOR_PROFILES
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return _form_page(request, ProfileForm(catalogue=selectors.catalogue_choices(), initial={"kind": "chance"}))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = ProfileForm(request.POST, catalogue=selectors.catalogue_choices())
+        if not form.is_valid():
+            return _form_page(request, form, status=400)
+        try:
+            profile = services.profile_create(actor=request.user, **form.service_arguments())
+        except DomainError as error:
+            form.add_problems(error.problems)
+            return _form_page(request, form, status=error.status)
+        messages.success(request, _("Draft %(code)s saved. Submit it for review when it is ready.")
+                         % {"code": profile.code})
+        return redirect("profiles:detail", public_id=profile.public_id)
+
+
+class ProfileEditView(PermissionRequired, View):
+    permission_required = AUTHOR_PROFILES
+
+    def get(self, request: HttpRequest, public_id) -> HttpResponse:
+        profile = _profile_or_404(public_id)
+        if not profile.is_editable:
+            messages.error(request, _("Only a draft can be changed; an approved version is never edited. "
+                                      "Make a new version instead."))
+            return redirect("profiles:detail", public_id=profile.public_id)
+        form = ProfileForm(catalogue=selectors.catalogue_choices(), initial=ProfileForm.initial_from(profile))
+        return _form_page(request, form, profile)
+
+    def post(self, request: HttpRequest, public_id) -> HttpResponse:
+        profile = _profile_or_404(public_id)
+        form = ProfileForm(request.POST, catalogue=selectors.catalogue_choices())
+        if not form.is_valid():
+            return _form_page(request, form, profile, status=400)
+        try:
+            services.profile_update(actor=request.user, profile=profile, **form.service_arguments())
+        except DomainError as error:
+            form.add_problems(error.problems)
+            return _form_page(request, form, profile, status=error.status)
+        messages.success(request, _("Draft %(code)s saved.") % {"code": profile.code})
+        return redirect("profiles:detail", public_id=profile.public_id)
+
+
+class ProfileNewVersionView(PermissionRequired, View):
+    permission_required = AUTHOR_PROFILES
+
+    def post(self, request: HttpRequest, public_id) -> HttpResponse:
+        profile = _profile_or_404(public_id)
+        try:
+            copy = services.profile_new_version(actor=request.user, profile=profile)
+        except DomainError as error:
+            return render(request, "profiles/detail.html",
+                          _detail_context(request, profile, action_problems=error.problems), status=error.status)
+        messages.success(request, _("Version %(version)s is a new draft: change it and submit it for review.")
+                         % {"version": copy.version})
+        return redirect("profiles:edit", public_id=copy.public_id)
+
+
+class ProfileDiscardView(PermissionRequired, View):
+    """Asks first (GET), discards on POST: no script needed for a confirmation."""
+
+    permission_required = AUTHOR_PROFILES
+
+    def get(self, request: HttpRequest, public_id) -> HttpResponse:
+        return render(request, "profiles/discard.html", {"profile": _profile_or_404(public_id)})
+
+    def post(self, request: HttpRequest, public_id) -> HttpResponse:
+        profile = _profile_or_404(public_id)
+        try:
+            services.profile_delete_draft(actor=request.user, profile=profile)
+        except DomainError as error:
+            return render(request, "profiles/discard.html", {"profile": profile, "problems": error.problems},
+                          status=error.status)
+        messages.success(request, _("Draft %(code)s has been discarded.") % {"code": profile.code})
+        return redirect("home")
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, date):
+        return date_format(value, "DATE_FORMAT")
+    return str(localize(value))
+
+
+def _diff_label(field: str) -> Any:
+    head, _dot, rest = field.partition(".")
+    if head == "criteria":
+        return Characteristic(rest).label
+    if head == "justification":
+        return JUSTIFICATION_LABELS[rest]
+    return {"kind": _("Kind"), "title": _("Title"), "valid_from": _("Valid from"),
+            "valid_until": _("Valid until"), **EVIDENCE_LABELS}.get(field, field)
+
+
+class ProfileCompareView(PermissionRequired, View):
+    """Two versions of one profile side by side: by default this one and the one it was
+    made from; `?left=N&right=M` picks any two."""
+
+    permission_required = VIEW_PROFILES
+
+    def get(self, request: HttpRequest, public_id) -> HttpResponse:
+        profile = _profile_or_404(public_id)
+        versions = {v.version: v for v in selectors.profile_versions(code=profile.code)}
+        if len(versions) < 2:
+            messages.info(request, _("This profile has only one version; there is nothing to compare it with."))
+            return redirect("profiles:detail", public_id=profile.public_id)
+        default_left = profile.previous_version.version if profile.previous_version else min(versions)
+        default_right = profile.version if profile.previous_version else max(versions)
+        left = versions.get(_as_int(request.GET.get("left")), versions[default_left])
+        right = versions.get(_as_int(request.GET.get("right")), versions[default_right])
+        rows = [{"label": _diff_label(r["field"]), "left": _shown(r["left"]), "right": _shown(r["right"]),
+                 "changed": r["changed"]}
+                for r in selectors.profile_version_diff(left=left, right=right)]
+        return render(request, "profiles/compare.html", {"profile": profile, "left": left, "right": right,
+                                                         "versions": list(versions.values()), "rows": rows})
+
+
+def _as_int(text: str | None) -> int | None:
+    return int(text) if text and text.isdigit() else None
+
+
+# --- Catalogues -------------------------------------------------------------------------------
+
+class CatalogueView(PermissionRequired, View):
+    permission_required = MANAGE_CATALOGUES
+
+    def _render(self, request: HttpRequest, form: CatalogueCodeForm, status: int = 200) -> HttpResponse:
+        choices = selectors.catalogue_choices()
+        catalogues = [{"characteristic": c, "kind": KIND_OF[c.value].label, "codes": choices[c.value]}
+                      for c in Characteristic]
+        return render(request, "profiles/catalogues.html", {"catalogues": catalogues, "form": form}, status=status)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._render(request, CatalogueCodeForm())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = CatalogueCodeForm(request.POST)
+        if not form.is_valid():
+            return self._render(request, form, status=400)
+        try:
+            entry = services.catalogue_code_add(actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            for problem in error.problems:
+                field = problem.field if problem.field in form.fields else None
+                form.add_error(field, problem.message)
+            return self._render(request, form, status=error.status)
+        messages.success(request, _("Code %(code)s added to the catalogue.") % {"code": entry.code})
+        return redirect("profiles:catalogues")

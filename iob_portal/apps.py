@@ -8,8 +8,11 @@ def _sync_reference_data(sender, **kwargs):
     from accounts.services import roles_sync
     from profiles.services import catalogue_sync
 
+    from .schedules import schedules_sync
+
     roles_sync()
     catalogue_sync()
+    schedules_sync()
 
 
 class IobPortalConfig(AppConfig):

@@ -69,3 +69,16 @@ def test_worker_activates_profiles_whose_window_started(broker, transactional_db
             refresh_statuses.apply_async(connection=connection)
         activated = wait_for(lambda: Profile.objects.get(pk=profile.pk).status == ProfileStatus.ACTIVE)
         assert activated, f"{broker}: status still {Profile.objects.get(pk=profile.pk).status}"
+
+
+def test_the_daily_status_refresh_is_scheduled_and_editable(db):
+    from django_celery_beat.models import PeriodicTask
+
+    from iob_portal.schedules import schedules_sync
+
+    task = PeriodicTask.objects.get(task="profiles.refresh_statuses")
+    assert task.enabled and task.crontab.hour == "0"
+    task.crontab.hour = "3"  # an administrator moves it
+    task.crontab.save()
+    assert schedules_sync() == 0
+    assert PeriodicTask.objects.get(task="profiles.refresh_statuses").crontab.hour == "3"

@@ -1,3 +1,5 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from .api import AuditEventListApi
+
+urlpatterns = [path("audit-events/", AuditEventListApi.as_view(), name="api-audit-event-list")]

@@ -143,6 +143,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Profiles, monitoring data, advice, bias reports and jobs of IOB.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Deny by default holds for the schema and its docs too.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Swagger UI from our own static files: no CDN is reachable (or wanted).
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

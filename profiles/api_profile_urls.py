@@ -1,4 +1,25 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-# The profile API (owned by the profiles API views in api.py).
-urlpatterns: list = []
+from .api import ProfileActionApi, ProfileDetailApi, ProfileListCreateApi, ProfileNewVersionApi
+
+# URL segment → workflow action of profiles/workflow.py.
+ACTIONS = {
+    "submit": "submit",
+    "approve": "approve",
+    "request-changes": "request_changes",
+    "reject": "reject",
+    "withdraw": "withdraw",
+    "dpo-sign-off": "dpo_sign_off",
+    "reopen": "reopen",
+}
+
+urlpatterns = [
+    path("profiles/", ProfileListCreateApi.as_view(), name="api-profile-list"),
+    path("profiles/<uuid:id>/", ProfileDetailApi.as_view(), name="api-profile-detail"),
+    path("profiles/<uuid:id>/new-version/", ProfileNewVersionApi.as_view(), name="api-profile-new-version"),
+    *[
+        path(f"profiles/<uuid:id>/{segment}/", ProfileActionApi.as_view(workflow_action=action),
+             name=f"api-profile-{segment}")
+        for segment, action in ACTIONS.items()
+    ],
+]

@@ -142,6 +142,8 @@ class Profile(models.Model):
         indexes = [
             models.Index(fields=["status", "kind"], name="profile_status_kind_idx"),
             models.Index(fields=["valid_from", "valid_until"], name="profile_window_idx"),
+            # Lists show the newest first; without this every page sorts the whole table.
+            models.Index(fields=["-created_at", "-id"], name="profile_newest_first_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["code", "version"], name="profile_code_version_unique"),

@@ -187,6 +187,14 @@ EVIDENCE_FIELDS = ("evidence_group_size", "evidence_chain_hit_rate", "evidence_r
                    "evidence_period_from", "evidence_period_until")
 
 
+def _title_check(title: Any) -> list[Problem]:
+    if not isinstance(title, str) or not title.strip():
+        return [Problem("required", _("Give the profile a title."), "title")]
+    if len(title.strip()) > 200:
+        return [Problem("too_long", _("A title has at most 200 characters."), "title")]
+    return []
+
+
 def _evidence_check(evidence: dict[str, Any]) -> list[Problem]:
     problems = []
     for key in ("evidence_chain_hit_rate", "evidence_refusal_rate"):
@@ -212,8 +220,7 @@ def profile_create(*, actor, kind: str, title: str, criteria: Any, valid_from: A
         _require(actor, "profiles.author_profile", _("Only a policy officer may write profiles."))
         ev = {k: (evidence or {}).get(k) for k in EVIDENCE_FIELDS}
         problems = _evidence_check(ev)
-        if not (title or "").strip():
-            problems.append(Problem("required", _("Give the profile a title."), "title"))
+        problems += _title_check(title)
         if origin not in ProfileOrigin.values or (origin == ProfileOrigin.GENERATED) != (generation_run_id is not None):
             problems.append(Problem("invalid_origin", _("A generated profile names its run; a hand-written one does not."),
                                     "origin"))
@@ -224,7 +231,7 @@ def profile_create(*, actor, kind: str, title: str, criteria: Any, valid_from: A
             try:
                 with transaction.atomic():
                     profile = Profile.objects.create(
-                        code=_next_code(today), version=1, kind=kind, title=title.strip(), origin=origin,
+                        code=_next_code(today), version=1, kind=kind, title=str(title).strip(), origin=origin,
                         generation_run_id=generation_run_id, valid_from=valid_from, valid_until=valid_until,
                         created_by=actor, **_justification_fields(justification), **ev,
                     )
@@ -270,8 +277,7 @@ def profile_update(*, actor, profile: Profile, **changes: Any) -> Profile:
         ev = {k: getattr(current, k) for k in EVIDENCE_FIELDS}
         ev.update({k: v for k, v in (changes.get("evidence") or {}).items() if k in EVIDENCE_FIELDS})
         problems = _evidence_check(ev)
-        if not (title or "").strip():
-            problems.append(Problem("required", _("Give the profile a title."), "title"))
+        problems += _title_check(title)
         normalised = _validated(**merged, more=problems)
         current.kind, current.title = merged["kind"], title.strip()
         current.valid_from, current.valid_until = merged["valid_from"], merged["valid_until"]

@@ -246,14 +246,22 @@ def test_pages_are_dutch_by_default_and_english_after_the_switch(client, users):
 
 def test_impact_preview_is_offered_for_open_versions_when_monitoring_provides_it(client, users, make_profile,
                                                                                  monkeypatch):
+    from django.urls import NoReverseMatch, reverse
+
     from profiles import views
 
     profile = make_profile()
     signed_in(client, users["reviewer"])
-    assert 'id="impact"' not in client.get(f"/profiles/{profile.public_id}/").content.decode()  # no such URL yet
-    monkeypatch.setattr(views, "reverse", lambda name, args: f"/monitoring/impact/{args[0]}/")
+
+    def no_monitoring(name, args):
+        raise NoReverseMatch(name)
+
+    monkeypatch.setattr(views, "reverse", no_monitoring)
+    assert 'id="impact"' not in client.get(f"/profiles/{profile.public_id}/").content.decode()
+    monkeypatch.undo()
+    impact_url = reverse("monitoring:profile_impact", args=[profile.public_id])
     html = client.get(f"/profiles/{profile.public_id}/").content.decode()
-    assert 'id="impact"' in html and f'data-fragment-url="/monitoring/impact/{profile.public_id}/"' in html
+    assert 'id="impact"' in html and f'data-fragment-url="{impact_url}"' in html
     profile_transition(actor=users["policy_officer"], profile=profile, action="submit")
     profile_transition(actor=users["reviewer"], profile=profile, action="approve")
     assert 'id="impact"' not in client.get(f"/profiles/{profile.public_id}/").content.decode()

@@ -1,0 +1,61 @@
+"""Users and roles in the admin.
+
+Roles are the groups of `accounts/roles.py`: their rights are code (`ROLE_PERMISSIONS`,
+applied by `roles_sync` at every start), so the admin shows them but does not edit them,
+and users get rights only through roles, never one by one. Saving a user writes an
+audit event, as every other change does.
+"""
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
+from django.utils.translation import gettext_lazy as _
+
+from . import events
+
+User = get_user_model()
+
+
+class RoleAdmin(GroupAdmin):
+    readonly_fields = ["name", "permissions"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class PortalUserAdmin(UserAdmin):
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Roles"), {"fields": ("is_active", "groups", "is_staff", "is_superuser")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    list_display = ["username", "email", "is_active", "is_staff", "is_superuser", "roles"]
+    readonly_fields = ["last_login", "date_joined"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description=_("Roles"))
+    def roles(self, user) -> str:
+        return ", ".join(sorted(g.name for g in user.groups.all()))
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        # After the roles are saved, so that the event records the roles the user now has.
+        user = form.instance
+        events.user_saved(actor=request.user, user=user, created=not change,
+                          roles=sorted(user.groups.values_list("name", flat=True)))
+
+
+admin.site.unregister(Group)
+admin.site.register(Group, RoleAdmin)
+admin.site.unregister(User)
+admin.site.register(User, PortalUserAdmin)

@@ -165,14 +165,14 @@ def justification_check(kind: str, justification: Any, criteria: list[Criterion]
     justification = justification if isinstance(justification, dict) else {}
     labels = {
         "legitimate_aim": _("legitimate aim"), "suitability": _("suitability"), "necessity": _("necessity"),
-        "proportionality": _("proportionality"), "nationality_use": _("why nationality is used"),
+        "proportionality": _("proportionality"), "nationality_use": _("reason for using nationality"),
     }
     required = list(JUSTIFICATION_PARTS)
     if any(c.characteristic == Characteristic.NATIONALITY for c in criteria):
         required.append("nationality_use")
     return [
         Problem("justification_required",
-                _("A risk profile needs a justification of its %(part)s.") % {"part": labels[key]},
+                _("A risk profile must explain its %(part)s.") % {"part": labels[key]},
                 f"justification.{key}")
         for key in required
         if not (isinstance(justification.get(key), str) and justification[key].strip())

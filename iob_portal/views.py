@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from accounts.roles import Role, user_roles
 from profiles import selectors as profile_selectors
+from reports import selectors as report_selectors
 
 
 def home(request):
@@ -22,6 +23,8 @@ def home(request):
         context["my_drafts"] = profile_selectors.my_drafts(user=request.user)[:20]
     if Role.REVIEWER in roles:
         context["review_queue"] = profile_selectors.review_queue()[:20]
+        # Follow-ups the DPO asked for in signed bias reports (e.g. withdraw a profile).
+        context["report_follow_ups"] = report_selectors.follow_ups_open()[:20]
     if Role.DPO in roles:
         context["sign_off_queue"] = profile_selectors.sign_off_queue()[:20]
     return render(request, "home.html", context)

@@ -1,0 +1,86 @@
+"""Forms of the report pages. They only carry input: the services validate it (one home
+for every rule), and the views put the services' problems back on these fields."""
+
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import FindingDecision
+from .parameters import DEFAULTS
+
+
+class ReportRequestForm(forms.Form):
+    # Nothing is required here: the service answers every gap with its own coded message.
+    period_from = forms.CharField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}),
+                                  required=False)
+    period_to = forms.CharField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}),
+                                required=False)
+    min_cell = forms.CharField(required=False, label=_("Smallest group shown (min_cell)"), initial=DEFAULTS.min_cell,
+                               widget=forms.NumberInput(attrs={"min": 1, "step": 1}),
+                               help_text=_("Groups with fewer records are shown without figures."))
+    alpha = forms.CharField(required=False, label=_("Significance level (alpha)"), initial=DEFAULTS.alpha,
+                            widget=forms.NumberInput(attrs={"step": "any"}))
+    ratio_low = forms.CharField(required=False, label=_("Flag ratios at or below (ratio_low)"),
+                                initial=DEFAULTS.ratio_low,
+                                widget=forms.NumberInput(attrs={"step": "any"}))
+    ratio_high = forms.CharField(required=False, label=_("Flag ratios at or above (ratio_high)"),
+                                 initial=DEFAULTS.ratio_high,
+                                 widget=forms.NumberInput(attrs={"step": "any"}))
+    follow_threshold = forms.CharField(required=False, label=_("Follow-rate threshold"),
+                                       initial=DEFAULTS.follow_threshold,
+                                       widget=forms.NumberInput(attrs={"step": "any"}))
+    # One request per form shown: a double click or a resubmit returns the same report.
+    request_key = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    FIELD_OF = {"from": "period_from", "to": "period_to"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("request_key", uuid.uuid4().hex)
+
+    def parameters(self) -> dict:
+        data = self.cleaned_data
+        return {k: data.get(k) for k in ("min_cell", "alpha", "ratio_low", "ratio_high", "follow_threshold")}
+
+
+class FindingForm(forms.Form):
+    subject = forms.ChoiceField(label=_("What the finding is about"), required=False)
+    decision = forms.ChoiceField(label=_("Decision"), choices=FindingDecision.choices, widget=forms.RadioSelect,
+                                 required=False)
+    note = forms.CharField(label=_("Finding"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    withdraw_profile = forms.BooleanField(label=_("Ask the reviewers to withdraw a profile"), required=False)
+    withdraw_code = forms.CharField(label=_("Profile to withdraw"), required=False,
+                                    help_text=_("Empty: the profile the finding is about."))
+    withdraw_note = forms.CharField(label=_("Why withdraw it"), required=False,
+                                    widget=forms.Textarea(attrs={"rows": 2}))
+    other_action = forms.CharField(label=_("Another follow-up action"), required=False,
+                                   widget=forms.Textarea(attrs={"rows": 2}),
+                                   help_text=_("Optional, e.g. a talk with an officer's team lead."))
+
+    FIELD_OF = {"subject_type": "subject", "follow_ups": "withdraw_code"}
+
+    def __init__(self, *args, subjects: list[tuple[str, list[tuple[str, str]]]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subject"].choices = [("", "—")] + subjects
+
+    def service_input(self) -> dict:
+        """The service's arguments: subject "group:<k=v&k=v>", "officer:<id>" or "profile:<code>"."""
+        data = self.cleaned_data
+        kind, _sep, value = (data.get("subject") or "").partition(":")
+        subject: object = value
+        if kind == "group":
+            subject = dict(part.split("=", 1) for part in value.split("&") if "=" in part)
+        follow_ups = []
+        if data.get("withdraw_profile"):
+            follow_ups.append({"kind": "withdraw_profile", "profile_code": data.get("withdraw_code", ""),
+                               "note": data.get("withdraw_note", "")})
+        if (data.get("other_action") or "").strip():
+            follow_ups.append({"kind": "other", "note": data["other_action"]})
+        return {"subject_type": kind, "subject": subject, "decision": data.get("decision", ""),
+                "note": data.get("note", ""), "follow_ups": follow_ups}
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,34 @@
+"""The DPO's review of a bias report, every transition in one table:
+
+generated → in_review → signed_off, or in_review → returned. Only the DPO's permission
+(`reports.review_biasreport`) moves a report; `pending → generated|failed` is the job's.
+"""
+
+from dataclasses import dataclass
+
+from accounts.roles import REVIEW_REPORTS
+
+from .models import ReportStatus as S
+
+
+@dataclass(frozen=True)
+class ReviewTransition:
+    action: str
+    sources: tuple[str, ...]
+    target: str
+    comment_required: bool = False
+
+
+TRANSITIONS: dict[str, ReviewTransition] = {
+    t.action: t
+    for t in (
+        ReviewTransition("start_review", (S.GENERATED,), S.IN_REVIEW),
+        ReviewTransition("sign_off", (S.IN_REVIEW,), S.SIGNED_OFF),
+        ReviewTransition("return", (S.IN_REVIEW,), S.RETURNED, comment_required=True),
+    )
+}
+PERMISSION = REVIEW_REPORTS
+
+
+def review_actions_available(*, status: str) -> list[str]:
+    return [a for a, t in TRANSITIONS.items() if status in t.sources]

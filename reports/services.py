@@ -1,0 +1,414 @@
+"""Writes of bias reports: requesting, generating, the DPO's review and its follow-ups.
+
+Every door (page, API, command, Celery beat) calls these. Each checks the actor's right,
+changes state with a conditional update, and writes its audit event in the same
+transaction; refused review actions are audited after the rollback, so they stay on record.
+"""
+
+import logging
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any, TypeVar
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import GENERATE_REPORTS, REVIEW_PROFILES
+from iob_portal.errors import DomainError, Problem, conflict, forbidden
+from jobs.models import Job
+from jobs.services import job_create, job_enqueue_on_commit, job_fail, job_progress, job_start, job_succeed
+from profiles import selectors as profile_selectors
+from profiles.services import profile_transition
+
+from . import events
+from .computation import bias_figures_compute
+from .models import (
+    ArtifactKind,
+    BiasReport,
+    FindingDecision,
+    FollowUpAction,
+    FollowUpKind,
+    FollowUpStatus,
+    ReportArtifact,
+    ReportFinding,
+    ReportOrigin,
+    ReportStatus,
+    SubjectType,
+)
+from .outputs import csv_bytes, json_bytes, pdf_document, sha256
+from .parameters import parameters_parse, period_parse
+from .presentation import flagged_count, view_build
+from .review import PERMISSION as REVIEW_PERMISSION
+from .review import TRANSITIONS
+from .selectors import report_figures
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+JOB_KIND = "bias_report"
+SYSTEM_ACTOR = "system"
+
+
+# --- Requesting and generating -------------------------------------------------------------------
+
+def report_request(*, actor, period_from: Any, period_to: Any, parameters: dict[str, Any] | None = None,
+                   origin: str = ReportOrigin.PORTAL, request_key: str | None = None,
+                   enqueue: bool = True) -> BiasReport:
+    """Create a pending report and its job, and queue the computation once committed.
+
+    A repeated request with the same `request_key` returns the report it made. People need
+    `reports.generate_biasreport`; the schedule and the command act without a user."""
+    if actor is not None and not actor.has_perm(GENERATE_REPORTS):
+        raise forbidden("role_required", _("Only the DPO or an administrator may start a bias report."))
+    problems: list[Problem] = []
+    try:
+        start, end = period_parse(period_from, period_to)
+    except DomainError as error:
+        problems += error.problems
+    try:
+        params = parameters_parse(parameters)
+    except DomainError as error:
+        problems += error.problems
+    if problems:
+        raise DomainError(problems)
+    request_key = (request_key or "").strip()[:64] or None
+    if request_key:
+        existing = BiasReport.objects.filter(request_key=request_key).first()
+        if existing is not None:
+            if existing.created_by_id != getattr(actor, "pk", None):
+                raise conflict("request_key_taken", _("This request key belongs to another report."))
+            return existing
+    try:
+        with transaction.atomic():
+            job = job_create(kind=JOB_KIND, params={}, created_by=actor)
+            report = BiasReport.objects.create(
+                period_from=start, period_to=end, parameters=params.as_dict(), origin=origin,
+                request_key=request_key, job=job, created_by=actor)
+            Job.objects.filter(pk=job.pk).update(params={"report": str(report.public_id)})
+            events.report_requested(actor=actor or SYSTEM_ACTOR, report=report)
+            if enqueue:
+                from .tasks import generate_report
+
+                job_enqueue_on_commit(task=generate_report, job=job, report_id=report.pk)
+    except IntegrityError:
+        # Two identical requests at once (same key, or the same scheduled month): one row won.
+        report = BiasReport.objects.filter(request_key=request_key).first() if request_key else None
+        if report is None and origin == ReportOrigin.SCHEDULE:
+            report = BiasReport.objects.filter(origin=origin, period_from=start, period_to=end).first()
+        if report is None:
+            raise
+    return report
+
+
+def report_schedule_monthly(*, today: date | None = None) -> BiasReport:
+    """The report over the previous calendar month (Celery beat, monthly). Idempotent: the
+    month's scheduled report is made once, however often this runs."""
+    today = today or timezone.localdate()
+    end = today.replace(day=1) - timedelta(days=1)
+    start = end.replace(day=1)
+    existing = BiasReport.objects.filter(origin=ReportOrigin.SCHEDULE, period_from=start, period_to=end).first()
+    if existing is not None:
+        return existing
+    return report_request(actor=None, period_from=start, period_to=end, origin=ReportOrigin.SCHEDULE)
+
+
+def _artifacts(report: BiasReport, progress: Callable[[int, str], None]) -> tuple[dict[str, bytes], dict]:
+    params = parameters_parse(report.parameters)
+    figures = bias_figures_compute(period_from=report.period_from, period_to=report.period_to, parameters=params,
+                                   progress=progress)
+    progress(60, gettext("Figures computed; writing the files"))
+    report_json = json_bytes(figures.report)
+    view = view_build(report=figures.report, support=figures.support)
+    content_hash = sha256(report_json)
+    progress(70, gettext("Drawing the PDF"))
+    pdf = pdf_document(report_id=str(report.public_id), view=view, content_hash=content_hash,
+                       report_json=report_json, generated_at=timezone.now(),
+                       record_count=figures.report["population"]["n"])
+    files = {ArtifactKind.JSON: report_json, ArtifactKind.CSV: csv_bytes(view), ArtifactKind.PDF: pdf.content,
+             ArtifactKind.VIEW: json_bytes(view)}
+    summary = {"content_hash": content_hash, "pdf_sha256": pdf.sha256,
+               "record_count": figures.report["population"]["n"],
+               "decided_count": figures.report["population"]["n_decided"],
+               "flagged_count": flagged_count(figures.report)}
+    return files, summary
+
+
+def report_generate(*, report_id: int, job_id: int | None = None) -> BiasReport:
+    """Compute and store a pending report's figures and files. Safe to run again: a
+    report that is no longer pending is left as it is, and of two runs at once only one
+    stores its files (the other's conditional update finds nothing to do)."""
+    if job_id is not None and not job_start(job_id=job_id):
+        return BiasReport.objects.get(pk=report_id)
+    report = BiasReport.objects.get(pk=report_id)
+    if report.status != ReportStatus.PENDING:
+        if job_id is not None:
+            job_succeed(job_id=job_id, result={"report": str(report.public_id)}, message=gettext("Already generated"))
+        return report
+
+    def progress(pct: int, message: str) -> None:
+        if job_id is not None:
+            job_progress(job_id=job_id, progress=pct, message=message)
+
+    progress(5, gettext("Reading the monitoring records"))
+    files, summary = _artifacts(report, progress)
+    progress(95, gettext("Storing the report"))
+    try:
+        with transaction.atomic():
+            locked = BiasReport.objects.select_for_update().get(pk=report_id)
+            if locked.status != ReportStatus.PENDING:
+                return locked
+            ReportArtifact.objects.bulk_create([
+                ReportArtifact(report=locked, kind=kind, content=content, sha256=sha256(content), size=len(content))
+                for kind, content in files.items()])
+            now = timezone.now()
+            moved = BiasReport.objects.filter(pk=report_id, status=ReportStatus.PENDING).update(
+                status=ReportStatus.GENERATED, generated_at=now, **summary)
+            if not moved:
+                raise IntegrityError("report left pending meanwhile")
+            locked.refresh_from_db()
+            events.report_generated(actor=locked.created_by or SYSTEM_ACTOR, report=locked,
+                                    hashes={kind: sha256(content) for kind, content in files.items()
+                                            if kind != ArtifactKind.VIEW})
+    except IntegrityError:
+        # A parallel run stored this report first: its result stands.
+        locked = BiasReport.objects.get(pk=report_id)
+        if locked.status == ReportStatus.PENDING:
+            raise
+    if job_id is not None:
+        job_succeed(job_id=job_id, result={"report": str(locked.public_id)}, message=gettext("Report ready"))
+    return locked
+
+
+def report_fail(*, report_id: int, job_id: int | None, error: str) -> None:
+    """The job gave up: the report is marked failed with the reason (once)."""
+    with transaction.atomic():
+        moved = BiasReport.objects.filter(pk=report_id, status=ReportStatus.PENDING).update(
+            status=ReportStatus.FAILED, failure=error[:5000])
+        if moved:
+            report = BiasReport.objects.get(pk=report_id)
+            events.report_failed(actor=report.created_by or SYSTEM_ACTOR, report=report, error=error)
+    if job_id is not None:
+        job_fail(job_id=job_id, error=error)
+
+
+def report_run_now(*, actor, period_from: Any, period_to: Any, parameters: dict[str, Any] | None = None,
+                   origin: str = ReportOrigin.COMMAND) -> BiasReport:
+    """Request and generate in this process (the `bias_report` command): the report is
+    stored like any other and visible in the portal."""
+    report = report_request(actor=actor, period_from=period_from, period_to=period_to, parameters=parameters,
+                            origin=origin, enqueue=False)
+    try:
+        return report_generate(report_id=report.pk, job_id=report.job_id)
+    except Exception as error:
+        report_fail(report_id=report.pk, job_id=report.job_id, error=f"{type(error).__name__}: {error}")
+        raise
+
+
+# --- The DPO's review ---------------------------------------------------------------------------------
+
+def _audited(action: str, actor, work: Callable[[], T], report: BiasReport | None = None) -> T:
+    try:
+        with transaction.atomic():
+            return work()
+    except DomainError as error:
+        with transaction.atomic():
+            events.report_refused(actor=actor, action=action, codes=error.codes, report=report)
+        raise
+
+
+def _require_dpo(actor) -> None:
+    if not (actor is not None and actor.has_perm(REVIEW_PERMISSION)):
+        raise forbidden("role_required", _("Only the data protection officer reviews and signs bias reports."))
+
+
+def _locked(report: BiasReport) -> BiasReport:
+    return BiasReport.objects.select_for_update().get(pk=report.pk)
+
+
+def report_transition(*, actor, report: BiasReport, action: str, comment: str = "") -> BiasReport:
+    """start_review, sign_off or return (with a reason). 403 for anyone but the DPO,
+    409 when the report's state does not allow it. A signed report never changes again."""
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise DomainError.single("unknown_action", _("Unknown action."), "action")
+    comment = (comment or "").strip()
+
+    def work() -> BiasReport:
+        _require_dpo(actor)
+        current = _locked(report)
+        if current.status not in transition.sources:
+            raise conflict("invalid_state", _("A report that is “%(status)s” cannot be %(action)s.")
+                           % {"status": ReportStatus(current.status).label, "action": action.replace("_", " ")})
+        if transition.comment_required and not comment:
+            raise DomainError.single("comment_required", _("Give a reason in the comment."), "comment")
+        now = timezone.now()
+        updates: dict[str, Any] = {"status": transition.target}
+        if action == "start_review":
+            updates.update(review_started_at=now, review_started_by=actor)
+        else:
+            updates.update(decided_at=now, decided_by=actor, decision_comment=comment)
+        if not BiasReport.objects.filter(pk=current.pk, status=current.status).update(**updates):
+            raise conflict("invalid_state", _("The report changed meanwhile; reload and try again."))
+        events.report_transitioned(actor=actor, report=current, action=action, from_status=current.status,
+                                   to_status=transition.target, comment=comment)
+        current.refresh_from_db()
+        return current
+
+    return _audited(action, actor, work, report)
+
+
+def _subject(report: BiasReport, subject_type: str, subject: Any) -> dict[str, Any]:
+    """The finding's subject, checked against what the report holds."""
+    figures = report_figures(report=report)
+    if subject_type == SubjectType.GROUP:
+        wanted = subject if isinstance(subject, dict) else None
+        if wanted and all(isinstance(k, str) and isinstance(v, str) for k, v in wanted.items()):
+            for g in figures["groups"]:
+                if g["characteristics"] == wanted:
+                    return {"group": dict(g["characteristics"])}
+        raise DomainError.single("unknown_subject", _("This report has no such group."), "subject")
+    if subject_type == SubjectType.OFFICER:
+        if isinstance(subject, str) and any(o["officer_id"] == subject for o in figures["officers"]):
+            return {"officer_id": subject}
+        raise DomainError.single("unknown_subject", _("This report has no such officer."), "subject")
+    if subject_type == SubjectType.PROFILE:
+        if isinstance(subject, str) and any(h["code"] == subject for h in figures["profiles"]):
+            return {"profile_code": subject}
+        raise DomainError.single("unknown_subject", _("This report has no such profile."), "subject")
+    raise DomainError.single("invalid_subject_type", _("A finding concerns a group, an officer or a profile."),
+                             "subject_type")
+
+
+def _follow_ups(raw: Any, *, default_profile: str) -> tuple[list[dict[str, str]], list[Problem]]:
+    problems: list[Problem] = []
+    out: list[dict[str, str]] = []
+    if raw in (None, ""):
+        return out, problems
+    if not isinstance(raw, list):
+        return out, [Problem("invalid_follow_ups", _("Follow-up actions are a list."), "follow_ups")]
+    for i, item in enumerate(raw):
+        field = f"follow_ups[{i}]"
+        if not isinstance(item, dict) or item.get("kind") not in FollowUpKind.values:
+            problems.append(Problem("invalid_follow_up_kind", _("A follow-up action is a request to withdraw a "
+                                                                "profile or another action."), field))
+            continue
+        note = str(item.get("note") or "").strip()
+        code = str(item.get("profile_code") or "").strip() or (
+            default_profile if item["kind"] == FollowUpKind.WITHDRAW_PROFILE else "")
+        if item["kind"] == FollowUpKind.WITHDRAW_PROFILE:
+            if not code:
+                problems.append(Problem("profile_required", _("Name the profile to withdraw."), field))
+                continue
+            if not profile_selectors.profile_versions(code=code).exists():
+                problems.append(Problem("unknown_profile", _("There is no profile %(code)s.") % {"code": code},
+                                        field))
+                continue
+        elif not note:
+            problems.append(Problem("note_required", _("Describe the action to take."), field))
+            continue
+        out.append({"kind": item["kind"], "profile_code": code, "note": note})
+    return out, problems
+
+
+def report_finding_record(*, actor, report: BiasReport, subject_type: str, subject: Any, decision: str,
+                          note: str, follow_ups: Any = None) -> ReportFinding:
+    """The DPO's finding on one group, officer or profile of a report in review, with a
+    decision (accept, mitigate, escalate) and optional follow-up actions (e.g. a request
+    to withdraw a profile, which reaches the reviewers once the report is signed off)."""
+    note = (note or "").strip()
+
+    def work() -> ReportFinding:
+        _require_dpo(actor)
+        current = _locked(report)
+        if current.status != ReportStatus.IN_REVIEW:
+            raise conflict("invalid_state", _("Findings are recorded while the report is in review."))
+        problems: list[Problem] = []
+        fields: dict[str, Any] = {}
+        try:
+            fields = _subject(current, subject_type, subject)
+        except DomainError as error:
+            problems += error.problems
+        if decision not in FindingDecision.values:
+            problems.append(Problem("invalid_decision", _("Choose accept, mitigate or escalate."), "decision"))
+        if not note:
+            problems.append(Problem("note_required", _("Write down the finding."), "note"))
+        actions, action_problems = _follow_ups(follow_ups, default_profile=fields.get("profile_code", ""))
+        problems += action_problems
+        if problems:
+            raise DomainError(problems)
+        finding = ReportFinding.objects.create(report=current, subject_type=subject_type, decision=decision,
+                                               note=note, created_by=actor, **fields)
+        created = FollowUpAction.objects.bulk_create([FollowUpAction(finding=finding, **a) for a in actions])
+        events.finding_recorded(actor=actor, finding=finding, follow_ups=created)
+        return finding
+
+    return _audited("record_finding", actor, work, report)
+
+
+def report_finding_delete(*, actor, finding: ReportFinding) -> None:
+    """The DPO takes back a finding (and its follow-ups) while the report is still in review."""
+
+    def work() -> None:
+        _require_dpo(actor)
+        current = _locked(finding.report)
+        if current.status != ReportStatus.IN_REVIEW:
+            raise conflict("invalid_state", _("Findings change only while the report is in review."))
+        events.finding_deleted(actor=actor, finding=finding)
+        finding.follow_ups.all().delete()
+        finding.delete()
+
+    _audited("delete_finding", actor, work, finding.report)
+
+
+FOLLOW_UP_OUTCOMES = {
+    FollowUpKind.WITHDRAW_PROFILE: {"withdraw": FollowUpStatus.DONE, "dismiss": FollowUpStatus.DISMISSED},
+    FollowUpKind.OTHER: {"done": FollowUpStatus.DONE, "dismiss": FollowUpStatus.DISMISSED},
+}
+
+
+def follow_up_resolve(*, actor, follow_up: FollowUpAction, action: str, comment: str) -> FollowUpAction:
+    """A reviewer carries out a signed report's follow-up (withdrawing the profile through
+    the profile workflow) or dismisses it; either way with a reason."""
+    comment = (comment or "").strip()
+
+    def work() -> FollowUpAction:
+        if not (actor is not None and actor.has_perm(REVIEW_PROFILES)):
+            raise forbidden("role_required", _("Only a reviewer acts on follow-up requests."))
+        outcomes = FOLLOW_UP_OUTCOMES[follow_up.kind]
+        if action not in outcomes:
+            raise DomainError.single("invalid_action", _("This follow-up can be: %(actions)s.")
+                                     % {"actions": ", ".join(outcomes)}, "action")
+        if not comment:
+            raise DomainError.single("comment_required", _("Give a reason in the comment."), "comment")
+        current = FollowUpAction.objects.select_for_update().select_related("finding__report").get(pk=follow_up.pk)
+        if current.finding.report.status != ReportStatus.SIGNED_OFF:
+            raise conflict("invalid_state", _("Follow-ups are acted on after the DPO has signed the report."))
+        if current.status != FollowUpStatus.OPEN:
+            raise conflict("invalid_state", _("This follow-up has already been resolved."))
+        profile = None
+        if action == "withdraw":
+            profile = profile_selectors.profile_versions(code=current.profile_code).filter(
+                status__in=["approved", "active"]).order_by("-version").first()
+            if profile is None:
+                raise conflict("nothing_to_withdraw", _("No approved or active version of %(code)s exists; "
+                                                        "dismiss the request instead.")
+                               % {"code": current.profile_code})
+            profile = profile_transition(
+                actor=actor, profile=profile, action="withdraw",
+                comment=f"{comment} (bias report {current.finding.report.public_id})")
+        if not FollowUpAction.objects.filter(pk=current.pk, status=FollowUpStatus.OPEN).update(
+                status=outcomes[action], resolved_by=actor, resolved_at=timezone.now(), resolution_comment=comment):
+            raise conflict("invalid_state", _("This follow-up has already been resolved."))
+        current.refresh_from_db()
+        events.follow_up_resolved(actor=actor, follow_up=current, outcome="dismissed" if action == "dismiss" else
+                                  "done", comment=comment, profile=profile)
+        return current
+
+    try:
+        with transaction.atomic():
+            return work()
+    except DomainError as error:
+        with transaction.atomic():
+            events.follow_up_refused(actor=actor, follow_up=follow_up, codes=error.codes)
+        raise

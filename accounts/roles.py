@@ -31,6 +31,13 @@ VIEW_REPORTS = "reports.view_biasreport"
 GENERATE_REPORTS = "reports.generate_biasreport"
 REVIEW_REPORTS = "reports.review_biasreport"
 
+# Administrators move the periodic jobs (daily status refresh, monthly bias report) in the admin.
+EDIT_SCHEDULES = {
+    "django_celery_beat.view_periodictask", "django_celery_beat.change_periodictask",
+    "django_celery_beat.view_crontabschedule", "django_celery_beat.change_crontabschedule",
+    "django_celery_beat.add_crontabschedule",
+}
+
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.POLICY_OFFICER: {VIEW_PROFILES, AUTHOR_PROFILES, IMPORT_MONITORING, REQUEST_ADVICE},
     Role.REVIEWER: {VIEW_PROFILES, REVIEW_PROFILES, REQUEST_ADVICE, VIEW_REPORTS},
@@ -39,7 +46,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.REGISTER_EDITOR: {VIEW_PROFILES},
     Role.AUDITOR: {VIEW_PROFILES, VIEW_AUDIT, VIEW_MONITORING, VIEW_REPORTS},
     Role.ADMINISTRATOR: {VIEW_PROFILES, MANAGE_CATALOGUES, VIEW_AUDIT, IMPORT_MONITORING,
-                         VIEW_MONITORING, GENERATE_REPORTS, VIEW_REPORTS},
+                         VIEW_MONITORING, GENERATE_REPORTS, VIEW_REPORTS, *EDIT_SCHEDULES},
 }
 
 

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from .api import MonitoringRecordListCreateApi, ProfileImpactApi
+
+urlpatterns = [
+    path("monitoring-records/", MonitoringRecordListCreateApi.as_view(), name="api-monitoring-records"),
+    path("profiles/<uuid:id>/impact/", ProfileImpactApi.as_view(), name="api-profile-impact"),
+]

@@ -1,4 +1,5 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-# The advice API (advice_api.py).
-urlpatterns: list = []
+from .advice_api import AdviceApi
+
+urlpatterns = [path("advice/", AdviceApi.as_view(), name="api-advice")]

@@ -1,0 +1,210 @@
+"""Web pages of monitoring: the upload page and an import's report, the impact preview of
+a profile (a page, or the fragment the profile page shows), and the advice try-out.
+
+Thin doors: each page parses the request, calls one service or selector and shows the result.
+"""
+
+import csv
+import io
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views import View
+
+from accounts.permissions import PermissionRequired
+from accounts.roles import IMPORT_MONITORING, REQUEST_ADVICE, VIEW_MONITORING, VIEW_PROFILES
+from iob_portal.errors import DomainError
+from profiles.advice import advice_csv, advice_request
+from profiles.characteristics import Characteristic
+from profiles.models import Profile
+from profiles.selectors import catalogue_choices, profile_get
+
+from . import previews, selectors, services
+from .columns import COLUMNS, REQUIRED_COLUMNS, problem_message
+from .forms import AdviceFileForm, AdviceForm, PeriodForm, UploadForm
+from .impact import DIMENSIONS, TRACKS
+from .models import ImpactPreview, ImportRun, ImportStatus
+
+PROBLEMS_SHOWN = 200
+
+
+class UploadView(PermissionRequired, View):
+    permission_required = IMPORT_MONITORING
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._page(request, UploadForm())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                run = services.monitoring_upload_start(actor=request.user, upload=form.cleaned_data["file"],
+                                                       file_format=form.cleaned_data["file_format"] or None)
+            except DomainError as error:
+                for problem in error.problems:
+                    form.add_error(None, str(problem.message))
+            else:
+                return redirect("monitoring:import_detail", public_id=run.public_id)
+        return self._page(request, form, status=400)
+
+    def _page(self, request: HttpRequest, form: UploadForm, status: int = 200) -> HttpResponse:
+        return render(request, "monitoring/upload.html", {
+            "form": form, "runs": selectors.import_run_list(), "columns": COLUMNS,
+            "required_columns": REQUIRED_COLUMNS}, status=status)
+
+
+def _may_read_imports(user) -> bool:
+    return user.has_perm(IMPORT_MONITORING) or user.has_perm(VIEW_MONITORING)
+
+
+def _run(request: HttpRequest, public_id) -> ImportRun:
+    if not _may_read_imports(request.user):
+        raise PermissionDenied
+    try:
+        return selectors.import_run_get(public_id=public_id)
+    except ImportRun.DoesNotExist:
+        raise Http404 from None
+
+
+class ImportDetailView(View):
+    """An import: its progress while the job runs, then its counts or its report."""
+
+    def get(self, request: HttpRequest, public_id) -> HttpResponse:
+        run = _run(request, public_id)
+        problems = [{**p, "message": problem_message(p)} for p in run.problems[:PROBLEMS_SHOWN]]
+        return render(request, "monitoring/import_detail.html", {
+            "run": run, "problems": problems, "shown": len(problems), "stored": len(run.problems),
+            "codes": sorted(run.problem_codes.items(), key=lambda kv: -kv[1]),
+            "finished": run.is_finished, "imported": run.status == ImportStatus.IMPORTED})
+
+
+class ImportReportCsvView(View):
+    """The stored report of a rejected file, to work through in a spreadsheet."""
+
+    def get(self, request: HttpRequest, public_id) -> HttpResponse:
+        run = _run(request, public_id)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="import-{run.public_id}-report.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["row", "column", "code", "value", "message"])
+        for entry in run.problems:
+            writer.writerow([entry["row"], entry.get("column") or "", entry["code"], entry.get("value", ""),
+                             problem_message(entry)])
+        return response
+
+
+def _labelled(result: dict[str, Any]) -> dict[str, Any]:
+    """Catalogue labels and percentages for the template."""
+    labels = {c: dict(choices) for c, choices in catalogue_choices().items()}
+    names = dict(Characteristic.choices)
+    groups = []
+    for dimension in DIMENSIONS:
+        rows = [{**row, "label": labels.get(dimension, {}).get(row["code"], row["code"])}
+                for row in result["groups"][dimension]]
+        groups.append({"dimension": dimension, "name": names[dimension], "rows": rows,
+                       "hit_rows": [r for r in rows if r["hits"]]})
+    tracks = result["tracks"]
+    track_rows = [{"track": t, "without": tracks["without"][t], "with": tracks["with"][t],
+                   "change": tracks["change"][t], "without_share": tracks["without_share"][t],
+                   "with_share": tracks["with_share"][t]} for t in TRACKS]
+    computed_at = parse_datetime(result.get("computed_at") or "")
+    return {**result, "group_tables": groups, "track_rows": track_rows, "computed_at": computed_at}
+
+
+class ProfileImpactView(PermissionRequired, View):
+    """The impact preview of one profile version: a page, or with `X-Requested-With:
+    fetch` (or ?fragment=1) only the fragment that the profile page shows in its section."""
+
+    permission_required = VIEW_PROFILES
+
+    def get(self, request: HttpRequest, public_id) -> HttpResponse:
+        try:
+            profile = profile_get(public_id=public_id)
+        except Profile.DoesNotExist:
+            raise Http404 from None
+        fragment = request.headers.get("X-Requested-With") == "fetch" or request.GET.get("fragment") == "1"
+        form = PeriodForm(request.GET)
+        context: dict[str, Any] = {"profile": profile, "form": form, "fragment": fragment}
+        status = 200
+        if form.is_valid():
+            try:
+                outcome = previews.impact_preview_for(actor=request.user, profile=profile,
+                                                      period_from=form.cleaned_data.get("from"),
+                                                      period_until=form.cleaned_data.get("to"))
+            except DomainError as error:
+                context["problems"], status = error.problems, error.status
+            else:
+                context["outcome"] = outcome
+                if outcome.ready:
+                    context["preview"] = _labelled(outcome.result)
+        else:
+            status = 400
+        template = "monitoring/_impact.html" if fragment else "monitoring/profile_impact.html"
+        return render(request, template, context, status=status)
+
+
+class ImpactProgressView(PermissionRequired, View):
+    """Polled by the progress bar of a large preview (see static/js/portal.js)."""
+
+    permission_required = VIEW_PROFILES
+
+    def get(self, request: HttpRequest, public_id) -> JsonResponse:
+        try:
+            return JsonResponse(selectors.impact_preview_progress(public_id=public_id))
+        except ImpactPreview.DoesNotExist:
+            raise Http404 from None
+
+
+class AdviceView(PermissionRequired, View):
+    """Try the advice engine on one application, or advise a CSV file (the web side of
+    `manage.py advise`)."""
+
+    permission_required = REQUEST_ADVICE
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._page(request, AdviceForm(choices=catalogue_choices()), AdviceFileForm())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        choices = catalogue_choices()
+        if "file" in request.FILES:
+            file_form = AdviceFileForm(request.POST, request.FILES)
+            if file_form.is_valid():
+                return self._advise_file(request, file_form)
+            return self._page(request, AdviceForm(choices=choices), file_form, status=400)
+        form = AdviceForm(request.POST, choices=choices)
+        if not form.is_valid():
+            return self._page(request, form, AdviceFileForm(), status=400)
+        try:
+            result = advice_request(data=form.application())
+        except DomainError as error:
+            return self._page(request, form, AdviceFileForm(), problems=error.problems, status=error.status)
+        return self._page(request, form, AdviceFileForm(), result=result)
+
+    def _advise_file(self, request: HttpRequest, file_form: AdviceFileForm) -> HttpResponse:
+        upload = file_form.cleaned_data["file"]
+        target = io.StringIO()
+        try:
+            source = io.TextIOWrapper(upload.file, encoding="utf-8-sig", newline="")
+            count = advice_csv(source=source, target=target)
+        except DomainError as error:
+            return self._page(request, AdviceForm(choices=catalogue_choices()), file_form,
+                              problems=error.problems, status=error.status)
+        except UnicodeDecodeError:
+            file_form.add_error("file", _("The file is not UTF-8 text."))
+            return self._page(request, AdviceForm(choices=catalogue_choices()), file_form, status=400)
+        response = HttpResponse(target.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="advice.csv"'
+        response["X-Advised-Rows"] = str(count)
+        return response
+
+    def _page(self, request, form, file_form, *, result=None, problems=None, status: int = 200) -> HttpResponse:
+        return render(request, "monitoring/advice.html", {
+            "form": form, "file_form": file_form, "result": result, "problems": problems}, status=status)
+
+
+def upload_redirect(request: HttpRequest) -> HttpResponse:
+    return redirect("monitoring:upload")

@@ -17,7 +17,9 @@
       })
       .catch(function () { setTimeout(function () { poll(el); }, 2000); });
   }
-  document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("[data-job-progress-url]").forEach(poll);
-  });
+  // Also for HTML inserted later (the impact preview fragment on a profile page).
+  window.iobPollJobs = function (root) {
+    (root || document).querySelectorAll("[data-job-progress-url]").forEach(poll);
+  };
+  document.addEventListener("DOMContentLoaded", function () { window.iobPollJobs(document); });
 })();

@@ -4,7 +4,11 @@
   function load(box) {
     fetch(box.dataset.fragmentUrl, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.text(); })
-      .then(function (html) { box.innerHTML = html; })
+      .then(function (html) {
+        box.innerHTML = html;
+        // A large preview runs as a job: start its progress bar.
+        if (window.iobPollJobs) { window.iobPollJobs(box); }
+      })
       .catch(function () { /* keep the link */ });
   }
   document.addEventListener("DOMContentLoaded", function () {

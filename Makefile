@@ -46,6 +46,7 @@ run: setup
 	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup-test
+	$(PY) -m ruff check --quiet .
 	$(PY) manage.py makemigrations --check --dry-run -v0
 	$(PY) -m pytest -n $(PYTEST_WORKERS) -p no:cacheprovider $(PYTEST_ARGS)
 
@@ -53,5 +54,4 @@ bench: setup-test
 	@for b in bench/*_bench.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 lint: $(VENV)/.installed-dev
-	$(PY) -m pip install -q ruff==0.17.5
 	$(PY) -m ruff check .

@@ -48,3 +48,6 @@ class AuditChainHead(models.Model):
 
     class Meta:
         constraints = [models.CheckConstraint(condition=models.Q(singleton=True), name="audit_head_singleton")]
+
+    def __str__(self) -> str:
+        return f"head #{self.seq}"

@@ -16,7 +16,7 @@ from kombu.utils.json import dumps
 
 class Channel(filesystem.Channel):
     def _put(self, queue, payload, **kwargs):
-        name = "{}_{}.{}.msg".format(int(round(filesystem.monotonic() * 1000)), uuid.uuid4(), queue)
+        name = f"{int(round(filesystem.monotonic() * 1000))}_{uuid.uuid4()}.{queue}.msg"
         final = os.path.join(self.data_folder_out, name)
         # Starts with a dot and has no ".<queue>.msg" suffix: consumers skip it.
         temporary = os.path.join(self.data_folder_out, f".{uuid.uuid4().hex}.tmp")

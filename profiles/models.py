@@ -34,8 +34,9 @@ class CatalogueCode(models.Model):
     sort_order = models.PositiveIntegerField(default=0)
     builtin = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["characteristic", "sort_order", "code"]
@@ -43,11 +44,14 @@ class CatalogueCode(models.Model):
         verbose_name_plural = _("catalogue codes")
         constraints = [
             models.UniqueConstraint(fields=["characteristic", "code"], name="catalogue_code_unique"),
-            models.CheckConstraint(condition=Q(characteristic__in=Characteristic.values),
-                                   name="catalogue_characteristic_is_one_of_seven"),
+            models.CheckConstraint(
+                condition=Q(characteristic__in=Characteristic.values), name="catalogue_characteristic_is_one_of_seven"
+            ),
             models.CheckConstraint(condition=~Q(code=""), name="catalogue_code_not_empty"),
-            models.CheckConstraint(condition=_no_special_category("code", "label_nl", "label_en"),
-                                   name="catalogue_code_not_special_category"),
+            models.CheckConstraint(
+                condition=_no_special_category("code", "label_nl", "label_en"),
+                name="catalogue_code_not_special_category",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -94,8 +98,9 @@ class Profile(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     code = models.CharField(max_length=20, db_index=True)
     version = models.PositiveIntegerField(default=1)
-    previous_version = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
-                                            related_name="next_version")
+    previous_version = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_version"
+    )
     kind = models.CharField(max_length=16, choices=ProfileKind.choices)
     title = models.CharField(max_length=200)
     status = models.CharField(max_length=24, choices=ProfileStatus.choices, default=ProfileStatus.DRAFT)
@@ -118,14 +123,17 @@ class Profile(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     approved_at = models.DateTimeField(null=True, blank=True)
-    dpo_signed_off_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                          on_delete=models.PROTECT, related_name="+")
+    dpo_signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     dpo_signed_off_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -147,37 +155,51 @@ class Profile(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(fields=["code", "version"], name="profile_code_version_unique"),
-            models.UniqueConstraint(fields=["code"], condition=Q(status__in=OPEN_STATUSES),
-                                    name="profile_one_open_version_per_code"),
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(status__in=OPEN_STATUSES), name="profile_one_open_version_per_code"
+            ),
             models.CheckConstraint(condition=Q(kind__in=ProfileKind.values), name="profile_kind_valid"),
             models.CheckConstraint(condition=Q(status__in=ProfileStatus.values), name="profile_status_valid"),
             models.CheckConstraint(condition=Q(origin__in=ProfileOrigin.values), name="profile_origin_valid"),
             models.CheckConstraint(condition=Q(version__gte=1), name="profile_version_positive"),
-            models.CheckConstraint(condition=Q(valid_from__lt=F("valid_until")),
-                                   name="profile_validity_window_ordered"),
             models.CheckConstraint(
-                condition=(Q(origin=ProfileOrigin.MANUAL, generation_run_id__isnull=True)
-                           | Q(origin=ProfileOrigin.GENERATED, generation_run_id__isnull=False)),
+                condition=Q(valid_from__lt=F("valid_until")), name="profile_validity_window_ordered"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(origin=ProfileOrigin.MANUAL, generation_run_id__isnull=True)
+                    | Q(origin=ProfileOrigin.GENERATED, generation_run_id__isnull=False)
+                ),
                 name="profile_generated_names_its_run",
             ),
             models.CheckConstraint(
-                condition=(Q(evidence_chain_hit_rate__isnull=True)
-                           | Q(evidence_chain_hit_rate__gte=0, evidence_chain_hit_rate__lte=1))
-                & (Q(evidence_refusal_rate__isnull=True)
-                   | Q(evidence_refusal_rate__gte=0, evidence_refusal_rate__lte=1)),
+                condition=(
+                    Q(evidence_chain_hit_rate__isnull=True)
+                    | Q(evidence_chain_hit_rate__gte=0, evidence_chain_hit_rate__lte=1)
+                )
+                & (
+                    Q(evidence_refusal_rate__isnull=True)
+                    | Q(evidence_refusal_rate__gte=0, evidence_refusal_rate__lte=1)
+                ),
                 name="profile_evidence_rates_are_fractions",
             ),
             # Rule 7 as far as a row can say it; nationality_use is checked by the validator.
             models.CheckConstraint(
-                condition=Q(kind=ProfileKind.CHANCE) | (
-                    ~Q(justification_legitimate_aim="") & ~Q(justification_suitability="")
-                    & ~Q(justification_necessity="") & ~Q(justification_proportionality="")),
+                condition=Q(kind=ProfileKind.CHANCE)
+                | (
+                    ~Q(justification_legitimate_aim="")
+                    & ~Q(justification_suitability="")
+                    & ~Q(justification_necessity="")
+                    & ~Q(justification_proportionality="")
+                ),
                 name="profile_risk_is_justified",
             ),
             # Four eyes: nobody approves a version they wrote or submitted.
             models.CheckConstraint(
                 condition=Q(approved_by__isnull=True)
-                | (~Q(approved_by=F("created_by")) & (Q(submitted_by__isnull=True) | ~Q(approved_by=F("submitted_by")))),
+                | (
+                    ~Q(approved_by=F("created_by")) & (Q(submitted_by__isnull=True) | ~Q(approved_by=F("submitted_by")))
+                ),
                 name="profile_four_eyes",
             ),
             models.CheckConstraint(
@@ -223,10 +245,12 @@ class ProfileCriterion(models.Model):
         verbose_name = _("criterion")
         verbose_name_plural = _("criteria")
         constraints = [
-            models.UniqueConstraint(fields=["profile", "characteristic"],
-                                    name="criterion_characteristic_once_per_profile"),
-            models.CheckConstraint(condition=Q(characteristic__in=Characteristic.values),
-                                   name="criterion_characteristic_is_one_of_seven"),
+            models.UniqueConstraint(
+                fields=["profile", "characteristic"], name="criterion_characteristic_once_per_profile"
+            ),
+            models.CheckConstraint(
+                condition=Q(characteristic__in=Characteristic.values), name="criterion_characteristic_is_one_of_seven"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -240,16 +264,19 @@ class ProfileTransition(models.Model):
     action = models.CharField(max_length=32)
     from_status = models.CharField(max_length=24, choices=ProfileStatus.choices)
     to_status = models.CharField(max_length=24, choices=ProfileStatus.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     comment = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(from_status__in=ProfileStatus.values)
-                                   & Q(to_status__in=ProfileStatus.values), name="transition_statuses_valid"),
+            models.CheckConstraint(
+                condition=Q(from_status__in=ProfileStatus.values) & Q(to_status__in=ProfileStatus.values),
+                name="transition_statuses_valid",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -58,6 +58,7 @@ def _audited_refusal(action: str, actor, work: Callable[[], T], target=None, det
 
 # --- Catalogues ----------------------------------------------------------------------------
 
+
 def _nationality_codes() -> list[tuple[str, str, str]]:
     import gettext
 
@@ -102,11 +103,16 @@ def catalogue_code_add(*, actor, characteristic: str, code: str, label_nl: str, 
             raise DomainError.single(
                 "unknown_characteristic",
                 _("There are exactly seven characteristics; “%(name)s” is not one of them and none can be added.")
-                % {"name": characteristic}, "characteristic")
+                % {"name": characteristic},
+                "characteristic",
+            )
         if characteristic not in EXTENDABLE:
             raise DomainError.single(
-                "catalogue_fixed", _("The catalogue of “%(name)s” is fixed by its standard and cannot be extended.")
-                % {"name": characteristic}, "characteristic")
+                "catalogue_fixed",
+                _("The catalogue of “%(name)s” is fixed by its standard and cannot be extended.")
+                % {"name": characteristic},
+                "characteristic",
+            )
         normalised = normalise_code(characteristic, code or "")
         for field, text in (("code", normalised), ("label_nl", label_nl), ("label_en", label_en)):
             term = banned_term_in(text)
@@ -114,10 +120,16 @@ def catalogue_code_add(*, actor, characteristic: str, code: str, label_nl: str, 
                 problems.append(banned_problem(text, field, term))
         if not normalised or len(normalised) > 32:
             problems.append(Problem("invalid_code", _("A code has 1 to 32 characters."), "code"))
-        if characteristic == Characteristic.APPLICATION_LOCATION and normalised and not (
-                UNLOCODE_RE.match(normalised) and pycountry.countries.get(alpha_2=normalised[:2])):
-            problems.append(Problem("invalid_code", _("A post is a UN/LOCODE: a country code and three letters, "
-                                                      "e.g. SRPBM."), "code"))
+        if (
+            characteristic == Characteristic.APPLICATION_LOCATION
+            and normalised
+            and not (UNLOCODE_RE.match(normalised) and pycountry.countries.get(alpha_2=normalised[:2]))
+        ):
+            problems.append(
+                Problem(
+                    "invalid_code", _("A post is a UN/LOCODE: a country code and three letters, e.g. SRPBM."), "code"
+                )
+            )
         if not (label_nl or "").strip() or not (label_en or "").strip():
             problems.append(Problem("label_required", _("Give a Dutch and an English label."), "label_nl"))
         if problems:
@@ -126,8 +138,12 @@ def catalogue_code_add(*, actor, characteristic: str, code: str, label_nl: str, 
             raise DomainError.single("duplicate_code", _("This code is already in the catalogue."), "code")
         last = CatalogueCode.objects.filter(characteristic=characteristic).order_by("-sort_order").first()
         entry = CatalogueCode.objects.create(
-            characteristic=characteristic, code=normalised, label_nl=label_nl.strip(), label_en=label_en.strip(),
-            sort_order=(last.sort_order + 1) if last else 0, created_by=actor,
+            characteristic=characteristic,
+            code=normalised,
+            label_nl=label_nl.strip(),
+            label_en=label_en.strip(),
+            sort_order=(last.sort_order + 1) if last else 0,
+            created_by=actor,
         )
         events.catalogue_code_added(actor=actor, code=entry)
         return entry
@@ -137,20 +153,27 @@ def catalogue_code_add(*, actor, characteristic: str, code: str, label_nl: str, 
             return work()
     except DomainError as error:
         with transaction.atomic():
-            events.catalogue_code_refused(actor=actor, characteristic=str(characteristic), code=str(code),
-                                          codes=error.codes)
+            events.catalogue_code_refused(
+                actor=actor, characteristic=str(characteristic), code=str(code), codes=error.codes
+            )
         raise
 
 
 # --- Profiles: content ------------------------------------------------------------------------
 
-def _validated(*, kind, criteria, valid_from, valid_until, justification,
-               more: list[Problem] | None = None) -> list[Criterion]:
+
+def _validated(
+    *, kind, criteria, valid_from, valid_until, justification, more: list[Problem] | None = None
+) -> list[Criterion]:
     """Rules 1–7 plus the caller's own checks (`more`), raised together so that every
     problem is reported at once."""
     normalised, problems = profile_rules_check(
-        kind=kind, criteria=criteria, valid_from=valid_from, valid_until=valid_until,
-        justification=justification, catalogue=catalogue_index(),
+        kind=kind,
+        criteria=criteria,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        justification=justification,
+        catalogue=catalogue_index(),
     )
     problems = problems + (more or [])
     if problems:
@@ -172,10 +195,12 @@ def _justification_fields(justification: Any) -> dict[str, str]:
 
 def _write_criteria(profile: Profile, criteria: list[Criterion]) -> None:
     profile.criteria.all().delete()
-    ProfileCriterion.objects.bulk_create([
-        ProfileCriterion(profile=profile, characteristic=c.characteristic, values=list(c.values), position=i)
-        for i, c in enumerate(criteria)
-    ])
+    ProfileCriterion.objects.bulk_create(
+        [
+            ProfileCriterion(profile=profile, characteristic=c.characteristic, values=list(c.values), position=i)
+            for i, c in enumerate(criteria)
+        ]
+    )
 
 
 def _require(actor, perm: str, message) -> None:
@@ -183,8 +208,13 @@ def _require(actor, perm: str, message) -> None:
         raise forbidden("role_required", message)
 
 
-EVIDENCE_FIELDS = ("evidence_group_size", "evidence_chain_hit_rate", "evidence_refusal_rate",
-                   "evidence_period_from", "evidence_period_until")
+EVIDENCE_FIELDS = (
+    "evidence_group_size",
+    "evidence_chain_hit_rate",
+    "evidence_refusal_rate",
+    "evidence_period_from",
+    "evidence_period_until",
+)
 
 
 def _title_check(title: Any) -> list[Problem]:
@@ -206,14 +236,27 @@ def _evidence_check(evidence: dict[str, Any]) -> list[Problem]:
         problems.append(Problem("invalid", _("The group size is a whole number."), "evidence_group_size"))
     start, end = evidence.get("evidence_period_from"), evidence.get("evidence_period_until")
     if start and end and start > end:
-        problems.append(Problem("invalid_evidence_period", _("The reference period ends before it starts."),
-                                "evidence_period_until"))
+        problems.append(
+            Problem(
+                "invalid_evidence_period", _("The reference period ends before it starts."), "evidence_period_until"
+            )
+        )
     return problems
 
 
-def profile_create(*, actor, kind: str, title: str, criteria: Any, valid_from: Any, valid_until: Any,
-                   justification: Any = None, evidence: dict[str, Any] | None = None,
-                   origin: str = ProfileOrigin.MANUAL, generation_run_id: UUID | None = None) -> Profile:
+def profile_create(
+    *,
+    actor,
+    kind: str,
+    title: str,
+    criteria: Any,
+    valid_from: Any,
+    valid_until: Any,
+    justification: Any = None,
+    evidence: dict[str, Any] | None = None,
+    origin: str = ProfileOrigin.MANUAL,
+    generation_run_id: UUID | None = None,
+) -> Profile:
     """Create version 1 of a new profile, as a draft of `actor`."""
 
     def work() -> Profile:
@@ -222,18 +265,35 @@ def profile_create(*, actor, kind: str, title: str, criteria: Any, valid_from: A
         problems = _evidence_check(ev)
         problems += _title_check(title)
         if origin not in ProfileOrigin.values or (origin == ProfileOrigin.GENERATED) != (generation_run_id is not None):
-            problems.append(Problem("invalid_origin", _("A generated profile names its run; a hand-written one does not."),
-                                    "origin"))
-        normalised = _validated(kind=kind, criteria=criteria, valid_from=valid_from, valid_until=valid_until,
-                                justification=justification, more=problems)
+            problems.append(
+                Problem(
+                    "invalid_origin", _("A generated profile names its run; a hand-written one does not."), "origin"
+                )
+            )
+        normalised = _validated(
+            kind=kind,
+            criteria=criteria,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            justification=justification,
+            more=problems,
+        )
         today = timezone.localdate()
         for _attempt in range(5):
             try:
                 with transaction.atomic():
                     profile = Profile.objects.create(
-                        code=_next_code(today), version=1, kind=kind, title=str(title).strip(), origin=origin,
-                        generation_run_id=generation_run_id, valid_from=valid_from, valid_until=valid_until,
-                        created_by=actor, **_justification_fields(justification), **ev,
+                        code=_next_code(today),
+                        version=1,
+                        kind=kind,
+                        title=str(title).strip(),
+                        origin=origin,
+                        generation_run_id=generation_run_id,
+                        valid_from=valid_from,
+                        valid_until=valid_until,
+                        created_by=actor,
+                        **_justification_fields(justification),
+                        **ev,
                     )
                 break
             except IntegrityError:  # two authors took the same number at once: take the next
@@ -262,13 +322,16 @@ def profile_update(*, actor, profile: Profile, **changes: Any) -> Profile:
         _require(actor, "profiles.author_profile", _("Only a policy officer may write profiles."))
         current = _locked(profile.pk)
         if current.status not in EDITABLE_STATUSES:
-            raise conflict("not_editable", _("Only a draft can be changed; an approved version is never edited. "
-                                             "Make a new version instead."))
+            raise conflict(
+                "not_editable",
+                _("Only a draft can be changed; an approved version is never edited. Make a new version instead."),
+            )
         before = events._snapshot(current)
         merged = {
             "kind": changes.get("kind", current.kind),
-            "criteria": changes.get("criteria", [{"characteristic": c.characteristic, "values": c.values}
-                                                 for c in current.criteria.all()]),
+            "criteria": changes.get(
+                "criteria", [{"characteristic": c.characteristic, "values": c.values} for c in current.criteria.all()]
+            ),
             "valid_from": changes.get("valid_from", current.valid_from),
             "valid_until": changes.get("valid_until", current.valid_until),
             "justification": changes.get("justification", current.justification),
@@ -303,20 +366,30 @@ def profile_new_version(*, actor, profile: Profile) -> Profile:
             raise conflict("version_open", _("This version is still open; change it instead of copying it."))
         if Profile.objects.filter(code=source.code, status__in=OPEN_STATUSES).exists():
             raise conflict("version_open", _("Another version of this profile is already being written."))
-        if Profile.objects.filter(previous_version=source).exists() or Profile.objects.filter(
-                code=source.code, version__gt=source.version).exists():
+        if (
+            Profile.objects.filter(previous_version=source).exists()
+            or Profile.objects.filter(code=source.code, version__gt=source.version).exists()
+        ):
             raise conflict("not_latest", _("A newer version of this profile exists; start from the latest."))
         copy = Profile.objects.create(
-            code=source.code, version=source.version + 1, previous_version=source, kind=source.kind,
-            title=source.title, origin=ProfileOrigin.MANUAL, valid_from=source.valid_from,
-            valid_until=source.valid_until, created_by=actor,
+            code=source.code,
+            version=source.version + 1,
+            previous_version=source,
+            kind=source.kind,
+            title=source.title,
+            origin=ProfileOrigin.MANUAL,
+            valid_from=source.valid_from,
+            valid_until=source.valid_until,
+            created_by=actor,
             **{f"justification_{k}": v for k, v in source.justification.items()},
             **{k: getattr(source, k) for k in EVIDENCE_FIELDS},
         )
-        ProfileCriterion.objects.bulk_create([
-            ProfileCriterion(profile=copy, characteristic=c.characteristic, values=c.values, position=c.position)
-            for c in source.criteria.all()
-        ])
+        ProfileCriterion.objects.bulk_create(
+            [
+                ProfileCriterion(profile=copy, characteristic=c.characteristic, values=c.values, position=c.position)
+                for c in source.criteria.all()
+            ]
+        )
         events.profile_version_created(actor=actor, profile=copy, previous=source)
         return copy
 
@@ -332,8 +405,14 @@ def profile_delete_draft(*, actor, profile: Profile) -> None:
             raise forbidden("not_author", _("Only the author may discard a draft."))
         if current.status != ProfileStatus.DRAFT or current.transitions.exists():
             raise conflict("not_discardable", _("Only a draft that was never submitted can be discarded."))
-        events.profile_transitioned(actor=actor, profile=current, action="discarded", from_status=current.status,
-                                    to_status=current.status, comment="")
+        events.profile_transitioned(
+            actor=actor,
+            profile=current,
+            action="discarded",
+            from_status=current.status,
+            to_status=current.status,
+            comment="",
+        )
         current.criteria.all().delete()
         current.delete()
 
@@ -342,14 +421,17 @@ def profile_delete_draft(*, actor, profile: Profile) -> None:
 
 # --- Profiles: workflow ------------------------------------------------------------------------
 
+
 def _contributor_ids(profile: Profile) -> set[int]:
     """Everyone who wrote or submitted this version (four eyes counts all of them)."""
     ids = {profile.created_by_id}
     if profile.submitted_by_id:
         ids.add(profile.submitted_by_id)
-    ids |= audit_actor_ids(target_type="profiles.profile", target_id=str(profile.public_id),
-                           event_types=["profile.created", "profile.updated", "profile.version_created",
-                                        "profile.submit"])
+    ids |= audit_actor_ids(
+        target_type="profiles.profile",
+        target_id=str(profile.public_id),
+        event_types=["profile.created", "profile.updated", "profile.version_created", "profile.submit"],
+    )
     return ids
 
 
@@ -370,10 +452,12 @@ def _apply(*, current: Profile, action: str, actor, comment: str, now) -> Profil
     moved = Profile.objects.filter(pk=current.pk, status=current.status).update(**updates)
     if not moved:
         raise conflict("invalid_state", _("The profile changed meanwhile; reload and try again."))
-    ProfileTransition.objects.create(profile=current, action=action, from_status=current.status, to_status=target,
-                                     actor=actor, comment=comment)
-    events.profile_transitioned(actor=actor, profile=current, action=action, from_status=current.status,
-                                to_status=target, comment=comment)
+    ProfileTransition.objects.create(
+        profile=current, action=action, from_status=current.status, to_status=target, actor=actor, comment=comment
+    )
+    events.profile_transitioned(
+        actor=actor, profile=current, action=action, from_status=current.status, to_status=target, comment=comment
+    )
     current.refresh_from_db()
     return current
 
@@ -391,24 +475,31 @@ def profile_transition(*, actor, profile: Profile, action: str, comment: str = "
             raise forbidden("role_required", _("Your role does not allow this action."))
         current = _locked(profile.pk)
         if current.status not in transition.sources:
-            raise conflict("invalid_state", _("A profile that is “%(status)s” does not allow the action “%(action)s”.")
-                           % {"status": ProfileStatus(current.status).label, "action": ACTION_LABELS[action]})
+            raise conflict(
+                "invalid_state",
+                _("A profile that is “%(status)s” does not allow the action “%(action)s”.")
+                % {"status": ProfileStatus(current.status).label, "action": ACTION_LABELS[action]},
+            )
         if transition.risk_only:
             if current.kind != ProfileKind.RISK:
                 raise conflict("not_a_risk_profile", _("Only risk profiles need a DPO sign-off."))
             if current.dpo_signed_off_by_id:
                 raise conflict("already_signed_off", _("This profile has already been signed off."))
         if transition.four_eyes and actor.pk in _contributor_ids(current):
-            raise forbidden("four_eyes", _("You wrote or submitted this version; someone else must review it "
-                                           "(four eyes)."))
+            raise forbidden(
+                "four_eyes", _("You wrote or submitted this version; someone else must review it (four eyes).")
+            )
         if transition.comment_required and not comment:
             raise DomainError.single("comment_required", _("Give a reason in the comment."), "comment")
         if action == "submit":
             # Submitting re-checks every rule: a catalogue or setting may have changed since.
-            _validated(kind=current.kind, criteria=[{"characteristic": c.characteristic, "values": c.values}
-                                                    for c in current.criteria.all()],
-                       valid_from=current.valid_from, valid_until=current.valid_until,
-                       justification=current.justification)
+            _validated(
+                kind=current.kind,
+                criteria=[{"characteristic": c.characteristic, "values": c.values} for c in current.criteria.all()],
+                valid_from=current.valid_from,
+                valid_until=current.valid_until,
+                justification=current.justification,
+            )
         now = timezone.now()
         current = _apply(current=current, action=action, actor=actor, comment=comment, now=now)
         if action in ("approve", "dpo_sign_off"):
@@ -428,10 +519,10 @@ def _activate_if_due(profile: Profile, *, today: date, now) -> Profile:
     if profile.kind == ProfileKind.RISK and not profile.dpo_signed_off_by_id:
         return profile
     # A newer version replaces the one in force: the old one ends when the new one starts.
-    for older in Profile.objects.select_for_update().filter(code=profile.code, status=ProfileStatus.ACTIVE,
-                                                             version__lt=profile.version):
-        _apply(current=older, action="expire", actor=None,
-               comment=f"superseded by version {profile.version}", now=now)
+    for older in Profile.objects.select_for_update().filter(
+        code=profile.code, status=ProfileStatus.ACTIVE, version__lt=profile.version
+    ):
+        _apply(current=older, action="expire", actor=None, comment=f"superseded by version {profile.version}", now=now)
     return _apply(current=profile, action="activate", actor=None, comment="validity window has started", now=now)
 
 
@@ -442,9 +533,12 @@ def profile_statuses_refresh(*, today: date | None = None) -> dict[str, int]:
     counts = {"activated": 0, "expired": 0}
     from django.db.models import Q
 
-    due_ids = list(Profile.objects.filter(
-        Q(status=ProfileStatus.ACTIVE, valid_until__lt=today) | Q(status=ProfileStatus.APPROVED, valid_from__lte=today)
-    ).values_list("pk", flat=True))
+    due_ids = list(
+        Profile.objects.filter(
+            Q(status=ProfileStatus.ACTIVE, valid_until__lt=today)
+            | Q(status=ProfileStatus.APPROVED, valid_from__lte=today)
+        ).values_list("pk", flat=True)
+    )
     for pk in due_ids:
         with transaction.atomic():
             profile = _locked(pk)

@@ -17,7 +17,11 @@ def pytest_runtest_makereport(item, call):
     # In CI a skipped postgres/redis test is a failure: the real components must run.
     outcome = yield
     report = outcome.get_result()
-    if REQUIRE_SERVICES and report.skipped and (item.get_closest_marker("postgres") or item.get_closest_marker("redis")):
+    if (
+        REQUIRE_SERVICES
+        and report.skipped
+        and (item.get_closest_marker("postgres") or item.get_closest_marker("redis"))
+    ):
         report.outcome = "failed"
         report.longrepr = f"required service test was skipped: {report.longrepr}"
 
@@ -34,13 +38,19 @@ def users(db):
     from accounts.services import user_create_or_update
 
     spec = {
-        "policy_officer": [Role.POLICY_OFFICER], "policy_officer2": [Role.POLICY_OFFICER],
-        "reviewer": [Role.REVIEWER], "reviewer2": [Role.REVIEWER], "dpo": [Role.DPO],
-        "register_editor": [Role.REGISTER_EDITOR], "auditor": [Role.AUDITOR], "admin": [Role.ADMINISTRATOR],
+        "policy_officer": [Role.POLICY_OFFICER],
+        "policy_officer2": [Role.POLICY_OFFICER],
+        "reviewer": [Role.REVIEWER],
+        "reviewer2": [Role.REVIEWER],
+        "dpo": [Role.DPO],
+        "register_editor": [Role.REGISTER_EDITOR],
+        "auditor": [Role.AUDITOR],
+        "admin": [Role.ADMINISTRATOR],
         "nobody": [],
     }
-    return {name: user_create_or_update(username=name, password="pw-" + name, roles=roles)
-            for name, roles in spec.items()}
+    return {
+        name: user_create_or_update(username=name, password="pw-" + name, roles=roles) for name, roles in spec.items()
+    }
 
 
 def next_month_window(days: int = 30) -> tuple[date, date]:
@@ -75,9 +85,15 @@ def make_profile(users):
     def make(*, kind="chance", criteria=None, window=None, author=None, title="Test profile", justification=None):
         valid_from, valid_until = window or next_month_window()
         return profile_create(
-            actor=author or users["policy_officer"], kind=kind, title=title,
-            criteria=criteria or DEFAULT_CRITERIA, valid_from=valid_from, valid_until=valid_until,
-            justification=justification if justification is not None else (RISK_JUSTIFICATION if kind == "risk" else {}),
+            actor=author or users["policy_officer"],
+            kind=kind,
+            title=title,
+            criteria=criteria or DEFAULT_CRITERIA,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            justification=justification
+            if justification is not None
+            else (RISK_JUSTIFICATION if kind == "risk" else {}),
         )
 
     return make

@@ -33,7 +33,9 @@ def trail(db):
     result = Trail()
     result.base = AuditEvent.objects.count()
     for i in range(5):
-        audit_event_record(event_type="test.event", target_type="test", target_id=str(i), data={"i": i, "x": [1.5, "é"]})
+        audit_event_record(
+            event_type="test.event", target_type="test", target_id=str(i), data={"i": i, "x": [1.5, "é"]}
+        )
     result.extend(AuditEvent.objects.filter(seq__gt=result.base).order_by("seq"))
     return result
 
@@ -115,12 +117,21 @@ def test_recomputed_hash_without_relinking_is_detected(trail, tamper):
     from audit.chain import event_hash
 
     event = trail[2]
-    forged = event_hash(seq=event.seq, prev_hash=event.prev_hash, created_at=event.created_at.isoformat(),
-                        actor_username=event.actor_username, event_type=event.event_type,
-                        target_type=event.target_type, target_id=event.target_id,
-                        target_label=event.target_label, data={"i": 99, "x": [1.5, "é"]})
-    tamper("UPDATE audit_auditevent SET data = %s, hash = %s WHERE seq = %s",
-           ['{"i": 99, "x": [1.5, "é"]}', forged, trail.seq(3)])
+    forged = event_hash(
+        seq=event.seq,
+        prev_hash=event.prev_hash,
+        created_at=event.created_at.isoformat(),
+        actor_username=event.actor_username,
+        event_type=event.event_type,
+        target_type=event.target_type,
+        target_id=event.target_id,
+        target_label=event.target_label,
+        data={"i": 99, "x": [1.5, "é"]},
+    )
+    tamper(
+        "UPDATE audit_auditevent SET data = %s, hash = %s WHERE seq = %s",
+        ['{"i": 99, "x": [1.5, "é"]}', forged, trail.seq(3)],
+    )
     verdict = audit_chain_verify()
     assert not verdict.intact and verdict.first_bad_seq == trail.seq(4)
 
@@ -168,9 +179,17 @@ def test_a_refused_banned_attempt_is_audited_as_such(users):
 
     start, end = next_month_window()
     with pytest.raises(DomainError):
-        profile_create(actor=users["policy_officer"], kind="chance", title="x", valid_from=start, valid_until=end,
-                       criteria=[{"characteristic": "Etniciteit", "values": ["x"]},
-                                 {"characteristic": "travel_purpose", "values": ["tourism"]},
-                                 {"characteristic": "gender", "values": ["M"]}])
+        profile_create(
+            actor=users["policy_officer"],
+            kind="chance",
+            title="x",
+            valid_from=start,
+            valid_until=end,
+            criteria=[
+                {"characteristic": "Etniciteit", "values": ["x"]},
+                {"characteristic": "travel_purpose", "values": ["tourism"]},
+                {"characteristic": "gender", "values": ["M"]},
+            ],
+        )
     event = AuditEvent.objects.get(event_type="profile.banned_characteristic_refused")
     assert event.actor == users["policy_officer"] and "banned_characteristic" in event.data["codes"]

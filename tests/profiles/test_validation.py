@@ -93,7 +93,8 @@ def test_empty_values_are_rejected():
 
 def test_a_criterion_admitting_every_code_is_rejected():
     criteria = crit("travel_purpose", "gender") + [
-        {"characteristic": "nationality", "values": sorted(CATALOGUE["nationality"])}]
+        {"characteristic": "nationality", "values": sorted(CATALOGUE["nationality"])}
+    ]
     assert codes_of(check(criteria)[1]) == ["criterion_admits_all_values"]
 
 
@@ -102,12 +103,15 @@ def test_garbage_criteria_never_raise():
         assert check(garbage)[1], garbage
 
 
-@pytest.mark.parametrize("valid_until, code", [
-    (START, "invalid_validity_window"),
-    (START - timedelta(days=1), "invalid_validity_window"),
-    (START + timedelta(days=92), "validity_too_long"),  # 93 days counting both ends
-    (None, "invalid_validity_window"),
-])
+@pytest.mark.parametrize(
+    "valid_until, code",
+    [
+        (START, "invalid_validity_window"),
+        (START - timedelta(days=1), "invalid_validity_window"),
+        (START + timedelta(days=92), "validity_too_long"),  # 93 days counting both ends
+        (None, "invalid_validity_window"),
+    ],
+)
 def test_validity_window(valid_until, code):
     assert codes_of(check(crit("nationality", "travel_purpose", "gender"), valid_until=valid_until)[1]) == [code]
 
@@ -132,8 +136,12 @@ def test_risk_profile_on_nationality_says_why():
     full = {"legitimate_aim": "a", "suitability": "b", "necessity": "c", "proportionality": "d"}
     problems = check(crit("nationality", "travel_purpose", "gender"), kind="risk", justification=full)[1]
     assert [(p.code, p.field) for p in problems] == [("justification_required", "justification.nationality_use")]
-    assert check(crit("nationality", "travel_purpose", "gender"), kind="risk",
-                 justification={**full, "nationality_use": "e"})[1] == []
+    assert (
+        check(
+            crit("nationality", "travel_purpose", "gender"), kind="risk", justification={**full, "nationality_use": "e"}
+        )[1]
+        == []
+    )
 
 
 def test_whitespace_is_no_justification():
@@ -142,11 +150,17 @@ def test_whitespace_is_no_justification():
 
 
 def test_every_problem_is_reported_at_once():
-    problems = check([{"characteristic": "etniciteit", "values": ["x"]}], kind="risk",
-                     valid_until=START, justification={})[1]
-    assert {"banned_characteristic", "too_few_characteristics", "missing_application_characteristic",
-            "missing_personal_characteristic", "invalid_validity_window", "justification_required"} <= set(
-        codes_of(problems))
+    problems = check(
+        [{"characteristic": "etniciteit", "values": ["x"]}], kind="risk", valid_until=START, justification={}
+    )[1]
+    assert {
+        "banned_characteristic",
+        "too_few_characteristics",
+        "missing_application_characteristic",
+        "missing_personal_characteristic",
+        "invalid_validity_window",
+        "justification_required",
+    } <= set(codes_of(problems))
 
 
 # --- Three of seven, as a property --------------------------------------------------------------
@@ -160,8 +174,11 @@ def test_three_of_seven_and_the_mix_hold_for_every_combination(names, order):
     names = list(names)
     order.shuffle(names)
     problems = codes_of(check(crit(*names))[1])
-    valid = len(names) >= 3 and bool(set(names) & APPLICATION_CHARACTERISTICS) and bool(
-        set(names) & PERSONAL_CHARACTERISTICS)
+    valid = (
+        len(names) >= 3
+        and bool(set(names) & APPLICATION_CHARACTERISTICS)
+        and bool(set(names) & PERSONAL_CHARACTERISTICS)
+    )
     assert (problems == []) == valid
     assert ("too_few_characteristics" in problems) == (len(names) < 3)
 
@@ -180,13 +197,49 @@ def test_a_criterion_admitting_all_codes_never_helps_reach_three(names, all_valu
 # --- The ban ------------------------------------------------------------------------------------
 
 BANNED_SPELLINGS = [
-    "ethnicity", "Ethnicity", "ETHNICITY", "etniciteit", "Etniciteit", "ethnic_origin", "ethnic-origin",
-    "Ethnic Origin", "EthnicOrigin", "ethnic.origin", "  ethnicity  ", "afkomst", "Afkomst", "race", "RACE",
-    "r a c e", "r-a-c-e", "ras", "Ras", "huidskleur", "huids_kleur", "skin_colour", "skin color", "SkinColor",
-    "religion", "religie", "Religieuze overtuiging", "geloof", "health", "gezondheid", "Gezondheid_status",
-    "sexual_orientation", "seksuele geaardheid", "trade_union_membership", "vakbondslidmaatschap",
-    "political_opinion", "politieke opvatting", "genetic_data", "biometric_data", "ethnicité", "étnicidad",
-    "migratieachtergrond", "ethnic_group_code",
+    "ethnicity",
+    "Ethnicity",
+    "ETHNICITY",
+    "etniciteit",
+    "Etniciteit",
+    "ethnic_origin",
+    "ethnic-origin",
+    "Ethnic Origin",
+    "EthnicOrigin",
+    "ethnic.origin",
+    "  ethnicity  ",
+    "afkomst",
+    "Afkomst",
+    "race",
+    "RACE",
+    "r a c e",
+    "r-a-c-e",
+    "ras",
+    "Ras",
+    "huidskleur",
+    "huids_kleur",
+    "skin_colour",
+    "skin color",
+    "SkinColor",
+    "religion",
+    "religie",
+    "Religieuze overtuiging",
+    "geloof",
+    "health",
+    "gezondheid",
+    "Gezondheid_status",
+    "sexual_orientation",
+    "seksuele geaardheid",
+    "trade_union_membership",
+    "vakbondslidmaatschap",
+    "political_opinion",
+    "politieke opvatting",
+    "genetic_data",
+    "biometric_data",
+    "ethnicité",
+    "étnicidad",
+    "migratieachtergrond",
+    "ethnic_group_code",
 ]
 
 
@@ -201,7 +254,9 @@ def test_banned_characteristic_is_rejected_as_banned_in_every_spelling(name):
 
     for language, word in (("en", "banned"), ("nl", "uitgesloten")):
         with translation.override(language):
-            problems = check(crit("nationality", "travel_purpose", "gender") + [{"characteristic": name, "values": ["x"]}])[1]
+            problems = check(
+                crit("nationality", "travel_purpose", "gender") + [{"characteristic": name, "values": ["x"]}]
+            )[1]
         assert word in str(next(p for p in problems if p.code == "banned_characteristic").message)
 
 
@@ -211,8 +266,22 @@ def test_banned_value_inside_an_allowed_characteristic_is_rejected(value):
     assert "banned_characteristic" in codes_of(check(criteria)[1])
 
 
-@pytest.mark.parametrize("word", ["BRASB", "grass", "Paramaribo", "married", "managers", "official_visit",
-                                  "medical", "family_friends", "Syrian Arab Republic", "Curaçao", "Caracas"])
+@pytest.mark.parametrize(
+    "word",
+    [
+        "BRASB",
+        "grass",
+        "Paramaribo",
+        "married",
+        "managers",
+        "official_visit",
+        "medical",
+        "family_friends",
+        "Syrian Arab Republic",
+        "Curaçao",
+        "Caracas",
+    ],
+)
 def test_ordinary_codes_are_not_mistaken_for_the_ban(word):
     assert banned_term_in(word) is None
 
@@ -225,14 +294,18 @@ def test_every_builtin_code_and_label_passes_the_ban():
 
 def test_free_text_naming_the_word_is_not_rejected():
     criteria = crit("nationality", "travel_purpose", "gender")
-    justification = {"legitimate_aim": "Ethnicity is not used, nor religion.", "suitability": "x", "necessity": "x",
-                     "proportionality": "x", "nationality_use": "Nationality is not ethnicity."}
+    justification = {
+        "legitimate_aim": "Ethnicity is not used, nor religion.",
+        "suitability": "x",
+        "necessity": "x",
+        "proportionality": "x",
+        "nationality_use": "Nationality is not ethnicity.",
+    }
     assert check(criteria, kind="risk", justification=justification)[1] == []
 
 
 @settings(max_examples=200)
-@given(sep=st.lists(st.sampled_from([" ", "_", "-", ".", "/", "  "]), min_size=1, max_size=3),
-       upper=st.booleans())
+@given(sep=st.lists(st.sampled_from([" ", "_", "-", ".", "/", "  "]), min_size=1, max_size=3), upper=st.booleans())
 def test_separators_and_case_never_hide_a_banned_word(sep, upper):
     for word in ("ethnic", "origin"), ("skin", "colour"), ("sexual", "orientation"), ("trade", "union"):
         name = sep[0].join(word)

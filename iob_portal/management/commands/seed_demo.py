@@ -32,49 +32,106 @@ RISK_JUSTIFICATION = {
     "suitability": "De groep liet over vijf jaar een duidelijk hoger percentage latere ketenpartner-hits zien.",
     "necessity": "Alleen de onderzoeksintensiteit verandert; er volgt nooit een weigering uit de hit.",
     "proportionality": "Beperkte extra last (gesprek, documenten), maandelijkse herbeoordeling, DPO-toezicht.",
-    "nationality_use": "Nationaliteit onderscheidt groepen met verschillende uitkomsten; etniciteit wordt niet gebruikt.",
+    "nationality_use": (
+        "Nationaliteit onderscheidt groepen met verschillende uitkomsten; etniciteit wordt niet gebruikt."
+    ),
 }
 
 # (title, kind, criteria, final state)
 DEMO_PROFILES = [
-    ("Demo: zakenreizigers Peking 35–44", "chance",
-     {"application_location": ["CNBJS"], "travel_purpose": ["business"], "age_group": ["35-44"]}, "active"),
-    ("Demo: toeristen Mumbai 45–54", "chance",
-     {"application_location": ["INBOM"], "travel_purpose": ["tourism"], "age_group": ["45-54"]}, "active"),
-    ("Demo: zakelijk Dubai, leidinggevenden", "chance",
-     {"application_location": ["AEDXB"], "travel_purpose": ["business"], "occupation": ["managers"]}, "active"),
-    ("Demo: familiebezoek Paramaribo 55+", "chance",
-     {"application_location": ["SRPBM"], "travel_purpose": ["family_friends"], "age_group": ["55-64", "65+"]},
-     "active"),
-    ("Demo: familiebezoek Lagos, mannen 18–34", "risk",
-     {"application_location": ["NGLOS"], "travel_purpose": ["family_friends"], "gender": ["M"],
-      "age_group": ["18-24", "25-34"]}, "active"),
-    ("Demo: toerisme Casablanca, ongehuwd 18–24", "risk",
-     {"application_location": ["MACAS"], "travel_purpose": ["tourism"], "marital_status": ["single"],
-      "age_group": ["18-24"]}, "in_review"),
-    ("Demo: studie Istanboel", "chance",
-     {"application_location": ["TRIST"], "travel_purpose": ["study"], "occupation": ["student"]}, "draft"),
-    ("Demo: cultureel Moskou", "chance",
-     {"application_location": ["RUMOW"], "travel_purpose": ["cultural"], "age_group": ["25-34", "35-44"]},
-     "changes_requested"),
-    ("Demo: transit Lagos", "risk",
-     {"application_location": ["NGLOS"], "travel_purpose": ["airport_transit"], "nationality": ["NGA"]},
-     "rejected"),
-    ("Demo: sport Dubai", "chance",
-     {"application_location": ["AEDXB"], "travel_purpose": ["sports"], "gender": ["F"]}, "withdrawn"),
+    (
+        "Demo: zakenreizigers Peking 35–44",
+        "chance",
+        {"application_location": ["CNBJS"], "travel_purpose": ["business"], "age_group": ["35-44"]},
+        "active",
+    ),
+    (
+        "Demo: toeristen Mumbai 45–54",
+        "chance",
+        {"application_location": ["INBOM"], "travel_purpose": ["tourism"], "age_group": ["45-54"]},
+        "active",
+    ),
+    (
+        "Demo: zakelijk Dubai, leidinggevenden",
+        "chance",
+        {"application_location": ["AEDXB"], "travel_purpose": ["business"], "occupation": ["managers"]},
+        "active",
+    ),
+    (
+        "Demo: familiebezoek Paramaribo 55+",
+        "chance",
+        {"application_location": ["SRPBM"], "travel_purpose": ["family_friends"], "age_group": ["55-64", "65+"]},
+        "active",
+    ),
+    (
+        "Demo: familiebezoek Lagos, mannen 18–34",
+        "risk",
+        {
+            "application_location": ["NGLOS"],
+            "travel_purpose": ["family_friends"],
+            "gender": ["M"],
+            "age_group": ["18-24", "25-34"],
+        },
+        "active",
+    ),
+    (
+        "Demo: toerisme Casablanca, ongehuwd 18–24",
+        "risk",
+        {
+            "application_location": ["MACAS"],
+            "travel_purpose": ["tourism"],
+            "marital_status": ["single"],
+            "age_group": ["18-24"],
+        },
+        "in_review",
+    ),
+    (
+        "Demo: studie Istanboel",
+        "chance",
+        {"application_location": ["TRIST"], "travel_purpose": ["study"], "occupation": ["student"]},
+        "draft",
+    ),
+    (
+        "Demo: cultureel Moskou",
+        "chance",
+        {"application_location": ["RUMOW"], "travel_purpose": ["cultural"], "age_group": ["25-34", "35-44"]},
+        "changes_requested",
+    ),
+    (
+        "Demo: transit Lagos",
+        "risk",
+        {"application_location": ["NGLOS"], "travel_purpose": ["airport_transit"], "nationality": ["NGA"]},
+        "rejected",
+    ),
+    (
+        "Demo: sport Dubai",
+        "chance",
+        {"application_location": ["AEDXB"], "travel_purpose": ["sports"], "gender": ["F"]},
+        "withdrawn",
+    ),
 ]
 
 PATHS = {
     "draft": [],
     "in_review": [("policy_officer", "submit", "Graag beoordelen.")],
-    "changes_requested": [("policy_officer", "submit", ""),
-                          ("reviewer", "request_changes", "Onderbouw de leeftijdsgrenzen.")],
-    "rejected": [("policy_officer", "submit", ""),
-                 ("reviewer", "reject", "Alleen transit is te smal en raakt vooral één nationaliteit.")],
-    "active": [("policy_officer", "submit", ""), ("reviewer", "approve", "Akkoord."),
-               ("dpo", "dpo_sign_off", "Proportioneel; maandelijks volgen.")],
-    "withdrawn": [("policy_officer", "submit", ""), ("reviewer", "approve", "Akkoord."),
-                  ("reviewer2", "withdraw", "Te weinig aanvragen om het profiel te rechtvaardigen.")],
+    "changes_requested": [
+        ("policy_officer", "submit", ""),
+        ("reviewer", "request_changes", "Onderbouw de leeftijdsgrenzen."),
+    ],
+    "rejected": [
+        ("policy_officer", "submit", ""),
+        ("reviewer", "reject", "Alleen transit is te smal en raakt vooral één nationaliteit."),
+    ],
+    "active": [
+        ("policy_officer", "submit", ""),
+        ("reviewer", "approve", "Akkoord."),
+        ("dpo", "dpo_sign_off", "Proportioneel; maandelijks volgen."),
+    ],
+    "withdrawn": [
+        ("policy_officer", "submit", ""),
+        ("reviewer", "approve", "Akkoord."),
+        ("reviewer2", "withdraw", "Te weinig aanvragen om het profiel te rechtvaardigen."),
+    ],
 }
 
 
@@ -92,8 +149,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             for name, roles in DEMO_USERS.items():
                 admin = name == "admin"
-                users[name] = user_create_or_update(username=name, password=password, roles=roles,
-                                                    is_staff=admin, is_superuser=admin)
+                users[name] = user_create_or_update(
+                    username=name, password=password, roles=roles, is_staff=admin, is_superuser=admin
+                )
         created_codes = catalogue_sync()
         made = self._profiles(users)
         self.stdout.write(f"users: {len(users)}; catalogue codes added: {created_codes}; demo profiles added: {made}")
@@ -113,14 +171,20 @@ class Command(BaseCommand):
             with transaction.atomic():
                 author = users["policy_officer"]
                 profile = profile_create(
-                    actor=author, kind=kind, title=title,
+                    actor=author,
+                    kind=kind,
+                    title=title,
                     criteria=[{"characteristic": k, "values": v} for k, v in criteria.items()],
-                    valid_from=today - timedelta(days=14), valid_until=today + timedelta(days=60),
+                    valid_from=today - timedelta(days=14),
+                    valid_until=today + timedelta(days=60),
                     justification=RISK_JUSTIFICATION if kind == "risk" else {},
-                    evidence={"evidence_group_size": 1200 + 37 * made, "evidence_chain_hit_rate": 0.004 if kind == "chance" else 0.09,
-                              "evidence_refusal_rate": 0.03 if kind == "chance" else 0.31,
-                              "evidence_period_from": today.replace(year=today.year - 5),
-                              "evidence_period_until": today - timedelta(days=31)},
+                    evidence={
+                        "evidence_group_size": 1200 + 37 * made,
+                        "evidence_chain_hit_rate": 0.004 if kind == "chance" else 0.09,
+                        "evidence_refusal_rate": 0.03 if kind == "chance" else 0.31,
+                        "evidence_period_from": today.replace(year=today.year - 5),
+                        "evidence_period_until": today - timedelta(days=31),
+                    },
                 )
                 for actor, action, comment in PATHS[state]:
                     if action == "dpo_sign_off" and kind != "risk":

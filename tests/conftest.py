@@ -7,8 +7,6 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 
-from accounts.roles import Role
-
 REQUIRE_SERVICES = os.environ.get("IOB_REQUIRE_SERVICES") == "1"
 
 
@@ -34,20 +32,12 @@ def on_postgres(db):
 
 @pytest.fixture
 def users(db):
-    """One user per role, named as seed_demo names them, plus a second policy officer and reviewer."""
+    """The demo users of seed_demo (one per role, two policy officers and two reviewers) and
+    a user without a role; passwords "pw-<username>"."""
     from accounts.services import user_create_or_update
+    from iob_portal.management.commands.seed_demo import DEMO_USERS
 
-    spec = {
-        "policy_officer": [Role.POLICY_OFFICER],
-        "policy_officer2": [Role.POLICY_OFFICER],
-        "reviewer": [Role.REVIEWER],
-        "reviewer2": [Role.REVIEWER],
-        "dpo": [Role.DPO],
-        "register_editor": [Role.REGISTER_EDITOR],
-        "auditor": [Role.AUDITOR],
-        "admin": [Role.ADMINISTRATOR],
-        "nobody": [],
-    }
+    spec = {**DEMO_USERS, "nobody": []}
     return {
         name: user_create_or_update(username=name, password="pw-" + name, roles=roles) for name, roles in spec.items()
     }

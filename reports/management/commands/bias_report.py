@@ -38,5 +38,7 @@ class Command(BaseCommand):
                            (ArtifactKind.CSV, options["csv_path"])):
             if path:
                 Path(path).write_bytes(report_artifact(report=report, kind=kind))
+        # Flags are the true *_flagged values of the JSON; the PDF's findings count an officer
+        # flagged for two reasons twice.
         self.stdout.write(f"bias report {report.public_id}: {report.record_count} records, {report.flagged_count} "
                           f"flags, content SHA-256 {report.content_hash}")

@@ -5,6 +5,7 @@ A problem has a stable machine `code` (listed in interfaces.md), a human message
 the field it concerns.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,3 +46,13 @@ def forbidden(code: str, message: Any) -> DomainError:
 
 def conflict(code: str, message: Any) -> DomainError:
     return DomainError.single(code, message, status=409)
+
+
+def problems_to_form(form: Any, error: DomainError, field_of: Callable[[str | None], str | None] = lambda f: f) -> None:
+    """Show a domain error on a Django form: each problem beside the field it names (after
+    `field_of` maps the service's name to the form's), or above the form."""
+    from django.forms import ValidationError
+
+    for problem in error.problems:
+        name = field_of(problem.field)
+        form.add_error(name if name in form.fields else None, ValidationError(problem.message, code=problem.code))

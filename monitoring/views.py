@@ -17,7 +17,7 @@ from django.views import View
 
 from accounts.permissions import PermissionRequired
 from accounts.roles import IMPORT_MONITORING, REQUEST_ADVICE, VIEW_MONITORING, VIEW_PROFILES
-from iob_portal.errors import DomainError
+from iob_portal.errors import DomainError, problems_to_form
 from profiles.advice import advice_csv, advice_request
 from profiles.characteristics import Characteristic
 from profiles.models import Profile
@@ -45,8 +45,8 @@ class UploadView(PermissionRequired, View):
                 run = services.monitoring_upload_start(actor=request.user, upload=form.cleaned_data["file"],
                                                        file_format=form.cleaned_data["file_format"] or None)
             except DomainError as error:
-                for problem in error.problems:
-                    form.add_error(None, str(problem.message))
+                # Upload problems concern the file as a whole: shown above the form.
+                problems_to_form(form, error, lambda f: None)
             else:
                 return redirect("monitoring:import_detail", public_id=run.public_id)
         return self._page(request, form, status=400)

@@ -13,21 +13,14 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from iob_portal.errors import DomainError
+from iob_portal.errors import DomainError, problems_to_form
 
 from .characteristics import EXTENDABLE, Characteristic
 from .models import EDITABLE_STATUSES, CatalogueCode, Profile, ProfileStatus
 from .services import EVIDENCE_FIELDS, catalogue_code_add, profile_create, profile_delete_draft, profile_update
 from .validation import JUSTIFICATION_KEYS
-
-
-def _show_problems(form: forms.BaseForm, error: DomainError, field_of) -> None:
-    for problem in error.problems:
-        field = field_of(problem.field)
-        form.add_error(field if field in form.fields else None, ValidationError(problem.message, code=problem.code))
 
 
 class _ServiceForm(forms.ModelForm):
@@ -43,7 +36,7 @@ class _ServiceForm(forms.ModelForm):
         try:
             self.instance = self.call_service()
         except DomainError as error:
-            _show_problems(self, error, self.field_of)
+            problems_to_form(self, error, self.field_of)
 
     def call_service(self):
         raise NotImplementedError

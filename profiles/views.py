@@ -29,7 +29,7 @@ from accounts.roles import (
     VIEW_PROFILES,
 )
 from audit.selectors import audit_event_list
-from iob_portal.errors import DomainError
+from iob_portal.errors import DomainError, problems_to_form
 
 from . import selectors, services
 from .characteristics import KIND_OF, Characteristic
@@ -357,9 +357,7 @@ class CatalogueView(PermissionRequired, View):
         try:
             entry = services.catalogue_code_add(actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            for problem in error.problems:
-                field = problem.field if problem.field in form.fields else None
-                form.add_error(field, problem.message)
+            problems_to_form(form, error)
             return self._render(request, form, status=error.status)
         messages.success(request, _("Code %(code)s added to the catalogue.") % {"code": entry.code})
         return redirect("profiles:catalogues")

@@ -6,6 +6,7 @@ transaction; refused review actions are audited after the rollback, so they stay
 """
 
 import logging
+import uuid
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any, TypeVar
@@ -17,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import GENERATE_REPORTS, REVIEW_PROFILES
 from iob_portal.errors import DomainError, Problem, conflict, forbidden
-from jobs.models import Job
 from jobs.services import job_create, job_enqueue_on_commit, job_fail, job_progress, job_start, job_succeed
 from profiles import selectors as profile_selectors
 from profiles.services import profile_transition
@@ -81,11 +81,12 @@ def report_request(*, actor, period_from: Any, period_to: Any, parameters: dict[
             return existing
     try:
         with transaction.atomic():
-            job = job_create(kind=JOB_KIND, params={}, created_by=actor)
+            # The report's public id is chosen first so that its job can name it from the start.
+            public_id = uuid.uuid4()
+            job = job_create(kind=JOB_KIND, params={"report": str(public_id)}, created_by=actor)
             report = BiasReport.objects.create(
-                period_from=start, period_to=end, parameters=params.as_dict(), origin=origin,
+                public_id=public_id, period_from=start, period_to=end, parameters=params.as_dict(), origin=origin,
                 request_key=request_key, job=job, created_by=actor)
-            Job.objects.filter(pk=job.pk).update(params={"report": str(report.public_id)})
             events.report_requested(actor=actor or SYSTEM_ACTOR, report=report)
             if enqueue:
                 from .tasks import generate_report

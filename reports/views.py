@@ -14,7 +14,7 @@ from django.views import View
 
 from accounts.permissions import PermissionRequired
 from accounts.roles import GENERATE_REPORTS, REVIEW_PROFILES, REVIEW_REPORTS, VIEW_AUDIT, VIEW_REPORTS
-from iob_portal.errors import DomainError
+from iob_portal.errors import DomainError, problems_to_form
 
 from . import selectors, services
 from .charts import report_charts
@@ -38,12 +38,6 @@ def _report_or_404(public_id) -> BiasReport:
         raise Http404 from error
 
 
-def _problems_to_form(form, error: DomainError) -> None:
-    for problem in error.problems:
-        field = form.FIELD_OF.get(problem.field, problem.field)
-        form.add_error(field if field in form.fields else None, str(problem.message))
-
-
 class ReportListView(PermissionRequired, View):
     """Reports, newest first; the DPO and administrators start a report here."""
 
@@ -63,7 +57,7 @@ class ReportListView(PermissionRequired, View):
                     period_to=form.cleaned_data["period_to"], parameters=form.parameters(),
                     request_key=form.cleaned_data.get("request_key"))
             except DomainError as error:
-                _problems_to_form(form, error)
+                problems_to_form(form, error, lambda f: form.FIELD_OF.get(f, f))
             else:
                 messages.success(request, _("The report is being computed."))
                 return redirect("reports:detail", public_id=report.public_id)
@@ -187,7 +181,7 @@ class FindingCreateView(PermissionRequired, View):
                     for problem in error.problems:
                         messages.error(request, problem.message)
                     return redirect("reports:detail", public_id=report.public_id)
-                _problems_to_form(form, error)
+                problems_to_form(form, error, lambda f: form.FIELD_OF.get(f, f))
             else:
                 messages.success(request, _("The finding was recorded."))
                 return HttpResponseRedirect(reverse("reports:detail", args=[report.public_id]) + "#findings")

@@ -31,8 +31,10 @@ def audit_event_record(*, event_type: str, actor: Any = None, target: models.Mod
         target_type = target_type or target._meta.label_lower
         target_id = target_id or str(getattr(target, "public_id", None) or target.pk)
         target_label = target_label or str(target)[:200]
-    actor_user = actor if getattr(actor, "is_authenticated", False) else None
-    actor_username = actor_user.get_username() if actor_user else (actor if isinstance(actor, str) else "")
+    # A user, or a system actor (accounts.actors.SystemActor) that names itself.
+    actor_user = actor if getattr(actor, "is_authenticated", False) is True else None
+    actor_username = actor_user.get_username() if actor_user else (
+        getattr(actor, "audit_name", None) or (actor if isinstance(actor, str) else ""))
     payload = _canonical(data or {})
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(singleton=True)

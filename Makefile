@@ -22,7 +22,7 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 
 # WeasyPrint needs Pango; the translations need gettext's msgfmt.
 system-deps:
-	@scripts/apt-ensure.sh libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core gettext
+	@scripts/apt-ensure.sh libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext
 
 # Debian's Chromium for the browser tests (Playwright's own download does not work here),
 # and poppler for looking at rendered PDFs.

@@ -200,11 +200,15 @@ CELERY_TIMEZONE = TIME_ZONE
 # Rule 6 of characteristics.md: the longest validity window a profile may have.
 IOB_MAX_VALIDITY_DAYS = env.int("IOB_MAX_VALIDITY_DAYS", default=92)
 
+# One handler, on the root logger: Django's own loggers propagate to it instead of
+# printing a second copy, and an expected 403/404 is logged as one line, not a traceback.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"expected_refusals": {"()": "iob_portal.log_filters.ExpectedRefusalFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["expected_refusals"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)

@@ -1,10 +1,17 @@
 """Test settings: the real settings, with tasks run in-process unless a test starts a
 real worker, a fast password hasher, and a throw-away var directory."""
 
+import atexit
 import os
+import shutil
 import tempfile
 
-os.environ.setdefault("IOB_VAR_DIR", tempfile.mkdtemp(prefix="iob-test-var-"))
+if "IOB_VAR_DIR" not in os.environ:
+    # The process that makes the folder removes it when it exits; pytest-xdist's workers
+    # inherit the variable from it and share the folder.
+    _var_dir = tempfile.mkdtemp(prefix="iob-test-var-")
+    os.environ["IOB_VAR_DIR"] = _var_dir
+    atexit.register(shutil.rmtree, _var_dir, ignore_errors=True)
 
 from iob_portal.settings import *  # noqa: E402,F401,F403
 

@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from . import events
@@ -46,6 +47,15 @@ class PortalUserAdmin(UserAdmin):
     @admin.display(description=_("Roles"))
     def roles(self, user) -> str:
         return ", ".join(sorted(g.name for g in user.groups.all()))
+
+    def user_change_password(self, request, id, form_url=""):
+        # The password form saves inside this transaction; a successful change answers
+        # with a redirect, and its audit event is written beside it (never the password).
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                events.user_password_changed(actor=request.user, user=self.get_object(request, id))
+        return response
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)

@@ -8,6 +8,11 @@ def user_saved(*, actor, user, created: bool, roles: list[str]) -> None:
                        target=user, target_label=user.get_username(), data={"roles": roles})
 
 
+def user_password_changed(*, actor, user) -> None:
+    audit_event_record(event_type="user.password_changed", actor=actor, target=user,
+                       target_label=user.get_username(), data={"door": "admin"})
+
+
 def user_logged_in(*, user, ip: str | None) -> None:
     audit_event_record(event_type="auth.login", actor=user, target=user,
                        target_label=user.get_username(), data={"ip": ip})

@@ -49,6 +49,6 @@ def audited_refusal(record: Callable[[DomainError], None]) -> Iterator[None]:
     finally:
         if outermost:
             queued, _state.pending = _state.pending, None
-            for write, error in queued:
+            for write, refused in queued:
                 with transaction.atomic():
-                    write(error)
+                    write(refused)

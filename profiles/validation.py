@@ -42,85 +42,75 @@ def banned_problem(name: str, field: str, term: str) -> Problem:
     )
 
 
-def criteria_check(raw: Any, catalogue: dict[str, set[str]]) -> tuple[list[Criterion], list[Problem]]:
-    """Rules 1, 2, 3, 4 and 5 for a list of criteria. Returns the normalised criteria."""
-    problems: list[Problem] = []
-    criteria: list[Criterion] = []
-    if not isinstance(raw, list | tuple):
-        return [], [Problem("invalid", _("Criteria must be a list."), "criteria")]
-    seen: set[str] = set()
-    for i, item in enumerate(raw):
-        where = f"criteria.{i}"
-        if not isinstance(item, dict):
-            problems.append(Problem("invalid", _("A criterion must name a characteristic and its values."), where))
-            continue
-        name = item.get("characteristic")
-        name_text = name.strip() if isinstance(name, str) else ""
-        term = banned_term_in(name_text)
-        if term:
-            problems.append(banned_problem(name_text, f"{where}.characteristic", term))
-            continue
-        if name_text not in Characteristic.values:
-            problems.append(Problem(
-                "unknown_characteristic",
-                _("“%(name)s” is not one of the seven characteristics (%(allowed)s).")
-                % {"name": name_text or "—", "allowed": ", ".join(Characteristic.values)},
-                f"{where}.characteristic",
-            ))
-            continue
-        if name_text in seen:
-            problems.append(Problem(
-                "duplicate_characteristic",
-                _("The characteristic “%(name)s” appears more than once; combine its values in one criterion.")
-                % {"name": name_text}, f"{where}.characteristic",
-            ))
-            continue
-        seen.add(name_text)
-        raw_values = item.get("values")
-        if isinstance(raw_values, str):
-            raw_values = [raw_values]
-        if not isinstance(raw_values, list | tuple) or not raw_values:
-            problems.append(Problem("empty_values", _("Choose at least one value for “%(name)s”.")
-                                    % {"name": name_text}, f"{where}.values"))
-            continue
-        values: list[str] = []
-        bad = False
-        for value in raw_values:
-            code = normalise_code(name_text, value)
-            if not isinstance(code, str) or not code:
-                problems.append(Problem("unknown_value", _("An empty or non-text value is not a code."),
-                                        f"{where}.values"))
-                bad = True
-                continue
-            term = banned_term_in(code)
-            if term:
-                problems.append(banned_problem(code, f"{where}.values", term))
-                bad = True
-                continue
-            if code not in catalogue.get(name_text, ()):
-                problems.append(Problem(
-                    "unknown_value",
-                    _("“%(value)s” is not a code of “%(name)s” in the catalogue.") % {"value": code, "name": name_text},
-                    f"{where}.values",
-                ))
-                bad = True
-                continue
-            if code not in values:
-                values.append(code)
-        if bad:
-            continue
-        if set(values) >= catalogue.get(name_text, set()):
-            problems.append(Problem(
-                "criterion_admits_all_values",
-                _("The criterion on “%(name)s” admits every code, so it constrains nothing; it would not "
-                  "count towards the three characteristics.") % {"name": name_text}, f"{where}.values",
-            ))
-            continue
-        criteria.append(Criterion(name_text, tuple(sorted(values))))
+def _characteristic_check(item: dict[str, Any], where: str, seen: set[str]) -> tuple[str | None, list[Problem]]:
+    """Rules 1 and 5 for the characteristic a criterion names: one of the seven, not a
+    banned category, not named twice. Returns the name, or None with the problem."""
+    name = item.get("characteristic")
+    name_text = name.strip() if isinstance(name, str) else ""
+    term = banned_term_in(name_text)
+    if term:
+        return None, [banned_problem(name_text, f"{where}.characteristic", term)]
+    if name_text not in Characteristic.values:
+        return None, [Problem(
+            "unknown_characteristic",
+            _("“%(name)s” is not one of the seven characteristics (%(allowed)s).")
+            % {"name": name_text or "—", "allowed": ", ".join(Characteristic.values)},
+            f"{where}.characteristic",
+        )]
+    if name_text in seen:
+        return None, [Problem(
+            "duplicate_characteristic",
+            _("The characteristic “%(name)s” appears more than once; combine its values in one criterion.")
+            % {"name": name_text}, f"{where}.characteristic",
+        )]
+    return name_text, []
 
-    # Rules 2 and 3 count what was named, so that one bad value does not also produce a
-    # misleading "too few characteristics".
-    named = seen
+
+def _values_check(name: str, raw_values: Any, where: str, known: set[str]) -> tuple[list[str], list[Problem]]:
+    """Rule 4 for a criterion's values: catalogue codes, none banned, at least one, and not
+    every code of the catalogue (a criterion that admits all constrains nothing)."""
+    if isinstance(raw_values, str):
+        raw_values = [raw_values]
+    if not isinstance(raw_values, list | tuple) or not raw_values:
+        return [], [Problem("empty_values", _("Choose at least one value for “%(name)s”.") % {"name": name},
+                            f"{where}.values")]
+    values: list[str] = []
+    problems: list[Problem] = []
+    for value in raw_values:
+        code = normalise_code(name, value)
+        if not isinstance(code, str) or not code:
+            problems.append(Problem("unknown_value", _("An empty or non-text value is not a code."),
+                                    f"{where}.values"))
+            continue
+        term = banned_term_in(code)
+        if term:
+            problems.append(banned_problem(code, f"{where}.values", term))
+            continue
+        if code not in known:
+            problems.append(Problem(
+                "unknown_value",
+                _("“%(value)s” is not a code of “%(name)s” in the catalogue.") % {"value": code, "name": name},
+                f"{where}.values",
+            ))
+            continue
+        if code not in values:
+            values.append(code)
+    if problems:
+        return [], problems
+    if set(values) >= known:
+        return [], [Problem(
+            "criterion_admits_all_values",
+            _("The criterion on “%(name)s” admits every code, so it constrains nothing; it would not "
+              "count towards the three characteristics.") % {"name": name}, f"{where}.values",
+        )]
+    return values, []
+
+
+def _mix_check(named: set[str]) -> list[Problem]:
+    """Rules 2 and 3: at least three characteristics, application and personal ones mixed.
+    They count what was named, so that one bad value does not also produce a misleading
+    "too few characteristics"."""
+    problems: list[Problem] = []
     if len(named) < 3:
         problems.append(Problem(
             "too_few_characteristics",
@@ -139,7 +129,31 @@ def criteria_check(raw: Any, catalogue: dict[str, set[str]]) -> tuple[list[Crite
             _("A profile needs at least one personal characteristic (nationality, age group, gender, "
               "marital status or occupation)."), "criteria",
         ))
-    return criteria, problems
+    return problems
+
+
+def criteria_check(raw: Any, catalogue: dict[str, set[str]]) -> tuple[list[Criterion], list[Problem]]:
+    """Rules 1, 2, 3, 4 and 5 for a list of criteria. Returns the normalised criteria."""
+    if not isinstance(raw, list | tuple):
+        return [], [Problem("invalid", _("Criteria must be a list."), "criteria")]
+    problems: list[Problem] = []
+    criteria: list[Criterion] = []
+    seen: set[str] = set()
+    for i, item in enumerate(raw):
+        where = f"criteria.{i}"
+        if not isinstance(item, dict):
+            problems.append(Problem("invalid", _("A criterion must name a characteristic and its values."), where))
+            continue
+        name, found = _characteristic_check(item, where, seen)
+        problems += found
+        if name is None:
+            continue
+        seen.add(name)
+        values, found = _values_check(name, item.get("values"), where, catalogue.get(name, set()))
+        problems += found
+        if values:
+            criteria.append(Criterion(name, tuple(sorted(values))))
+    return criteria, problems + _mix_check(seen)
 
 
 def validity_check(valid_from: Any, valid_until: Any) -> list[Problem]:

@@ -38,7 +38,9 @@ class PortalUserAdmin(UserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     list_display = ["username", "email", "is_active", "is_staff", "is_superuser", "roles"]
-    readonly_fields = ["last_login", "date_joined"]
+    # Superuser status is not handed out here: it would add nothing in the portal (rights
+    # come from roles only) and would open every corner of this admin site.
+    readonly_fields = ["last_login", "date_joined", "is_superuser"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")

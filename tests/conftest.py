@@ -18,8 +18,6 @@ def _flush_with_guards_lifted() -> None:
     this transaction only); on SQLite by dropping the triggers and creating them again in
     the same transaction."""
     from django.db import transaction
-    from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
-    from django.db.backends.sqlite3.operations import DatabaseOperations as SqliteOperations
 
     def postgres_flush(self, sql_list):
         with transaction.atomic(using=self.connection.alias):
@@ -40,11 +38,17 @@ def _flush_with_guards_lifted() -> None:
                 for _name, sql in triggers:
                     cursor.execute(sql)
 
-    PostgresOperations.execute_sql_flush = postgres_flush
-    SqliteOperations.execute_sql_flush = sqlite_flush
+    operations = type(connection.ops)
+    if connection.vendor == "postgresql":
+        operations.execute_sql_flush = postgres_flush
+    elif connection.vendor == "sqlite":
+        operations.execute_sql_flush = sqlite_flush
 
 
-_flush_with_guards_lifted()
+
+@pytest.fixture(scope="session", autouse=True)
+def _guards_lifted_for_the_flush():
+    _flush_with_guards_lifted()
 
 
 @pytest.hookimpl(hookwrapper=True)

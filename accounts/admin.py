@@ -6,13 +6,16 @@ and users get rights only through roles, never one by one. Saving a user writes 
 audit event, as every other change does.
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from . import events
+from .roles import WORKFLOW_ROLES, Role
 
 User = get_user_model()
 
@@ -30,7 +33,19 @@ class RoleAdmin(GroupAdmin):
         return False
 
 
+class PortalUserChangeForm(UserChangeForm):
+    def clean_groups(self):
+        groups = self.cleaned_data.get("groups")
+        names = {g.name for g in groups or []}
+        if Role.ADMINISTRATOR in names and names & WORKFLOW_ROLES:
+            raise forms.ValidationError(
+                _("An administrator takes part in no workflow: give the workflow roles to another account.")
+            )
+        return groups
+
+
 class PortalUserAdmin(UserAdmin):
+    form = PortalUserChangeForm
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),

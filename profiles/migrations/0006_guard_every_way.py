@@ -61,7 +61,8 @@ PG_DUTIES = r"""
     END IF;
 """
 
-PG_FORWARD = r"""
+PG_FORWARD = (
+    r"""
 CREATE OR REPLACE FUNCTION profile_guard() RETURNS trigger AS $$
 DECLARE
     n_chars integer;
@@ -80,7 +81,9 @@ BEGIN
             RAISE EXCEPTION 'a profile version starts as a draft, not %', NEW.status
                 USING ERRCODE = 'integrity_constraint_violation';
         END IF;
-""" + PG_DUTIES + r"""
+"""
+    + PG_DUTIES
+    + r"""
         RETURN NEW;
     END IF;
     IF OLD.status <> 'draft' AND (
@@ -110,7 +113,10 @@ BEGIN
         RAISE EXCEPTION 'profile % v%: % -> % is not a workflow transition', OLD.code, OLD.version, OLD.status,
             NEW.status USING ERRCODE = 'integrity_constraint_violation';
     END IF;
-""" + PG_RECORD_FIXED + PG_DUTIES + r"""
+"""
+    + PG_RECORD_FIXED
+    + PG_DUTIES
+    + r"""
     IF OLD.status = 'draft' AND NEW.status <> 'draft' THEN
         SELECT count(DISTINCT characteristic),
                count(*) FILTER (WHERE characteristic IN ('travel_purpose', 'application_location')),
@@ -188,6 +194,7 @@ DROP TRIGGER IF EXISTS transition_no_truncate ON profiles_profiletransition;
 CREATE TRIGGER transition_no_truncate BEFORE TRUNCATE ON profiles_profiletransition
     FOR EACH STATEMENT EXECUTE FUNCTION profiles_refuse_truncate();
 """
+)
 
 PG_BACKWARD = """
 DROP TRIGGER IF EXISTS transition_no_truncate ON profiles_profiletransition;

@@ -15,20 +15,27 @@ BEGIN
     RAISE EXCEPTION '% cannot be truncated', TG_TABLE_NAME USING ERRCODE = 'integrity_constraint_violation';
 END;
 $$ LANGUAGE plpgsql;
-""" + "".join(f"""
+""" + "".join(
+    f"""
 DROP TRIGGER IF EXISTS {table}_no_truncate ON {table};
 CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}
     FOR EACH STATEMENT EXECUTE FUNCTION reports_refuse_truncate();
-""" for table in ("reports_biasreport", "reports_reportartifact", "reports_reportfinding", "reports_followupaction"))
-
-PG_BACKWARD = "".join(
-    f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table};\n"
+"""
     for table in ("reports_biasreport", "reports_reportartifact", "reports_reportfinding", "reports_followupaction")
-) + "DROP FUNCTION IF EXISTS reports_refuse_truncate();\n"
+)
+
+PG_BACKWARD = (
+    "".join(
+        f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table};\n"
+        for table in ("reports_biasreport", "reports_reportartifact", "reports_reportfinding", "reports_followupaction")
+    )
+    + "DROP FUNCTION IF EXISTS reports_refuse_truncate();\n"
+)
 
 _REPORT_STATUS = "(SELECT status FROM reports_biasreport WHERE id = {col})"
-_FINDING_REPORT_STATUS = ("(SELECT r.status FROM reports_biasreport r JOIN reports_reportfinding f "
-                          "ON f.report_id = r.id WHERE f.id = {col})")
+_FINDING_REPORT_STATUS = (
+    "(SELECT r.status FROM reports_biasreport r JOIN reports_reportfinding f ON f.report_id = r.id WHERE f.id = {col})"
+)
 
 SQLITE_TRIGGERS = {
     "biasreport_delete_guard": """

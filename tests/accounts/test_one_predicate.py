@@ -10,7 +10,8 @@ APPS = ["accounts", "audit", "jobs", "documents", "profiles", "monitoring", "rep
 ASKS_DJANGO = re.compile(r"\.has_perms?\(|\bis_superuser\b(?!\s*=)")
 ALLOWED = {
     # Creating accounts and showing the flag in the user admin is not asking it.
-    ("accounts/services.py", "is_superuser"), ("accounts/admin.py", "is_superuser"),
+    ("accounts/services.py", "is_superuser"),
+    ("accounts/admin.py", "is_superuser"),
 }
 
 

@@ -39,22 +39,38 @@ def active_and_draft(users, make_profile):
 
 def _criteria_attacks(active, draft) -> None:
     # The reproduction of the issue: move a criterion of the active profile to a draft.
-    refused_sql("UPDATE profiles_profilecriterion SET profile_id = %s WHERE profile_id = %s "
-                "AND characteristic = 'gender'", [draft.pk, active.pk])
+    refused_sql(
+        "UPDATE profiles_profilecriterion SET profile_id = %s WHERE profile_id = %s AND characteristic = 'gender'",
+        [draft.pk, active.pk],
+    )
     # … and the other way round: a draft's criterion onto the active profile.
-    refused_sql("UPDATE profiles_profilecriterion SET profile_id = %s WHERE profile_id = %s "
-                "AND characteristic = 'gender'", [active.pk, draft.pk])
-    refused_sql("DELETE FROM profiles_profilecriterion WHERE profile_id = %s AND characteristic = 'gender'",
-                [active.pk])
-    refused_sql("UPDATE profiles_profilecriterion SET characteristic = 'age_group', \"values\" = '[\"18-24\"]' "
-                "WHERE profile_id = %s AND characteristic = 'gender'", [active.pk])
-    refused_sql("INSERT INTO profiles_profilecriterion (profile_id, characteristic, \"values\", position) "
-                "VALUES (%s, 'age_group', '[\"18-24\"]', 9)", [active.pk])
+    refused_sql(
+        "UPDATE profiles_profilecriterion SET profile_id = %s WHERE profile_id = %s AND characteristic = 'gender'",
+        [active.pk, draft.pk],
+    )
+    refused_sql(
+        "DELETE FROM profiles_profilecriterion WHERE profile_id = %s AND characteristic = 'gender'", [active.pk]
+    )
+    refused_sql(
+        "UPDATE profiles_profilecriterion SET characteristic = 'age_group', \"values\" = '[\"18-24\"]' "
+        "WHERE profile_id = %s AND characteristic = 'gender'",
+        [active.pk],
+    )
+    refused_sql(
+        'INSERT INTO profiles_profilecriterion (profile_id, characteristic, "values", position) '
+        "VALUES (%s, 'age_group', '[\"18-24\"]', 9)",
+        [active.pk],
+    )
     assert sorted(ProfileCriterion.objects.filter(profile=active).values_list("characteristic", flat=True)) == [
-        "gender", "nationality", "travel_purpose"]
+        "gender",
+        "nationality",
+        "travel_purpose",
+    ]
     # A draft's own criteria still change freely.
-    assert sql("DELETE FROM profiles_profilecriterion WHERE profile_id = %s AND characteristic = 'gender'",
-               [draft.pk]) == 1
+    assert (
+        sql("DELETE FROM profiles_profilecriterion WHERE profile_id = %s AND characteristic = 'gender'", [draft.pk])
+        == 1
+    )
 
 
 def _profile_and_transition_attacks(active) -> None:
@@ -64,8 +80,7 @@ def _profile_and_transition_attacks(active) -> None:
     refused_sql("UPDATE profiles_profile SET submitted_by_id = NULL WHERE id = %s", [active.pk])
     transition = ProfileTransition.objects.filter(profile=active).first()
     refused_sql("UPDATE profiles_profiletransition SET comment = 'rewritten' WHERE id = %s", [transition.pk])
-    refused_sql("UPDATE profiles_profiletransition SET profile_id = %s WHERE id = %s",
-                [active.pk + 1, transition.pk])
+    refused_sql("UPDATE profiles_profiletransition SET profile_id = %s WHERE id = %s", [active.pk + 1, transition.pk])
     refused_sql("DELETE FROM profiles_profiletransition WHERE id = %s", [transition.pk])
     assert Profile.objects.filter(pk=active.pk, status=ProfileStatus.ACTIVE).exists()
 
@@ -105,11 +120,20 @@ def test_postgres_refuses_every_move_of_a_guarded_row(on_postgres, active_and_dr
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("table", [
-    "profiles_profile", "profiles_profilecriterion", "profiles_profiletransition", "audit_auditevent",
-    "audit_auditchainhead", "reports_biasreport", "reports_reportartifact", "reports_reportfinding",
-    "reports_followupaction",
-])
+@pytest.mark.parametrize(
+    "table",
+    [
+        "profiles_profile",
+        "profiles_profilecriterion",
+        "profiles_profiletransition",
+        "audit_auditevent",
+        "audit_auditchainhead",
+        "reports_biasreport",
+        "reports_reportartifact",
+        "reports_reportfinding",
+        "reports_followupaction",
+    ],
+)
 def test_postgres_refuses_truncate(on_postgres, active_and_draft, table):
     refused_sql(f"TRUNCATE {table} CASCADE")
     assert Profile.objects.exists() and AuditEvent.objects.exists()

@@ -58,6 +58,7 @@ def token_client(username: str, password: str) -> APIClient:
 
 # --- The API door ---------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("who", ["admin", "admin_superuser", "root"])
 def test_api_approve_and_sign_off_by_one_administrator_are_refused(who, users, submitted_risk, request):
     if who == "admin_superuser":
@@ -85,9 +86,11 @@ def test_api_approve_and_sign_off_by_one_administrator_are_refused(who, users, s
 
 # --- The web door ---------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("who", ["admin", "root"])
-def test_web_approve_by_an_administrator_or_superuser_is_refused_and_not_offered(who, users, submitted_risk,
-                                                                                  client, request):
+def test_web_approve_by_an_administrator_or_superuser_is_refused_and_not_offered(
+    who, users, submitted_risk, client, request
+):
     user = request.getfixturevalue("root") if who == "root" else request.getfixturevalue("admin_superuser")
     client.force_login(user)
     page = client.get(f"/profiles/{submitted_risk.public_id}/", HTTP_ACCEPT_LANGUAGE="en")
@@ -97,8 +100,11 @@ def test_web_approve_by_an_administrator_or_superuser_is_refused_and_not_offered
         assert page.status_code == 200 and page.context["actions"] == []
         assert b'value="approve"' not in page.content and b'value="dpo_sign_off"' not in page.content
     for action in ("approve", "dpo_sign_off"):
-        response = client.post(f"/profiles/{submitted_risk.public_id}/transition/",
-                               {"action": action, "comment": "ok"}, HTTP_ACCEPT_LANGUAGE="en")
+        response = client.post(
+            f"/profiles/{submitted_risk.public_id}/transition/",
+            {"action": action, "comment": "ok"},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
         assert response.status_code == 403
     assert status_of(submitted_risk) == ProfileStatus.IN_REVIEW
 
@@ -139,6 +145,7 @@ def test_templates_perms_follow_roles_not_the_superuser_flag(root, client):
 
 # --- The admin door -------------------------------------------------------------------------------
 
+
 def test_seed_demo_admin_is_no_superuser_and_uses_the_admin_site(db, client):
     from django.core.management import call_command
 
@@ -156,9 +163,11 @@ def test_seed_demo_admin_is_no_superuser_and_uses_the_admin_site(db, client):
 def test_admin_site_superuser_cannot_change_or_move_a_profile_in_review(users, submitted_risk, root, client):
     client.force_login(root)
     url = f"/admin/profiles/profile/{submitted_risk.pk}/change/"
-    criteria = [{"characteristic": "nationality", "values": ["NGA"]},
-                {"characteristic": "travel_purpose", "values": ["tourism"]},
-                {"characteristic": "gender", "values": ["F"]}]
+    criteria = [
+        {"characteristic": "nationality", "values": ["NGA"]},
+        {"characteristic": "travel_purpose", "values": ["tourism"]},
+        {"characteristic": "gender", "values": ["F"]},
+    ]
     response = client.post(url, {"kind": "risk", "title": "changed", "criteria_json": json.dumps(criteria)})
     assert response.status_code in (403, 200)
     profile = Profile.objects.get(pk=submitted_risk.pk)
@@ -174,10 +183,12 @@ def test_administrator_cannot_be_given_a_workflow_role_through_the_service(db):
 
 # --- One account alone never takes a profile live ---------------------------------------------------
 
+
 def _accounts(users):
     """Every kind of single account: each demo role, a superuser with no role, a superuser
     with every role, an account with all three workflow roles, and the administrator with
     every role added behind the service's back."""
+
     def make(name, roles, superuser=False):
         user = user_create_or_update(username=name, password="x", roles=roles)
         if superuser:
@@ -207,8 +218,16 @@ def test_no_single_account_takes_a_profile_from_draft_to_active(kind, users, mak
             profile = make_profile(kind=kind, window=current_window(), title=f"alone {name}")
         # Both orders of the reviewer's and the DPO's step, and a round through "changes
         # requested": the version is never approved, let alone active.
-        for action in ("submit", "approve", "dpo_sign_off", "request_changes", "reopen", "submit",
-                       "dpo_sign_off", "approve"):
+        for action in (
+            "submit",
+            "approve",
+            "dpo_sign_off",
+            "request_changes",
+            "reopen",
+            "submit",
+            "dpo_sign_off",
+            "approve",
+        ):
             try:
                 profile = profile_transition(actor=account, profile=profile, action=action, comment="alone")
             except DomainError:
@@ -238,13 +257,34 @@ def test_the_approver_cannot_also_sign_off_as_dpo_and_the_reverse(users, submitt
 def test_the_database_repeats_the_separation_of_duties(users, submitted_risk):
     """An insider writing the approval and sign-off directly meets the same rule."""
     author = users["policy_officer"]
-    refused(lambda: Profile.objects.filter(pk=submitted_risk.pk).update(
-        status=ProfileStatus.APPROVED, approved_by=author))
+    refused(
+        lambda: Profile.objects.filter(pk=submitted_risk.pk).update(status=ProfileStatus.APPROVED, approved_by=author)
+    )
     reviewer = users["reviewer"]
-    refused(lambda: Profile.objects.filter(pk=submitted_risk.pk).update(
-        status=ProfileStatus.APPROVED, approved_by=reviewer, dpo_signed_off_by=reviewer))
+    refused(
+        lambda: Profile.objects.filter(pk=submitted_risk.pk).update(
+            status=ProfileStatus.APPROVED, approved_by=reviewer, dpo_signed_off_by=reviewer
+        )
+    )
     approved = profile_transition(actor=reviewer, profile=submitted_risk, action="approve")
     assert approved.status == ProfileStatus.APPROVED  # a risk profile waits for the DPO
     refused(lambda: Profile.objects.filter(pk=approved.pk).update(status=ProfileStatus.ACTIVE))
     refused(lambda: Profile.objects.filter(pk=approved.pk).update(approved_by=users["reviewer2"]))
     refused(lambda: Profile.objects.filter(pk=approved.pk).update(dpo_signed_off_by=reviewer))
+
+
+def test_the_user_admin_refuses_a_workflow_role_for_an_administrator(users, client):
+    admin = users["admin"]
+    admin.is_staff = True
+    admin.save()
+    client.force_login(admin)
+    reviewer = users["reviewer"]
+    groups = Group.objects.filter(name__in=[Role.ADMINISTRATOR, Role.REVIEWER]).values_list("pk", flat=True)
+    response = client.post(
+        f"/admin/auth/user/{reviewer.pk}/change/",
+        {"username": "reviewer", "is_active": "on", "groups": list(groups), "date_joined_0": "2026-01-01",
+         "date_joined_1": "10:00:00"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200 and b"takes part in no workflow" in response.content
+    assert set(reviewer.groups.values_list("name", flat=True)) == {Role.REVIEWER}

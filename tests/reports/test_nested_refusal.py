@@ -15,22 +15,36 @@ from reports.selectors import follow_ups_open
 pytestmark = pytest.mark.django_db
 
 
-def test_a_refused_inner_withdraw_is_on_record_after_the_outer_rollback(users, in_review, approved_profile,
-                                                                        monkeypatch):
-    services.report_finding_record(actor=users["dpo"], report=in_review, subject_type="profile",
-                                   subject=approved_profile.code, decision="escalate", note="Drives refusals.",
-                                   follow_ups=[{"kind": "withdraw_profile", "note": "Please withdraw."}])
+def test_a_refused_inner_withdraw_is_on_record_after_the_outer_rollback(
+    users, in_review, approved_profile, monkeypatch
+):
+    services.report_finding_record(
+        actor=users["dpo"],
+        report=in_review,
+        subject_type="profile",
+        subject=approved_profile.code,
+        decision="escalate",
+        note="Drives refusals.",
+        follow_ups=[{"kind": "withdraw_profile", "note": "Please withdraw."}],
+    )
     services.report_transition(actor=users["dpo"], report=in_review, action="sign_off")
     [follow_up] = follow_ups_open()
     # The workflow table says, for this test, that nothing can be withdrawn: the real
     # profile_transition refuses the withdraw (409 invalid_state) inside the follow-up's scope.
     withdraw = workflow.TRANSITIONS["withdraw"]
-    monkeypatch.setitem(workflow.TRANSITIONS, "withdraw",
-                        workflow.Transition(**{**withdraw.__dict__, "sources": (ProfileStatus.EXPIRED,)}))
+    monkeypatch.setitem(
+        workflow.TRANSITIONS,
+        "withdraw",
+        workflow.Transition(**{**withdraw.__dict__, "sources": (ProfileStatus.EXPIRED,)}),
+    )
     before = AuditEvent.objects.count()
     with pytest.raises(DomainError) as refused:
-        services.follow_up_resolve(actor=users["reviewer"], follow_up=follow_up, action="withdraw",
-                                   comment="Withdrawn after the DPO's finding.")
+        services.follow_up_resolve(
+            actor=users["reviewer"],
+            follow_up=follow_up,
+            action="withdraw",
+            comment="Withdrawn after the DPO's finding.",
+        )
     assert refused.value.codes == ["invalid_state"]
 
     new = list(AuditEvent.objects.filter(seq__gt=before).order_by("seq"))

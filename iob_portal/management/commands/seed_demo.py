@@ -159,7 +159,6 @@ class Command(BaseCommand):
         self.stdout.write("approved parameter set: none yet (profile generation is not built yet)")
         if records:
             from monitoring.demo import monitoring_demo_records_generate
-
             from monitoring.services import importer
 
             count = monitoring_demo_records_generate(n=records, seed=0, actor=importer("manage.py seed_demo"))

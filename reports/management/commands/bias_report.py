@@ -30,8 +30,9 @@ class Command(BaseCommand):
         parameters = {k: options[k] for k in ("min_cell", "alpha", "ratio_low", "ratio_high", "follow_threshold")
                       if options.get(k) is not None}
         try:
-            report = report_run_now(actor=command_actor(), period_from=options["period_from"], period_to=options["period_to"],
-                                    parameters=parameters, origin=ReportOrigin.COMMAND)
+            report = report_run_now(actor=command_actor(), period_from=options["period_from"],
+                                    period_to=options["period_to"], parameters=parameters,
+                                    origin=ReportOrigin.COMMAND)
         except DomainError as error:
             raise CommandError("\n".join(f"{p.code}: {p.message}" for p in error.problems)) from error
         for kind, path in ((ArtifactKind.JSON, options["json_path"]), (ArtifactKind.PDF, options["pdf_path"]),

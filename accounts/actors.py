@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from iob_portal.errors import forbidden
 
-from .roles import ROLE_PERMISSIONS, user_roles
+from .roles import WORKFLOW_ROLES, Role, role_permissions, user_roles
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -64,14 +64,20 @@ def actor_has_right(actor: Any, perm: str) -> bool:
     was given it explicitly. Superuser status and direct user permissions count for nothing."""
     if isinstance(actor, SystemActor):
         return perm in actor.rights
-    if not actor_is_user(actor) or not getattr(actor, "is_active", False):
+    if not actor_is_user(actor):
         return False
-    return any(perm in ROLE_PERMISSIONS.get(role, ()) for role in user_roles(actor))
+    return perm in role_permissions(actor)
 
 
 def actor_has_role(actor: Any, role: str) -> bool:
-    """Membership of a workflow role. System actors hold none."""
-    return actor_is_user(actor) and getattr(actor, "is_active", False) and role in user_roles(actor)
+    """Membership of a workflow role. System actors hold none, and an administrator
+    takes part in no workflow even if someone gave the account a workflow role too."""
+    if not (actor_is_user(actor) and getattr(actor, "is_active", False)):
+        return False
+    roles = user_roles(actor)
+    if role in WORKFLOW_ROLES and Role.ADMINISTRATOR in roles:
+        return False
+    return role in roles
 
 
 def actor_require(actor: Any, perm: str, message: Any = None) -> None:

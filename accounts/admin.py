@@ -6,14 +6,17 @@ and users get rights only through roles, never one by one. Saving a user writes 
 audit event, as every other change does.
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from . import events
+from .roles import WORKFLOW_ROLES, Role
 
 User = get_user_model()
 
@@ -31,7 +34,19 @@ class RoleAdmin(GroupAdmin):
         return False
 
 
+class PortalUserChangeForm(UserChangeForm):
+    def clean_groups(self):
+        groups = self.cleaned_data.get("groups")
+        names = {g.name for g in groups or []}
+        if Role.ADMINISTRATOR in names and names & WORKFLOW_ROLES:
+            raise forms.ValidationError(
+                _("An administrator takes part in no workflow: give the workflow roles to another account.")
+            )
+        return groups
+
+
 class PortalUserAdmin(UserAdmin):
+    form = PortalUserChangeForm
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
@@ -39,7 +54,9 @@ class PortalUserAdmin(UserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     list_display = ["username", "email", "is_active", "is_staff", "is_superuser", "roles"]
-    readonly_fields = ["last_login", "date_joined"]
+    # Superuser status is not handed out here: it would add nothing in the portal (rights
+    # come from roles only) and would open every corner of this admin site.
+    readonly_fields = ["last_login", "date_joined", "is_superuser"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")

@@ -38,6 +38,14 @@ EDIT_SCHEDULES = {
     "django_celery_beat.add_crontabschedule",
 }
 
+# Administrators keep the user accounts (and see the roles) in the admin site.
+ADMINISTER_USERS = {"auth.view_user", "auth.add_user", "auth.change_user", "auth.view_group"}
+
+# Roles that take part in a workflow (write, review, sign off). The administrator role
+# administers and never acts in one: `accounts.actors` refuses a workflow role to an
+# account that is also an administrator, and `user_create_or_update` refuses the mix.
+WORKFLOW_ROLES = frozenset({"policy_officer", "reviewer", "dpo"})
+
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.POLICY_OFFICER: {VIEW_PROFILES, AUTHOR_PROFILES, IMPORT_MONITORING, REQUEST_ADVICE},
     Role.REVIEWER: {VIEW_PROFILES, REVIEW_PROFILES, REQUEST_ADVICE, VIEW_REPORTS},
@@ -46,7 +54,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.REGISTER_EDITOR: {VIEW_PROFILES},
     Role.AUDITOR: {VIEW_PROFILES, VIEW_AUDIT, VIEW_MONITORING, VIEW_REPORTS},
     Role.ADMINISTRATOR: {VIEW_PROFILES, MANAGE_CATALOGUES, VIEW_AUDIT, IMPORT_MONITORING,
-                         VIEW_MONITORING, GENERATE_REPORTS, VIEW_REPORTS, *EDIT_SCHEDULES},
+                         VIEW_MONITORING, GENERATE_REPORTS, VIEW_REPORTS, *EDIT_SCHEDULES, *ADMINISTER_USERS},
 }
 
 
@@ -62,3 +70,12 @@ def user_roles(user) -> set[str]:
 
 def user_has_role(user, role: str) -> bool:
     return role in user_roles(user)
+
+
+def role_permissions(user) -> set[str]:
+    """Every right the user's roles give: the one answer to "may this user …" (Django's
+    backend and `accounts.actors` both ask it). Direct permissions and the superuser flag
+    are not part of it."""
+    if not getattr(user, "is_active", False):
+        return set()
+    return {perm for role in user_roles(user) for perm in ROLE_PERMISSIONS.get(role, ())}

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from . import events
-from .roles import ROLE_PERMISSIONS, Role
+from .roles import ROLE_PERMISSIONS, WORKFLOW_ROLES, Role
 
 
 @transaction.atomic
@@ -28,6 +28,8 @@ def user_create_or_update(*, username: str, password: str, roles: list[str], act
     unknown = set(roles) - set(Role.values)
     if unknown:
         raise ValueError(f"unknown roles: {sorted(unknown)}")
+    if Role.ADMINISTRATOR in roles and WORKFLOW_ROLES & set(roles):
+        raise ValueError("an administrator takes part in no workflow: give these roles to another account")
     user, created = User.objects.get_or_create(username=username)
     user.set_password(password)
     user.is_staff = is_staff

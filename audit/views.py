@@ -1,7 +1,8 @@
 """The audit trail's pages, for auditors, the DPO and administrators: read-only.
 
 The permission check is Django's own mixin rather than accounts' helper: audit imports
-nothing of ours (ARCHITECTURE.md).
+nothing of ours (ARCHITECTURE.md). It asks the backend's role-only answer
+(`get_all_permissions`), not `has_perm`, which says yes to any superuser.
 """
 
 from typing import Any
@@ -63,7 +64,14 @@ def readable(data: Any) -> dict[str, list]:
     return {"changes": changes, "facts": facts, "has_before": isinstance(data.get("before"), dict)}
 
 
-class AuditEventListView(PermissionRequiredMixin, View):
+class _RolePermissionRequired(PermissionRequiredMixin):
+    raise_exception = True
+
+    def has_permission(self) -> bool:
+        return set(self.get_permission_required()) <= self.request.user.get_all_permissions()
+
+
+class AuditEventListView(_RolePermissionRequired, View):
     permission_required = VIEW_AUDIT
     raise_exception = True
 
@@ -74,7 +82,7 @@ class AuditEventListView(PermissionRequiredMixin, View):
         return render(request, "audit/list.html", {"form": form, "page": page, "events": events})
 
 
-class AuditChainVerifyView(PermissionRequiredMixin, View):
+class AuditChainVerifyView(_RolePermissionRequired, View):
     """Recomputes every hash: on demand, since it reads the whole trail."""
 
     permission_required = VIEW_AUDIT

@@ -76,11 +76,11 @@ def child(file: str) -> None:
     import django
 
     django.setup()
-    from monitoring.services import monitoring_records_import_path
+    from monitoring.services import importer, monitoring_records_import_path
 
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     started, cpu = time.perf_counter(), time.process_time()
-    run = monitoring_records_import_path(actor="bench", path=file)
+    run = monitoring_records_import_path(actor=importer("bench"), path=file)
     print(json.dumps({"seconds": time.perf_counter() - started, "cpu_seconds": time.process_time() - cpu,
                       "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                       "baseline_mb": baseline, "status": run.status, "rows": run.row_count,

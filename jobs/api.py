@@ -2,6 +2,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.generics import RetrieveAPIView
 
+from accounts.actors import actor_has_right
+from accounts.roles import VIEW_AUDIT
+
 from .models import Job
 
 
@@ -26,6 +29,6 @@ class JobDetailApi(RetrieveAPIView):
     def get_queryset(self):
         user = self.request.user
         qs = Job.objects.select_related("created_by")
-        if user.has_perm("audit.view_auditevent"):
+        if actor_has_right(user, VIEW_AUDIT):
             return qs
         return qs.filter(created_by=user)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.actors import actor_user
 from iob_portal.errors import DomainError
 from jobs.services import job_create, job_enqueue_on_commit, job_fail, job_progress, job_start, job_succeed
 
@@ -73,7 +74,7 @@ def impact_preview_start(*, actor: Any, profile: Any, period_from, period_until,
     with transaction.atomic():
         preview, created = ImpactPreview.objects.get_or_create(
             profile=profile, period_from=period_from, period_until=period_until, profile_stamp=profile.updated_at,
-            data_stamp=data_stamp, defaults={"created_by": actor if hasattr(actor, "has_perm") else None})
+            data_stamp=data_stamp, defaults={"created_by": actor_user(actor)})
         if not created and preview.status != PreviewStatus.FAILED:
             return preview
         job = job_create(kind="monitoring.impact_preview", created_by=preview.created_by,

@@ -27,7 +27,9 @@ from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from iob_portal.errors import DomainError, forbidden
+from accounts.actors import SystemActor, actor_require, actor_user
+from accounts.roles import IMPORT_MONITORING
+from iob_portal.errors import DomainError
 from jobs.services import job_create, job_enqueue_on_commit, job_fail, job_progress, job_start, job_succeed
 from profiles.selectors import catalogue_index
 
@@ -37,7 +39,7 @@ from .models import ImportDoor, ImportFormat, ImportRun, ImportStatus
 from .readers import HashingReader, csv_rows, format_for, jsonl_rows, record_rows, records_sha256, text_stream
 from .staging import StagedMerge, chunked
 
-IMPORT_PERMISSION = "monitoring.import_monitoringrecord"
+IMPORT_PERMISSION = IMPORT_MONITORING
 CHUNK_ROWS = 10_000
 MAX_API_RECORDS = 10_000
 
@@ -69,10 +71,17 @@ def _number(n: int) -> str:
     return number_format(n, force_grouping=True)  # 1.000.000 in Dutch, 1,000,000 in English
 
 
+def importer(name: str) -> SystemActor:
+    """The system actor of a command or the demo seeder, run by the operator: it holds the
+    import right explicitly, and its name goes into the audit trail."""
+    return SystemActor(name, frozenset({IMPORT_MONITORING}))
+
+
 def _require_import_right(actor: Any) -> None:
-    # A person must hold the right; a command or the demo seeder acts for the operator.
-    if hasattr(actor, "has_perm") and not actor.has_perm(IMPORT_PERMISSION):
-        raise forbidden("role_required", _("Only a policy officer or an administrator may import monitoring data."))
+    # Everyone is checked: a person through a role, a command or the seeder as a system
+    # actor that was given the right (see `importer`).
+    actor_require(actor, IMPORT_MONITORING,
+                  _("Only a policy officer or an administrator may import monitoring data."))
 
 
 @contextmanager
@@ -134,7 +143,7 @@ def monitoring_records_import(*, actor: Any, door: str, file_format: str, stream
     _require_import_right(actor)
     if door not in ImportDoor.values or file_format not in ImportFormat.values:
         raise ValueError(f"unknown door or format: {door}, {file_format}")
-    user = actor if hasattr(actor, "has_perm") else None
+    user = actor_user(actor)
     if run is None:
         run = ImportRun.objects.create(door=door, file_format=file_format, filename=filename[:255],
                                        status=ImportStatus.RUNNING, created_by=user)
@@ -213,7 +222,7 @@ def monitoring_records_load_generated(*, actor: Any, rows: Iterator[tuple[Any, .
     staging, merge and audit as an import. `rows` are clean: (row number, *COLUMNS values)
     with codes from the catalogue; the database's constraints still check every row."""
     _require_import_right(actor)
-    user = actor if hasattr(actor, "has_perm") else None
+    user = actor_user(actor)
     run = ImportRun.objects.create(door=ImportDoor.DEMO, file_format=ImportFormat.JSON, filename=label[:255],
                                    status=ImportStatus.RUNNING, created_by=user)
     digest = hashlib.sha256()
@@ -290,9 +299,10 @@ def monitoring_upload_start(*, actor: Any, upload: Any, file_format: str | None 
             target.write(piece)
     with transaction.atomic():
         run = ImportRun.objects.create(door=ImportDoor.UPLOAD, file_format=file_format, filename=name,
-                                       size_bytes=path.stat().st_size, upload_path=str(path), created_by=actor)
+                                       size_bytes=path.stat().st_size, upload_path=str(path),
+                                       created_by=actor_user(actor))
         language = translation.get_language() or settings.LANGUAGE_CODE
-        job = job_create(kind="monitoring.import", created_by=actor,
+        job = job_create(kind="monitoring.import", created_by=actor_user(actor),
                          params={"import": str(run.public_id), "language": language})
         run.job_id = job.public_id
         run.save(update_fields=["job_id"])

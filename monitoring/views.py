@@ -15,6 +15,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views import View
 
+from accounts.actors import actor_has_right
 from accounts.permissions import PermissionRequired
 from accounts.roles import IMPORT_MONITORING, REQUEST_ADVICE, VIEW_MONITORING, VIEW_PROFILES
 from iob_portal.errors import DomainError, problems_to_form
@@ -58,7 +59,7 @@ class UploadView(PermissionRequired, View):
 
 
 def _may_read_imports(user) -> bool:
-    return user.has_perm(IMPORT_MONITORING) or user.has_perm(VIEW_MONITORING)
+    return actor_has_right(user, IMPORT_MONITORING) or actor_has_right(user, VIEW_MONITORING)
 
 
 def _run(request: HttpRequest, public_id) -> ImportRun:

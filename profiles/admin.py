@@ -15,11 +15,21 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from accounts.actors import actor_has_right
+from accounts.roles import AUTHOR_PROFILES, MANAGE_CATALOGUES, VIEW_PROFILES
 from iob_portal.errors import DomainError, problems_to_form
 
 from .characteristics import EXTENDABLE, Characteristic
-from .models import EDITABLE_STATUSES, CatalogueCode, Profile, ProfileStatus
-from .services import EVIDENCE_FIELDS, catalogue_code_add, profile_create, profile_delete_draft, profile_update
+from .models import CatalogueCode, Profile
+from .services import (
+    EVIDENCE_FIELDS,
+    catalogue_code_add,
+    profile_create,
+    profile_delete_draft,
+    profile_may_discard,
+    profile_may_edit,
+    profile_update,
+)
 from .validation import JUSTIFICATION_KEYS
 
 
@@ -84,10 +94,13 @@ class CatalogueCodeAdmin(admin.ModelAdmin):
         return type(form.__name__, (form,), {"actor": request.user})
 
     def has_add_permission(self, request) -> bool:
-        return request.user.has_perm("profiles.manage_catalogue")
+        return actor_has_right(request.user, MANAGE_CATALOGUES)
 
     def has_view_permission(self, request, obj=None) -> bool:
-        return super().has_view_permission(request, obj) or request.user.has_perm("profiles.manage_catalogue")
+        return actor_has_right(request.user, MANAGE_CATALOGUES)
+
+    def has_module_permission(self, request) -> bool:
+        return self.has_view_permission(request)
 
     # Codes are referenced by profiles and monitoring records: never changed or removed.
     def has_change_permission(self, request, obj=None) -> bool:
@@ -176,22 +189,23 @@ class ProfileAdmin(admin.ModelAdmin):
         return json.dumps([{"characteristic": c.characteristic, "values": list(c.values)}
                            for c in obj.criteria.all()], ensure_ascii=False)
 
+    # Each button asks the rule the service applies (roles only: a superuser is no exception).
     def has_add_permission(self, request) -> bool:
-        return request.user.has_perm("profiles.author_profile")
+        return actor_has_right(request.user, AUTHOR_PROFILES)
 
     def has_view_permission(self, request, obj=None) -> bool:
-        return request.user.has_perm("profiles.view_profile")
+        return actor_has_right(request.user, VIEW_PROFILES)
+
+    def has_module_permission(self, request) -> bool:
+        return self.has_view_permission(request)
 
     def has_change_permission(self, request, obj=None) -> bool:
-        if not request.user.has_perm("profiles.author_profile"):
-            return False
-        return obj is None or obj.status in EDITABLE_STATUSES
+        if obj is None:
+            return actor_has_right(request.user, AUTHOR_PROFILES)
+        return profile_may_edit(actor=request.user, profile=obj)
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        # Only its author may discard a draft that was never submitted (the service's rule,
-        # asked here so that the admin offers no button that would be refused).
-        return (obj is not None and obj.status == ProfileStatus.DRAFT and obj.submitted_at is None
-                and obj.created_by_id == request.user.pk and not obj.transitions.exists())
+        return obj is not None and profile_may_discard(actor=request.user, profile=obj)
 
     def save_model(self, request, obj, form, change) -> None:
         pass  # saved by profile_create / profile_update while the form was validated

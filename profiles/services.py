@@ -7,7 +7,7 @@ attempts are audited after the rollback, so the refusal stays on record.
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID
 
 import pycountry
@@ -15,6 +15,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.actors import (
+    SystemActor,
+    actor_has_right,
+    actor_has_role,
+    actor_is_user,
+    actor_pk,
+    actor_require,
+    actor_require_role,
+    actor_user,
+)
+from accounts.roles import AUTHOR_PROFILES, MANAGE_CATALOGUES
+from audit.refusals import audited_refusal
 from audit.selectors import audit_actor_ids
 from iob_portal.errors import DomainError, Problem, conflict, forbidden
 
@@ -41,19 +53,18 @@ from .models import (
 )
 from .selectors import catalogue_index
 from .validation import JUSTIFICATION_KEYS, Criterion, banned_problem, profile_rules_check
-from .workflow import ACTION_LABELS, TRANSITIONS
+from .workflow import ACTION_LABELS, TRANSITIONS, actions_available
 
-T = TypeVar("T")
+# The validity window moves approved versions to active and active ones to expired: no
+# person clicked, and this actor holds no right and no role.
+CLOCK = SystemActor("profile_validity_window")
 
 
-def _audited_refusal(action: str, actor, work: Callable[[], T], target=None, detail=None) -> T:
-    try:
-        with transaction.atomic():
-            return work()
-    except DomainError as error:
-        with transaction.atomic():
-            events.profile_refused(actor=actor, action=action, codes=error.codes, target=target, detail=detail)
-        raise
+def _refusal_of(action: str, actor: Any, target: Any = None, detail: dict[str, Any] | None = None):
+    """The audited-refusal record of a profile service."""
+    return lambda error: events.profile_refused(
+        actor=actor, action=action, codes=error.codes, target=target, detail=detail
+    )
 
 
 # --- Catalogues ----------------------------------------------------------------------------
@@ -92,9 +103,12 @@ def catalogue_sync() -> int:
 def catalogue_code_add(*, actor, characteristic: str, code: str, label_nl: str, label_en: str) -> CatalogueCode:
     """An administrator adds a code to an extendable catalogue (age bands, occupations, posts)."""
 
-    def work() -> CatalogueCode:
-        if not actor.has_perm("profiles.manage_catalogue"):
-            raise forbidden("role_required", _("Only an administrator may add catalogue codes."))
+    with audited_refusal(
+        lambda error: events.catalogue_code_refused(
+            actor=actor, characteristic=str(characteristic), code=str(code), codes=error.codes
+        )
+    ):
+        actor_require(actor, MANAGE_CATALOGUES, _("Only an administrator may add catalogue codes."))
         problems: list[Problem] = []
         term = banned_term_in(characteristic)
         if term:
@@ -143,20 +157,10 @@ def catalogue_code_add(*, actor, characteristic: str, code: str, label_nl: str, 
             label_nl=label_nl.strip(),
             label_en=label_en.strip(),
             sort_order=(last.sort_order + 1) if last else 0,
-            created_by=actor,
+            created_by=actor_user(actor),
         )
         events.catalogue_code_added(actor=actor, code=entry)
-        return entry
-
-    try:
-        with transaction.atomic():
-            return work()
-    except DomainError as error:
-        with transaction.atomic():
-            events.catalogue_code_refused(
-                actor=actor, characteristic=str(characteristic), code=str(code), codes=error.codes
-            )
-        raise
+    return entry
 
 
 # --- Profiles: content ------------------------------------------------------------------------
@@ -201,11 +205,6 @@ def _write_criteria(profile: Profile, criteria: list[Criterion]) -> None:
             for i, c in enumerate(criteria)
         ]
     )
-
-
-def _require(actor, perm: str, message) -> None:
-    if not (actor is not None and actor.has_perm(perm)):
-        raise forbidden("role_required", message)
 
 
 EVIDENCE_FIELDS = (
@@ -260,7 +259,7 @@ def profile_create(
     """Create version 1 of a new profile, as a draft of `actor`."""
 
     def work() -> Profile:
-        _require(actor, "profiles.author_profile", _("Only a policy officer may write profiles."))
+        actor_require(actor, AUTHOR_PROFILES, _("Only a policy officer may write profiles."))
         ev = {k: (evidence or {}).get(k) for k in EVIDENCE_FIELDS}
         problems = _evidence_check(ev)
         problems += _title_check(title)
@@ -291,7 +290,7 @@ def profile_create(
                         generation_run_id=generation_run_id,
                         valid_from=valid_from,
                         valid_until=valid_until,
-                        created_by=actor,
+                        created_by=actor_user(actor),
                         **_justification_fields(justification),
                         **ev,
                     )
@@ -304,7 +303,8 @@ def profile_create(
         events.profile_created(actor=actor, profile=profile)
         return profile
 
-    return _audited_refusal("create", actor, work, detail={"title": str(title)[:200]})
+    with audited_refusal(_refusal_of("create", actor, detail={"title": str(title)[:200]})):
+        return work()
 
 
 def _locked(profile_id: int) -> Profile:
@@ -319,7 +319,7 @@ def profile_update(*, actor, profile: Profile, **changes: Any) -> Profile:
         raise ValueError(f"not editable: {sorted(unknown)}")
 
     def work() -> Profile:
-        _require(actor, "profiles.author_profile", _("Only a policy officer may write profiles."))
+        actor_require(actor, AUTHOR_PROFILES, _("Only a policy officer may write profiles."))
         current = _locked(profile.pk)
         if current.status not in EDITABLE_STATUSES:
             raise conflict(
@@ -353,14 +353,15 @@ def profile_update(*, actor, profile: Profile, **changes: Any) -> Profile:
         events.profile_updated(actor=actor, profile=current, before=before)
         return current
 
-    return _audited_refusal("update", actor, work, target=profile)
+    with audited_refusal(_refusal_of("update", actor, target=profile)):
+        return work()
 
 
 def profile_new_version(*, actor, profile: Profile) -> Profile:
     """Start a new draft version from a version that is no longer open (approved, active, …)."""
 
     def work() -> Profile:
-        _require(actor, "profiles.author_profile", _("Only a policy officer may write profiles."))
+        actor_require(actor, AUTHOR_PROFILES, _("Only a policy officer may write profiles."))
         source = _locked(profile.pk)
         if source.status in OPEN_STATUSES:
             raise conflict("version_open", _("This version is still open; change it instead of copying it."))
@@ -380,7 +381,7 @@ def profile_new_version(*, actor, profile: Profile) -> Profile:
             origin=ProfileOrigin.MANUAL,
             valid_from=source.valid_from,
             valid_until=source.valid_until,
-            created_by=actor,
+            created_by=actor_user(actor),
             **{f"justification_{k}": v for k, v in source.justification.items()},
             **{k: getattr(source, k) for k in EVIDENCE_FIELDS},
         )
@@ -393,7 +394,30 @@ def profile_new_version(*, actor, profile: Profile) -> Profile:
         events.profile_version_created(actor=actor, profile=copy, previous=source)
         return copy
 
-    return _audited_refusal("new_version", actor, work, target=profile)
+    with audited_refusal(_refusal_of("new_version", actor, target=profile)):
+        return work()
+
+
+def profile_discard_refusal(*, actor: Any, profile: Profile) -> DomainError | None:
+    """Why `actor` may not discard `profile`, or None when they may: the one answer the
+    service, the profile page and the admin's delete button all use. A draft that was
+    never submitted may be discarded by its author, while they hold the author's right."""
+    if not actor_is_user(actor) or profile.created_by_id != actor_pk(actor):
+        return forbidden("not_author", _("Only the author may discard a draft."))
+    if not actor_has_right(actor, AUTHOR_PROFILES):
+        return forbidden("role_required", _("Only a policy officer may write profiles."))
+    if profile.status != ProfileStatus.DRAFT or profile.transitions.exists():
+        return conflict("not_discardable", _("Only a draft that was never submitted can be discarded."))
+    return None
+
+
+def profile_may_discard(*, actor: Any, profile: Profile) -> bool:
+    return profile_discard_refusal(actor=actor, profile=profile) is None
+
+
+def profile_may_edit(*, actor: Any, profile: Profile) -> bool:
+    """Whether the page and the admin offer editing (the service decides, with the same rule)."""
+    return actor_has_right(actor, AUTHOR_PROFILES) and profile.status in EDITABLE_STATUSES
 
 
 def profile_delete_draft(*, actor, profile: Profile) -> None:
@@ -401,10 +425,9 @@ def profile_delete_draft(*, actor, profile: Profile) -> None:
 
     def work() -> None:
         current = _locked(profile.pk)
-        if current.created_by_id != getattr(actor, "pk", None):
-            raise forbidden("not_author", _("Only the author may discard a draft."))
-        if current.status != ProfileStatus.DRAFT or current.transitions.exists():
-            raise conflict("not_discardable", _("Only a draft that was never submitted can be discarded."))
+        refusal = profile_discard_refusal(actor=actor, profile=current)
+        if refusal is not None:
+            raise refusal
         events.profile_transitioned(
             actor=actor,
             profile=current,
@@ -416,13 +439,14 @@ def profile_delete_draft(*, actor, profile: Profile) -> None:
         current.criteria.all().delete()
         current.delete()
 
-    _audited_refusal("discard", actor, work, target=profile)
+    with audited_refusal(_refusal_of("discard", actor, target=profile)):
+        work()
 
 
 # --- Profiles: workflow ------------------------------------------------------------------------
 
 
-def _contributor_ids(profile: Profile) -> set[int]:
+def _contributor_ids(profile: Profile) -> set[int | None]:
     """Everyone who wrote or submitted this version (four eyes counts all of them)."""
     ids = {profile.created_by_id}
     if profile.submitted_by_id:
@@ -438,28 +462,89 @@ def _contributor_ids(profile: Profile) -> set[int]:
 def _apply(*, current: Profile, action: str, actor, comment: str, now) -> Profile:
     transition = TRANSITIONS[action]
     target = transition.target or current.status
+    user = actor_user(actor)
     updates: dict[str, Any] = {"status": target, "updated_at": now}
     if action == "submit":
-        updates.update(submitted_by=actor, submitted_at=now)
+        updates.update(submitted_by=user, submitted_at=now)
     elif action == "approve":
-        updates.update(approved_by=actor, approved_at=now)
+        updates.update(approved_by=user, approved_at=now)
     elif action == "dpo_sign_off":
-        updates.update(dpo_signed_off_by=actor, dpo_signed_off_at=now)
+        updates.update(dpo_signed_off_by=user, dpo_signed_off_at=now)
     elif action == "reopen":
-        updates.update(submitted_by=None, submitted_at=None)
+        # The draft will change: a DPO sign-off given while it was in review no longer
+        # covers it (the database insists: a draft carries no approval or sign-off).
+        updates.update(submitted_by=None, submitted_at=None, dpo_signed_off_by=None, dpo_signed_off_at=None)
     # Conditional update: only from the status we checked, so two reviewers acting at
     # once cannot both succeed.
     moved = Profile.objects.filter(pk=current.pk, status=current.status).update(**updates)
     if not moved:
         raise conflict("invalid_state", _("The profile changed meanwhile; reload and try again."))
     ProfileTransition.objects.create(
-        profile=current, action=action, from_status=current.status, to_status=target, actor=actor, comment=comment
+        profile=current, action=action, from_status=current.status, to_status=target, actor=user, comment=comment
     )
     events.profile_transitioned(
         actor=actor, profile=current, action=action, from_status=current.status, to_status=target, comment=comment
     )
     current.refresh_from_db()
     return current
+
+
+def _transition_refusal(
+    *, actor: Any, profile: Profile, action: str, contributors: Callable[[], set[int | None]]
+) -> DomainError | None:
+    """Why `actor` may not take `action` on `profile` now, or None. Separation of duties:
+    only members of the action's role act (a superuser or an administrator is no
+    exception); no one reviews or signs off a version they wrote, edited or submitted; the
+    approver and the DPO who signs off are two different people."""
+    transition = TRANSITIONS[action]
+    if transition.role is None:
+        return forbidden("role_required", _("Your role does not allow this action."))
+    if not actor_has_role(actor, transition.role):
+        return forbidden("role_required", _("Your role does not allow this action."))
+    if profile.status not in transition.sources:
+        return conflict(
+            "invalid_state",
+            _("A profile that is “%(status)s” does not allow the action “%(action)s”.")
+            % {"status": ProfileStatus(profile.status).label, "action": ACTION_LABELS[action]},
+        )
+    if transition.risk_only:
+        if profile.kind != ProfileKind.RISK:
+            return conflict("not_a_risk_profile", _("Only risk profiles need a DPO sign-off."))
+        if profile.dpo_signed_off_by_id:
+            return conflict("already_signed_off", _("This profile has already been signed off."))
+    if transition.four_eyes and actor_pk(actor) in contributors():
+        return forbidden(
+            "four_eyes", _("You wrote or submitted this version; someone else must review it (four eyes).")
+        )
+    if action == "approve" and profile.dpo_signed_off_by_id == actor_pk(actor):
+        return forbidden(
+            "separation_of_duties", _("You signed this version off as DPO; another person must approve it.")
+        )
+    if action == "dpo_sign_off" and profile.approved_by_id == actor_pk(actor):
+        return forbidden(
+            "separation_of_duties", _("You approved this version; another person must sign it off as DPO.")
+        )
+    return None
+
+
+def profile_actions_allowed(*, actor: Any, profile: Profile) -> list[str]:
+    """The workflow actions `actor` may take on `profile` now: what every door shows.
+    Asks the same rule as `profile_transition` (the comment is the only thing left to check)."""
+    ids: list[set[int | None]] = []
+
+    def contributors() -> set[int | None]:
+        if not ids:
+            ids.append(_contributor_ids(profile))
+        return ids[0]
+
+    possible = actions_available(
+        status=profile.status, kind=profile.kind, signed_off=profile.dpo_signed_off_by_id is not None
+    )
+    return [
+        action
+        for action in possible
+        if _transition_refusal(actor=actor, profile=profile, action=action, contributors=contributors) is None
+    ]
 
 
 def profile_transition(*, actor, profile: Profile, action: str, comment: str = "") -> Profile:
@@ -471,24 +556,13 @@ def profile_transition(*, actor, profile: Profile, action: str, comment: str = "
     comment = (comment or "").strip()
 
     def work() -> Profile:
-        if not (actor is not None and actor.has_perm(transition.permission)):
-            raise forbidden("role_required", _("Your role does not allow this action."))
+        actor_require_role(actor, transition.role or "")  # before the lock: a stranger waits for nothing
         current = _locked(profile.pk)
-        if current.status not in transition.sources:
-            raise conflict(
-                "invalid_state",
-                _("A profile that is “%(status)s” does not allow the action “%(action)s”.")
-                % {"status": ProfileStatus(current.status).label, "action": ACTION_LABELS[action]},
-            )
-        if transition.risk_only:
-            if current.kind != ProfileKind.RISK:
-                raise conflict("not_a_risk_profile", _("Only risk profiles need a DPO sign-off."))
-            if current.dpo_signed_off_by_id:
-                raise conflict("already_signed_off", _("This profile has already been signed off."))
-        if transition.four_eyes and actor.pk in _contributor_ids(current):
-            raise forbidden(
-                "four_eyes", _("You wrote or submitted this version; someone else must review it (four eyes).")
-            )
+        refusal = _transition_refusal(
+            actor=actor, profile=current, action=action, contributors=lambda: _contributor_ids(current)
+        )
+        if refusal is not None:
+            raise refusal
         if transition.comment_required and not comment:
             raise DomainError.single("comment_required", _("Give a reason in the comment."), "comment")
         if action == "submit":
@@ -506,14 +580,15 @@ def profile_transition(*, actor, profile: Profile, action: str, comment: str = "
             current = _activate_if_due(current, today=timezone.localdate(), now=now)
         return current
 
-    return _audited_refusal(action, actor, work, target=profile)
+    with audited_refusal(_refusal_of(action, actor, target=profile)):
+        return work()
 
 
 def _activate_if_due(profile: Profile, *, today: date, now) -> Profile:
     if profile.status != ProfileStatus.APPROVED:
         return profile
     if profile.valid_until < today:
-        return _apply(current=profile, action="expire", actor=None, comment="validity window has passed", now=now)
+        return _apply(current=profile, action="expire", actor=CLOCK, comment="validity window has passed", now=now)
     if profile.valid_from > today:
         return profile
     if profile.kind == ProfileKind.RISK and not profile.dpo_signed_off_by_id:
@@ -522,8 +597,8 @@ def _activate_if_due(profile: Profile, *, today: date, now) -> Profile:
     for older in Profile.objects.select_for_update().filter(
         code=profile.code, status=ProfileStatus.ACTIVE, version__lt=profile.version
     ):
-        _apply(current=older, action="expire", actor=None, comment=f"superseded by version {profile.version}", now=now)
-    return _apply(current=profile, action="activate", actor=None, comment="validity window has started", now=now)
+        _apply(current=older, action="expire", actor=CLOCK, comment=f"superseded by version {profile.version}", now=now)
+    return _apply(current=profile, action="activate", actor=CLOCK, comment="validity window has started", now=now)
 
 
 def profile_statuses_refresh(*, today: date | None = None) -> dict[str, int]:
@@ -544,7 +619,7 @@ def profile_statuses_refresh(*, today: date | None = None) -> dict[str, int]:
             profile = _locked(pk)
             now = timezone.now()
             if profile.status == ProfileStatus.ACTIVE and profile.valid_until < today:
-                _apply(current=profile, action="expire", actor=None, comment="validity window has passed", now=now)
+                _apply(current=profile, action="expire", actor=CLOCK, comment="validity window has passed", now=now)
                 counts["expired"] += 1
             elif profile.status == ProfileStatus.APPROVED:
                 after = _activate_if_due(profile, today=today, now=now)

@@ -19,6 +19,7 @@ from django.utils.formats import date_format, localize
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from accounts.actors import actor_has_right
 from accounts.permissions import PermissionRequired
 from accounts.roles import (
     AUTHOR_PROFILES,
@@ -34,24 +35,11 @@ from iob_portal.errors import DomainError, problems_to_form
 from . import selectors, services
 from .characteristics import KIND_OF, Characteristic
 from .forms import EVIDENCE_LABELS, JUSTIFICATION_LABELS, CatalogueCodeForm, CommentForm, ProfileFilterForm, ProfileForm
-from .models import OPEN_STATUSES, Profile, ProfileStatus
-from .workflow import TRANSITIONS, actions_available
+from .models import OPEN_STATUSES, Profile
+from .workflow import ACTION_LABELS, TRANSITIONS
 
 PAGE_SIZE = 50
 AUDIT_EVENTS_SHOWN = 100
-
-ACTION_LABELS = {
-    "submit": _("Submit for review"),
-    "reopen": _("Reopen for editing"),
-    "approve": _("Approve"),
-    "request_changes": _("Request changes"),
-    "reject": _("Reject"),
-    "withdraw": _("Withdraw"),
-    "dpo_sign_off": _("Sign off as DPO"),
-    # The system's own transitions, as the history shows them.
-    "activate": _("Activated (validity window started)"),
-    "expire": _("Expired"),
-}
 
 ACTION_DONE = {
     "submit": _("The profile has been submitted for review."),
@@ -130,13 +118,12 @@ def _detail_context(request: HttpRequest, profile: Profile, **extra: Any) -> dic
     labels = _labels()
     transitions = list(selectors.profile_transitions(profile=profile))
     versions = list(selectors.profile_versions(code=profile.code))
+    # Only what the services would allow this user: the same predicates decide.
     actions = [
         {"action": a, "label": ACTION_LABELS[a], "comment_required": TRANSITIONS[a].comment_required}
-        for a in actions_available(status=profile.status, kind=profile.kind,
-                                   signed_off=profile.dpo_signed_off_by_id is not None)
-        if user.has_perm(TRANSITIONS[a].permission)
+        for a in services.profile_actions_allowed(actor=user, profile=profile)
     ]
-    is_author = user.has_perm(AUTHOR_PROFILES)
+    is_author = actor_has_right(user, AUTHOR_PROFILES)
     criteria = [
         {"label": c.get_characteristic_display(), "kind": KIND_OF[c.characteristic].label,
          "values": [(code, labels[c.characteristic].get(code, code)) for code in c.values]}
@@ -150,13 +137,13 @@ def _detail_context(request: HttpRequest, profile: Profile, **extra: Any) -> dic
         "versions": versions,
         "actions": actions,
         "comment_required_for": [a["label"] for a in actions if a["comment_required"]],
-        "can_edit": is_author and profile.is_editable,
-        "can_discard": profile.status == ProfileStatus.DRAFT and profile.created_by_id == user.pk and not transitions,
+        "can_edit": services.profile_may_edit(actor=user, profile=profile),
+        "can_discard": services.profile_may_discard(actor=user, profile=profile),
         "can_new_version": is_author and profile.status not in OPEN_STATUSES
         and profile.version == versions[-1].version,
         "audit_events": list(audit_event_list(target_type=profile._meta.label_lower,
                                               target_id=str(profile.public_id))[:AUDIT_EVENTS_SHOWN])
-        if user.has_perm(VIEW_AUDIT) else None,
+        if actor_has_right(user, VIEW_AUDIT) else None,
         "impact_url": _impact_url(profile) if profile.status in OPEN_STATUSES else None,
         **extra,
     }

@@ -21,7 +21,6 @@ from iob_portal.errors import DomainError
 from . import selectors, services
 from .models import ArtifactKind, BiasReport, FollowUpAction, ReportFinding, ReportOrigin
 from .outputs import sha256
-from .review import review_actions_available
 from .views import CONTENT_TYPES
 
 CanView = api_permission(VIEW_REPORTS)
@@ -42,7 +41,7 @@ def report_out(request, report: BiasReport) -> dict[str, Any]:
     job = report.job
     ready = report.is_ready
     rid = report.public_id
-    actions = review_actions_available(status=report.status)
+    actions = services.report_actions_allowed(actor=request.user, report=report)
     return {
         "id": str(rid), "url": _abs(request, "api-report-detail", rid),
         "page_url": _abs(request, "reports:detail", rid),
@@ -161,12 +160,7 @@ def _file_api(kind: str):
                        tags=["reports"], summary=f"The report's {kind.upper()} file")
         def get(self, request, id):
             report = _report(id)
-            try:
-                content = selectors.report_artifact(report=report, kind=kind)
-            except DomainError as error:
-                if error.codes == ["not_ready"]:
-                    error.status = 409
-                raise
+            content = selectors.report_artifact(report=report, kind=kind)  # 409 not_ready, 404 not_found
             response = HttpResponse(content, content_type=CONTENT_TYPES[kind])
             response["Content-Disposition"] = (
                 f'attachment; filename="iob-bias-report-{report.period_from}-{report.period_to}.{kind}"')

@@ -1,12 +1,13 @@
 """The DPO's review of a bias report, every transition in one table:
 
-generated → in_review → signed_off, or in_review → returned. Only the DPO's permission
-(`reports.review_biasreport`) moves a report; `pending → generated|failed` is the job's.
+generated → in_review → signed_off, or in_review → returned. Only members of the DPO
+role move a report (a workflow action: a superuser or administrator is no exception);
+`pending → generated|failed` is the job's.
 """
 
 from dataclasses import dataclass
 
-from accounts.roles import REVIEW_REPORTS
+from accounts.roles import REVIEW_REPORTS, Role
 
 from .models import ReportStatus as S
 
@@ -28,6 +29,7 @@ TRANSITIONS: dict[str, ReviewTransition] = {
     )
 }
 PERMISSION = REVIEW_REPORTS
+ROLE = Role.DPO
 
 
 def review_actions_available(*, status: str) -> list[str]:

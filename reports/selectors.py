@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from iob_portal.errors import DomainError
+from iob_portal.errors import DomainError, conflict
 
 from .models import (
     ArtifactKind,
@@ -29,9 +29,10 @@ def report_get(*, public_id) -> BiasReport:
 
 
 def report_artifact(*, report: BiasReport, kind: str) -> bytes:
-    """A stored file of a generated report (404-style DomainError while there is none)."""
+    """A stored file of a generated report: 409 `not_ready` while it is being computed,
+    404 `not_found` when the report has no such file."""
     if not report.is_ready:
-        raise DomainError.single("not_ready", _("The report is not ready yet."), status=404)
+        raise conflict("not_ready", _("The report is not ready yet."))
     content = ReportArtifact.objects.filter(report=report, kind=kind).values_list("content", flat=True).first()
     if content is None:
         raise DomainError.single("not_found", _("The report has no such file."), status=404)

@@ -9,15 +9,17 @@ import logging
 import uuid
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import GENERATE_REPORTS, REVIEW_PROFILES
-from iob_portal.errors import DomainError, Problem, conflict, forbidden
+from accounts.actors import SystemActor, actor_has_role, actor_pk, actor_require, actor_require_role, actor_user
+from accounts.roles import GENERATE_REPORTS, Role
+from audit.refusals import audited_refusal
+from iob_portal.errors import DomainError, Problem, conflict
 from jobs.services import job_create, job_enqueue_on_commit, job_fail, job_progress, job_start, job_succeed
 from profiles import selectors as profile_selectors
 from profiles.services import profile_transition
@@ -40,14 +42,26 @@ from .models import (
 from .outputs import csv_bytes, json_bytes, pdf_document, sha256
 from .parameters import parameters_parse, period_parse
 from .presentation import flagged_count, view_build
-from .review import PERMISSION as REVIEW_PERMISSION
-from .review import TRANSITIONS
+from .review import ROLE as REVIEW_ROLE
+from .review import TRANSITIONS, review_actions_available
 from .selectors import report_figures
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 JOB_KIND = "bias_report"
-SYSTEM_ACTOR = "system"
+
+# Celery beat's monthly report: it may start a report, and nothing else.
+MONTHLY_SCHEDULE = SystemActor("monthly_bias_report", frozenset({GENERATE_REPORTS}))
+
+
+def command_actor() -> SystemActor:
+    """`manage.py bias_report`, run by the operator: it may start a report, and nothing else."""
+    import getpass
+
+    return SystemActor(f"manage.py bias_report ({getpass.getuser()})", frozenset({GENERATE_REPORTS}))
+
+
+# The worker that computes a report nobody in the portal asked for (schedule, command).
+REPORT_WORKER = SystemActor("bias_report_worker")
 
 
 # --- Requesting and generating -------------------------------------------------------------------
@@ -57,10 +71,10 @@ def report_request(*, actor, period_from: Any, period_to: Any, parameters: dict[
                    enqueue: bool = True) -> BiasReport:
     """Create a pending report and its job, and queue the computation once committed.
 
-    A repeated request with the same `request_key` returns the report it made. People need
-    `reports.generate_biasreport`; the schedule and the command act without a user."""
-    if actor is not None and not actor.has_perm(GENERATE_REPORTS):
-        raise forbidden("role_required", _("Only the DPO or an administrator may start a bias report."))
+    A repeated request with the same `request_key` returns the report it made. The actor
+    needs `reports.generate_biasreport`: a person through a role, the schedule and the
+    command as system actors that hold it."""
+    actor_require(actor, GENERATE_REPORTS, _("Only the DPO or an administrator may start a bias report."))
     problems: list[Problem] = []
     try:
         start, end = period_parse(period_from, period_to)
@@ -76,18 +90,18 @@ def report_request(*, actor, period_from: Any, period_to: Any, parameters: dict[
     if request_key:
         existing = BiasReport.objects.filter(request_key=request_key).first()
         if existing is not None:
-            if existing.created_by_id != getattr(actor, "pk", None):
+            if existing.created_by_id != actor_pk(actor):
                 raise conflict("request_key_taken", _("This request key belongs to another report."))
             return existing
     try:
         with transaction.atomic():
             # The report's public id is chosen first so that its job can name it from the start.
             public_id = uuid.uuid4()
-            job = job_create(kind=JOB_KIND, params={"report": str(public_id)}, created_by=actor)
+            job = job_create(kind=JOB_KIND, params={"report": str(public_id)}, created_by=actor_user(actor))
             report = BiasReport.objects.create(
                 public_id=public_id, period_from=start, period_to=end, parameters=params.as_dict(), origin=origin,
-                request_key=request_key, job=job, created_by=actor)
-            events.report_requested(actor=actor or SYSTEM_ACTOR, report=report)
+                request_key=request_key, job=job, created_by=actor_user(actor))
+            events.report_requested(actor=actor, report=report)
             if enqueue:
                 from .tasks import generate_report
 
@@ -111,7 +125,7 @@ def report_schedule_monthly(*, today: date | None = None) -> BiasReport:
     existing = BiasReport.objects.filter(origin=ReportOrigin.SCHEDULE, period_from=start, period_to=end).first()
     if existing is not None:
         return existing
-    return report_request(actor=None, period_from=start, period_to=end, origin=ReportOrigin.SCHEDULE)
+    return report_request(actor=MONTHLY_SCHEDULE, period_from=start, period_to=end, origin=ReportOrigin.SCHEDULE)
 
 
 def _artifacts(report: BiasReport, progress: Callable[[int, str], None]) -> tuple[dict[str, bytes], dict]:
@@ -168,7 +182,7 @@ def report_generate(*, report_id: int, job_id: int | None = None) -> BiasReport:
             if not moved:
                 raise IntegrityError("report left pending meanwhile")
             locked.refresh_from_db()
-            events.report_generated(actor=locked.created_by or SYSTEM_ACTOR, report=locked,
+            events.report_generated(actor=locked.created_by or REPORT_WORKER, report=locked,
                                     hashes={kind: sha256(content) for kind, content in files.items()
                                             if kind != ArtifactKind.VIEW})
     except IntegrityError:
@@ -188,7 +202,7 @@ def report_fail(*, report_id: int, job_id: int | None, error: str) -> None:
             status=ReportStatus.FAILED, failure=error[:5000])
         if moved:
             report = BiasReport.objects.get(pk=report_id)
-            events.report_failed(actor=report.created_by or SYSTEM_ACTOR, report=report, error=error)
+            events.report_failed(actor=report.created_by or REPORT_WORKER, report=report, error=error)
     if job_id is not None:
         job_fail(job_id=job_id, error=error)
 
@@ -208,19 +222,24 @@ def report_run_now(*, actor, period_from: Any, period_to: Any, parameters: dict[
 
 # --- The DPO's review ---------------------------------------------------------------------------------
 
-def _audited(action: str, actor, work: Callable[[], T], report: BiasReport | None = None) -> T:
-    try:
-        with transaction.atomic():
-            return work()
-    except DomainError as error:
-        with transaction.atomic():
-            events.report_refused(actor=actor, action=action, codes=error.codes, report=report)
-        raise
+def _refused(action: str, actor: Any, report: BiasReport | None) -> Callable[[DomainError], None]:
+    return lambda error: events.report_refused(actor=actor, action=action, codes=error.codes, report=report)
 
 
 def _require_dpo(actor) -> None:
-    if not (actor is not None and actor.has_perm(REVIEW_PERMISSION)):
-        raise forbidden("role_required", _("Only the data protection officer reviews and signs bias reports."))
+    """Reviewing a report is a workflow action: membership of the DPO role, nothing less."""
+    actor_require_role(actor, REVIEW_ROLE, _("Only the data protection officer reviews and signs bias reports."))
+
+
+def report_actions_allowed(*, actor: Any, report: BiasReport) -> list[str]:
+    """The review actions `actor` may take on `report` now: what the page and the API show."""
+    if not actor_has_role(actor, REVIEW_ROLE):
+        return []
+    return review_actions_available(status=report.status)
+
+
+def report_may_record_findings(*, actor: Any, report: BiasReport) -> bool:
+    return actor_has_role(actor, REVIEW_ROLE) and report.status == ReportStatus.IN_REVIEW
 
 
 def _locked(report: BiasReport) -> BiasReport:
@@ -246,9 +265,9 @@ def report_transition(*, actor, report: BiasReport, action: str, comment: str = 
         now = timezone.now()
         updates: dict[str, Any] = {"status": transition.target}
         if action == "start_review":
-            updates.update(review_started_at=now, review_started_by=actor)
+            updates.update(review_started_at=now, review_started_by=actor_user(actor))
         else:
-            updates.update(decided_at=now, decided_by=actor, decision_comment=comment)
+            updates.update(decided_at=now, decided_by=actor_user(actor), decision_comment=comment)
         if not BiasReport.objects.filter(pk=current.pk, status=current.status).update(**updates):
             raise conflict("invalid_state", _("The report changed meanwhile; reload and try again."))
         events.report_transitioned(actor=actor, report=current, action=action, from_status=current.status,
@@ -256,7 +275,8 @@ def report_transition(*, actor, report: BiasReport, action: str, comment: str = 
         current.refresh_from_db()
         return current
 
-    return _audited(action, actor, work, report)
+    with audited_refusal(_refused(action, actor, report)):
+        return work()
 
 
 def _subject(report: BiasReport, subject_type: str, subject: Any) -> dict[str, Any]:
@@ -339,12 +359,13 @@ def report_finding_record(*, actor, report: BiasReport, subject_type: str, subje
         if problems:
             raise DomainError(problems)
         finding = ReportFinding.objects.create(report=current, subject_type=subject_type, decision=decision,
-                                               note=note, created_by=actor, **fields)
+                                               note=note, created_by=actor_user(actor), **fields)
         created = FollowUpAction.objects.bulk_create([FollowUpAction(finding=finding, **a) for a in actions])
         events.finding_recorded(actor=actor, finding=finding, follow_ups=created)
         return finding
 
-    return _audited("record_finding", actor, work, report)
+    with audited_refusal(_refused("record_finding", actor, report)):
+        return work()
 
 
 def report_finding_delete(*, actor, finding: ReportFinding) -> None:
@@ -359,7 +380,8 @@ def report_finding_delete(*, actor, finding: ReportFinding) -> None:
         finding.follow_ups.all().delete()
         finding.delete()
 
-    _audited("delete_finding", actor, work, finding.report)
+    with audited_refusal(_refused("delete_finding", actor, finding.report)):
+        work()
 
 
 FOLLOW_UP_OUTCOMES = {
@@ -374,8 +396,7 @@ def follow_up_resolve(*, actor, follow_up: FollowUpAction, action: str, comment:
     comment = (comment or "").strip()
 
     def work() -> FollowUpAction:
-        if not (actor is not None and actor.has_perm(REVIEW_PROFILES)):
-            raise forbidden("role_required", _("Only a reviewer acts on follow-up requests."))
+        actor_require_role(actor, Role.REVIEWER, _("Only a reviewer acts on follow-up requests."))
         outcomes = FOLLOW_UP_OUTCOMES[follow_up.kind]
         if action not in outcomes:
             raise DomainError.single("invalid_action", _("This follow-up can be: %(actions)s.")
@@ -399,17 +420,15 @@ def follow_up_resolve(*, actor, follow_up: FollowUpAction, action: str, comment:
                 actor=actor, profile=profile, action="withdraw",
                 comment=f"{comment} (bias report {current.finding.report.public_id})")
         if not FollowUpAction.objects.filter(pk=current.pk, status=FollowUpStatus.OPEN).update(
-                status=outcomes[action], resolved_by=actor, resolved_at=timezone.now(), resolution_comment=comment):
+                status=outcomes[action], resolved_by=actor_user(actor), resolved_at=timezone.now(),
+                resolution_comment=comment):
             raise conflict("invalid_state", _("This follow-up has already been resolved."))
         current.refresh_from_db()
         events.follow_up_resolved(actor=actor, follow_up=current, outcome="dismissed" if action == "dismiss" else
                                   "done", comment=comment, profile=profile)
         return current
 
-    try:
-        with transaction.atomic():
-            return work()
-    except DomainError as error:
-        with transaction.atomic():
-            events.follow_up_refused(actor=actor, follow_up=follow_up, codes=error.codes)
-        raise
+    # The withdraw inside runs its own audited scope: a refused withdraw stays on record
+    # even though this scope rolls back (audit.refusals writes it after the outermost one).
+    with audited_refusal(lambda error: events.follow_up_refused(actor=actor, follow_up=follow_up, codes=error.codes)):
+        return work()

@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 
+from accounts.actors import actor_has_right
 from accounts.permissions import PermissionRequired
 from accounts.roles import GENERATE_REPORTS, REVIEW_PROFILES, REVIEW_REPORTS, VIEW_AUDIT, VIEW_REPORTS
 from iob_portal.errors import DomainError, problems_to_form
@@ -22,7 +23,6 @@ from .forms import CommentForm, FindingForm, ReportRequestForm
 from .models import ArtifactKind, BiasReport, FollowUpAction, ReportFinding, ReportStatus
 from .outputs import sha256
 from .presentation import CHARACTERISTIC_NAMES, group_key
-from .review import review_actions_available
 
 CONTENT_TYPES = {ArtifactKind.JSON: "application/json", ArtifactKind.CSV: "text/csv; charset=utf-8",
                  ArtifactKind.PDF: "application/pdf"}
@@ -45,7 +45,7 @@ class ReportListView(PermissionRequired, View):
         return [GENERATE_REPORTS] if self.request.method == "POST" else [VIEW_REPORTS]
 
     def get(self, request):
-        form = ReportRequestForm() if request.user.has_perm(GENERATE_REPORTS) else None
+        form = ReportRequestForm() if actor_has_right(request.user, GENERATE_REPORTS) else None
         return self._render(request, form)
 
     def post(self, request):
@@ -99,9 +99,11 @@ class ReportDetailView(PermissionRequired, View):
 
     @staticmethod
     def render_page(request, report: BiasReport, *, finding_form: FindingForm | None = None, status: int = 200):
-        context = {"report": report, "review_actions": [], "can_review": request.user.has_perm(REVIEW_REPORTS)}
+        # What the services would allow this user, asked of them (the DPO role, the state).
+        context = {"report": report, "review_actions": [],
+                   "can_review": services.report_may_record_findings(actor=request.user, report=report)}
         context["can_follow_job"] = bool(report.job_id) and (
-            request.user.has_perm(VIEW_AUDIT) or report.job.created_by_id == request.user.pk)
+            actor_has_right(request.user, VIEW_AUDIT) or report.job.created_by_id == request.user.pk)
         if report.is_ready:
             view = selectors.report_view(report=report)
             language = (request.LANGUAGE_CODE or "nl")[:2]
@@ -113,7 +115,7 @@ class ReportDetailView(PermissionRequired, View):
                 view=view, charts=report_charts(view), one_way=[g for g in view["groups"] if g["dims"] == 1],
                 two_way=two_way[:PAGE_TWO_WAY_ROWS], two_way_more=max(0, len(two_way) - PAGE_TWO_WAY_ROWS),
                 pairs=pairs, pair=pair, findings=selectors.report_findings(report=report),
-                review_actions=review_actions_available(status=report.status) if context["can_review"] else [],
+                review_actions=services.report_actions_allowed(actor=request.user, report=report),
                 comment_form=CommentForm(),
             )
             if context["can_review"] and report.status == ReportStatus.IN_REVIEW:
@@ -133,7 +135,7 @@ class ReportFileView(PermissionRequired, View):
         try:
             content = selectors.report_artifact(report=report, kind=kind)
         except DomainError as error:
-            return HttpResponse(str(error.problems[0].message), status=409 if error.codes == ["not_ready"] else 404,
+            return HttpResponse(str(error.problems[0].message), status=error.status,
                                 content_type="text/plain; charset=utf-8")
         response = HttpResponse(content, content_type=CONTENT_TYPES[kind])
         name = f"iob-bias-report-{report.period_from}-{report.period_to}.{kind}"

@@ -1,5 +1,6 @@
-"""Permissions come from roles (groups) and, where an administrator set them, from the
-user; one query answers both, and a role change counts from the next request."""
+"""Permissions come from roles only (never from a permission given to the user directly,
+nor from the superuser flag); one query answers, and a role change counts from the next
+request."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -19,11 +20,19 @@ def test_role_permissions_in_one_query(users, django_assert_num_queries):
     assert perms == ROLE_PERMISSIONS[Role.REVIEWER]
 
 
-def test_own_permissions_count_too(users):
+def test_own_permissions_count_for_nothing(users):
     nobody = fresh(users["nobody"])
     assert nobody.get_all_permissions() == set()
     nobody.user_permissions.add(Permission.objects.get(codename="view_auditevent"))
-    assert fresh(nobody).get_all_permissions() == {"audit.view_auditevent"}
+    assert fresh(nobody).get_all_permissions() == set()
+    assert not fresh(nobody).has_perm("audit.view_auditevent")
+
+
+def test_superuser_flag_adds_no_permission(users):
+    boss = fresh(users["nobody"])
+    boss.is_superuser = True
+    boss.save()
+    assert fresh(boss).get_all_permissions() == set()
 
 
 def test_a_removed_role_counts_from_the_next_request(users):

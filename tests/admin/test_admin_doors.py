@@ -17,12 +17,34 @@ from tests.conftest import DEFAULT_CRITERIA, RISK_JUSTIFICATION, next_month_wind
 
 @pytest.fixture
 def superuser(db):
-    return get_user_model().objects.create_superuser("root", "root@example.org", "pw-root")
+    """A superuser who writes profiles in the admin. The superuser flag gives nothing in the
+    portal: this account may write because it is also a policy officer."""
+    from django.contrib.auth.models import Group
+
+    user = get_user_model().objects.create_superuser("root", "root@example.org", "pw-root")
+    user.groups.add(Group.objects.get(name="policy_officer"))
+    return user
 
 
 @pytest.fixture
 def admin_client(client, superuser):
     client.force_login(superuser)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
+def administrator(users):
+    """seed_demo's `admin`: staff with the administrator role, no superuser."""
+    admin = users["admin"]
+    admin.is_staff = True
+    admin.save()
+    return admin
+
+
+@pytest.fixture
+def catalogue_client(client, administrator):
+    client.force_login(administrator)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
 
@@ -180,14 +202,14 @@ def test_the_list_offers_no_bulk_delete(admin_client, make_profile):
 ADD_CODE = reverse("admin:profiles_cataloguecode_add")
 
 
-def test_a_code_added_in_the_admin_goes_through_the_service(admin_client, superuser):
-    assert admin_client.get(ADD_CODE).status_code == 200
-    response = admin_client.post(ADD_CODE, {"characteristic": "occupation", "code": "Pilot",
+def test_a_code_added_in_the_admin_goes_through_the_service(catalogue_client, administrator):
+    assert catalogue_client.get(ADD_CODE).status_code == 200
+    response = catalogue_client.post(ADD_CODE, {"characteristic": "occupation", "code": "Pilot",
                                             "label_nl": "Piloot", "label_en": "Pilot"})
     assert response.status_code == 302
     entry = CatalogueCode.objects.get(characteristic="occupation", code="pilot")  # normalised by the service
-    assert entry.created_by == superuser and not entry.builtin
-    assert AuditEvent.objects.filter(event_type="catalogue.code_added", actor=superuser).exists()
+    assert entry.created_by == administrator and not entry.builtin
+    assert AuditEvent.objects.filter(event_type="catalogue.code_added", actor=administrator).exists()
 
 
 @pytest.mark.parametrize("data,field,code", [
@@ -206,26 +228,26 @@ def test_a_code_added_in_the_admin_goes_through_the_service(admin_client, superu
      "code", "invalid_code"),
     ({"characteristic": "occupation", "code": "managers", "label_nl": "x", "label_en": "x"}, "code", "duplicate_code"),
 ])
-def test_the_catalogue_rules_hold_in_the_admin(admin_client, data, field, code):
+def test_the_catalogue_rules_hold_in_the_admin(catalogue_client, data, field, code):
     before = CatalogueCode.objects.count()
-    response = admin_client.post(ADD_CODE, data)
+    response = catalogue_client.post(ADD_CODE, data)
     assert response.status_code == 200
     assert code in form_errors(response).get(field, []), form_errors(response)
     assert CatalogueCode.objects.count() == before
 
 
-def test_a_banned_code_refused_in_the_admin_is_audited(admin_client, superuser):
-    admin_client.post(ADD_CODE, {"characteristic": "occupation", "code": "Etniciteit", "label_nl": "x",
+def test_a_banned_code_refused_in_the_admin_is_audited(catalogue_client, administrator):
+    catalogue_client.post(ADD_CODE, {"characteristic": "occupation", "code": "Etniciteit", "label_nl": "x",
                                  "label_en": "x"})
-    assert AuditEvent.objects.filter(event_type="catalogue.banned_code_refused", actor=superuser).exists()
+    assert AuditEvent.objects.filter(event_type="catalogue.banned_code_refused", actor=administrator).exists()
 
 
-def test_catalogue_codes_are_neither_changed_nor_deleted(admin_client):
+def test_catalogue_codes_are_neither_changed_nor_deleted(catalogue_client):
     entry = CatalogueCode.objects.get(characteristic="occupation", code="managers")
     change = reverse("admin:profiles_cataloguecode_change", args=[entry.pk])
-    assert admin_client.post(change, {"characteristic": "occupation", "code": "ethnic", "label_nl": "x",
+    assert catalogue_client.post(change, {"characteristic": "occupation", "code": "ethnic", "label_nl": "x",
                                       "label_en": "x"}).status_code == 403
-    assert admin_client.post(reverse("admin:profiles_cataloguecode_delete", args=[entry.pk]),
+    assert catalogue_client.post(reverse("admin:profiles_cataloguecode_delete", args=[entry.pk]),
                              {"post": "yes"}).status_code == 403
     entry.refresh_from_db()
     assert entry.code == "managers"
@@ -233,19 +255,19 @@ def test_catalogue_codes_are_neither_changed_nor_deleted(admin_client):
 
 # --- read-only trail and jobs ----------------------------------------------------------------
 
-def test_the_audit_trail_is_read_only_for_a_superuser(admin_client, make_profile):
+def test_the_audit_trail_is_read_only_for_a_administrator(catalogue_client, make_profile):
     make_profile()
     event = AuditEvent.objects.order_by("seq").first()
     before = list(AuditEvent.objects.order_by("seq").values_list("seq", "hash", "event_type"))
-    assert admin_client.get(reverse("admin:audit_auditevent_changelist")).status_code == 200
-    assert admin_client.get(reverse("admin:audit_auditevent_change", args=[event.pk])).status_code == 200
-    assert admin_client.get(reverse("admin:audit_auditevent_add")).status_code == 403
-    assert admin_client.post(reverse("admin:audit_auditevent_add"), {"event_type": "forged"}).status_code == 403
-    assert admin_client.post(reverse("admin:audit_auditevent_change", args=[event.pk]),
+    assert catalogue_client.get(reverse("admin:audit_auditevent_changelist")).status_code == 200
+    assert catalogue_client.get(reverse("admin:audit_auditevent_change", args=[event.pk])).status_code == 200
+    assert catalogue_client.get(reverse("admin:audit_auditevent_add")).status_code == 403
+    assert catalogue_client.post(reverse("admin:audit_auditevent_add"), {"event_type": "forged"}).status_code == 403
+    assert catalogue_client.post(reverse("admin:audit_auditevent_change", args=[event.pk]),
                              {"event_type": "forged"}).status_code == 403
-    assert admin_client.post(reverse("admin:audit_auditevent_delete", args=[event.pk]),
+    assert catalogue_client.post(reverse("admin:audit_auditevent_delete", args=[event.pk]),
                              {"post": "yes"}).status_code == 403
-    assert admin_client.post(reverse("admin:audit_auditevent_changelist"), {
+    assert catalogue_client.post(reverse("admin:audit_auditevent_changelist"), {
         "action": "delete_selected", "_selected_action": [event.pk], "post": "yes"}).status_code in (200, 302)
     assert list(AuditEvent.objects.order_by("seq").values_list("seq", "hash", "event_type")) == before
 

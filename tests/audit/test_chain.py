@@ -49,6 +49,7 @@ def tamper(db):
             cursor.execute("SET LOCAL session_replication_role = replica")
         else:
             cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_update")
+            cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")
 
     def run(sql, params=()):
         with connection.cursor() as cursor:

@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 
 from monitoring.demo import NATIONALITIES, monitoring_demo_records_generate
 from monitoring.models import ImportRun, MonitoringRecord
+from monitoring.services import importer
 from profiles.advice import advice_index_current
 from tests.conftest import current_window
 
@@ -15,6 +16,7 @@ from .test_advice import CHANCE_BUSINESS
 pytestmark = pytest.mark.django_db
 
 UNTIL = date.today()
+DEMO = importer("test demo records")
 
 
 @pytest.fixture
@@ -30,12 +32,12 @@ def test_demo_records_are_stable_and_idempotent(users):
     second = ImportRun.objects.order_by("-id").first()
     assert (second.inserted_count, second.updated_count, second.unchanged_count) == (0, 0, 3000)
     assert MonitoringRecord.objects.filter(application_id="DEMO-4-0000001").exists()
-    monitoring_demo_records_generate(n=100, seed=5, until=UNTIL)
+    monitoring_demo_records_generate(n=100, seed=5, actor=DEMO, until=UNTIL)
     assert MonitoringRecord.objects.count() == 3100
 
 
 def test_demo_advice_is_the_engines(business_profile):
-    monitoring_demo_records_generate(n=20_000, seed=1, until=UNTIL)
+    monitoring_demo_records_generate(n=20_000, seed=1, actor=DEMO, until=UNTIL)
     index, _catalogue = advice_index_current()
     order = ("nationality", "age_group", "gender", "marital_status", "occupation", "travel_purpose",
              "application_location")
@@ -48,7 +50,7 @@ def test_demo_advice_is_the_engines(business_profile):
 
 
 def test_demo_records_look_like_the_real_world(users):
-    monitoring_demo_records_generate(n=20_000, seed=2, until=UNTIL)
+    monitoring_demo_records_generate(n=20_000, seed=2, actor=DEMO, until=UNTIL)
     records = MonitoringRecord.objects
     # Posts fit nationalities.
     for nationality, post in records.values_list("nationality", "application_location").distinct():
@@ -74,7 +76,7 @@ def test_demo_records_look_like_the_real_world(users):
 
 
 def test_mechanical_officers_follow_the_advice(business_profile):
-    monitoring_demo_records_generate(n=30_000, seed=3, until=UNTIL)
+    monitoring_demo_records_generate(n=30_000, seed=3, actor=DEMO, until=UNTIL)
     decided = MonitoringRecord.objects.filter(decision__in=["granted", "refused"], advice="intensive")
 
     def intensive_refusal(officers) -> float:

@@ -38,7 +38,11 @@ def test_starting_a_report_answers_202_with_its_url_and_job(users, dataset, stub
     detail = client.get(body["url"]).json()
     assert detail["status"] == "generated" and detail["progress"] == 100
     assert detail["content_hash"] == BiasReport.objects.get().content_hash
-    assert set(detail["links"]) >= {"json", "csv", "pdf", "findings", "start-review"}
+    assert set(detail["links"]) >= {"json", "csv", "pdf", "findings"}
+    # Review actions are offered to the DPO only: the administrator who started it sees none.
+    assert "start-review" not in detail["links"] and detail["review"]["actions"] == []
+    dpo_view = api(users, "dpo").get(body["url"]).json()
+    assert "start-review" in dpo_view["links"] and dpo_view["review"]["actions"] == ["start_review"]
     figures = client.get(detail["links"]["json"])
     assert figures.status_code == 200 and json.loads(figures.content)["schema"] == "iob-bias-report/1"
     assert figures["X-Content-SHA256"] == detail["content_hash"]

@@ -148,9 +148,10 @@ class Command(BaseCommand):
         users = {}
         with transaction.atomic():
             for name, roles in DEMO_USERS.items():
-                admin = name == "admin"
+                # `admin` uses the admin site as staff with the administrator role's rights; it is
+                # no superuser, and takes part in no workflow (one person cannot approve alone).
                 users[name] = user_create_or_update(
-                    username=name, password=password, roles=roles, is_staff=admin, is_superuser=admin
+                    username=name, password=password, roles=roles, is_staff=name == "admin", is_superuser=False
                 )
         created_codes = catalogue_sync()
         made = self._profiles(users)
@@ -158,8 +159,9 @@ class Command(BaseCommand):
         self.stdout.write("approved parameter set: none yet (profile generation is not built yet)")
         if records:
             from monitoring.demo import monitoring_demo_records_generate
+            from monitoring.services import importer
 
-            count = monitoring_demo_records_generate(n=records, seed=0, actor=users["admin"])
+            count = monitoring_demo_records_generate(n=records, seed=0, actor=importer("manage.py seed_demo"))
             self.stdout.write(f"monitoring records: {count}")
 
     def _profiles(self, users) -> int:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from iob_portal.errors import DomainError
 from monitoring.columns import problem_message
 from monitoring.models import ImportStatus
-from monitoring.services import monitoring_records_import_path
+from monitoring.services import importer, monitoring_records_import_path
 
 
 class Command(BaseCommand):
@@ -62,7 +62,7 @@ class Command(BaseCommand):
         if not username:
             import getpass
 
-            return f"manage.py import_monitoring ({getpass.getuser()})"
+            return importer(f"manage.py import_monitoring ({getpass.getuser()})")
         try:
             return get_user_model().objects.get(username=username)
         except get_user_model().DoesNotExist:

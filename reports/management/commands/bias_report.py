@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from iob_portal.errors import DomainError
 from reports.models import ArtifactKind, ReportOrigin
 from reports.selectors import report_artifact
-from reports.services import report_run_now
+from reports.services import command_actor, report_run_now
 
 
 class Command(BaseCommand):
@@ -30,8 +30,9 @@ class Command(BaseCommand):
         parameters = {k: options[k] for k in ("min_cell", "alpha", "ratio_low", "ratio_high", "follow_threshold")
                       if options.get(k) is not None}
         try:
-            report = report_run_now(actor=None, period_from=options["period_from"], period_to=options["period_to"],
-                                    parameters=parameters, origin=ReportOrigin.COMMAND)
+            report = report_run_now(actor=command_actor(), period_from=options["period_from"],
+                                    period_to=options["period_to"], parameters=parameters,
+                                    origin=ReportOrigin.COMMAND)
         except DomainError as error:
             raise CommandError("\n".join(f"{p.code}: {p.message}" for p in error.problems)) from error
         for kind, path in ((ArtifactKind.JSON, options["json_path"]), (ArtifactKind.PDF, options["pdf_path"]),

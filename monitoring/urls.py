@@ -10,5 +10,4 @@ urlpatterns = [
     path("imports/<uuid:public_id>/report.csv", views.ImportReportCsvView.as_view(), name="import_report_csv"),
     path("impact/<uuid:public_id>/", views.ProfileImpactView.as_view(), name="profile_impact"),
     path("impact/previews/<uuid:public_id>/progress/", views.ImpactProgressView.as_view(), name="impact_progress"),
-    path("advice/", views.AdviceView.as_view(), name="advice"),
 ]

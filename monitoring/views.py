@@ -1,31 +1,29 @@
-"""Web pages of monitoring: the upload page and an import's report, the impact preview of
-a profile (a page, or the fragment the profile page shows), and the advice try-out.
+"""Web pages of monitoring: the upload page and an import's report, and the impact preview
+of a profile (a page, or the fragment the profile page shows). The advice page is the
+`advice` app's.
 
 Thin doors: each page parses the request, calls one service or selector and shows the result.
 """
 
 import csv
-import io
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import gettext as _
 from django.views import View
 
 from accounts.permissions import PermissionRequired
-from accounts.roles import IMPORT_MONITORING, REQUEST_ADVICE, VIEW_MONITORING, VIEW_PROFILES
+from accounts.roles import IMPORT_MONITORING, VIEW_MONITORING, VIEW_PROFILES
 from iob_portal.errors import DomainError, problems_to_form
-from profiles.advice import advice_csv, advice_request
 from profiles.characteristics import Characteristic
 from profiles.models import Profile
 from profiles.selectors import catalogue_choices, profile_get
 
 from . import previews, selectors, services
 from .columns import COLUMNS, REQUIRED_COLUMNS, problem_message
-from .forms import AdviceFileForm, AdviceForm, PeriodForm, UploadForm
+from .forms import PeriodForm, UploadForm
 from .impact import DIMENSIONS, TRACKS
 from .models import ImpactPreview, ImportRun, ImportStatus
 
@@ -157,53 +155,6 @@ class ImpactProgressView(PermissionRequired, View):
             return JsonResponse(selectors.impact_preview_progress(public_id=public_id))
         except ImpactPreview.DoesNotExist:
             raise Http404 from None
-
-
-class AdviceView(PermissionRequired, View):
-    """Try the advice engine on one application, or advise a CSV file (the web side of
-    `manage.py advise`)."""
-
-    permission_required = REQUEST_ADVICE
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        return self._page(request, AdviceForm(choices=catalogue_choices()), AdviceFileForm())
-
-    def post(self, request: HttpRequest) -> HttpResponse:
-        choices = catalogue_choices()
-        if "file" in request.FILES:
-            file_form = AdviceFileForm(request.POST, request.FILES)
-            if file_form.is_valid():
-                return self._advise_file(request, file_form)
-            return self._page(request, AdviceForm(choices=choices), file_form, status=400)
-        form = AdviceForm(request.POST, choices=choices)
-        if not form.is_valid():
-            return self._page(request, form, AdviceFileForm(), status=400)
-        try:
-            result = advice_request(data=form.application())
-        except DomainError as error:
-            return self._page(request, form, AdviceFileForm(), problems=error.problems, status=error.status)
-        return self._page(request, form, AdviceFileForm(), result=result)
-
-    def _advise_file(self, request: HttpRequest, file_form: AdviceFileForm) -> HttpResponse:
-        upload = file_form.cleaned_data["file"]
-        target = io.StringIO()
-        try:
-            source = io.TextIOWrapper(upload.file, encoding="utf-8-sig", newline="")
-            count = advice_csv(source=source, target=target)
-        except DomainError as error:
-            return self._page(request, AdviceForm(choices=catalogue_choices()), file_form,
-                              problems=error.problems, status=error.status)
-        except UnicodeDecodeError:
-            file_form.add_error("file", _("The file is not UTF-8 text."))
-            return self._page(request, AdviceForm(choices=catalogue_choices()), file_form, status=400)
-        response = HttpResponse(target.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="advice.csv"'
-        response["X-Advised-Rows"] = str(count)
-        return response
-
-    def _page(self, request, form, file_form, *, result=None, problems=None, status: int = 200) -> HttpResponse:
-        return render(request, "monitoring/advice.html", {
-            "form": form, "file_form": file_form, "result": result, "problems": problems}, status=status)
 
 
 def upload_redirect(request: HttpRequest) -> HttpResponse:

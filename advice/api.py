@@ -1,7 +1,7 @@
 """POST /api/advice/: the track and its reasons for one application or a list of them.
 
-A thin door onto `advice.advice_request`, which validates and raises the one domain
-error type; the API error handler turns it into a 400 listing every problem.
+A thin door onto `advice.services.advice_request`, which validates and raises the one
+domain error type; the API error handler turns it into a 400 listing every problem.
 """
 
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
@@ -16,9 +16,10 @@ from rest_framework.views import APIView
 
 from accounts.permissions import api_permission
 from accounts.roles import REQUEST_ADVICE
+from profiles.application_input import CHARACTERISTICS, PARTY_COLUMNS
+from profiles.models import ProfileKind, Track
 
-from .advice import CHARACTERISTICS, PARTY_COLUMNS, advice_request
-from .models import ProfileKind, Track
+from .services import advice_request
 
 _APPLICATION = inline_serializer("AdviceApplicationInput", {
     "application_id": serializers.CharField(required=False, max_length=64, help_text="Echoed back; optional."),
@@ -41,6 +42,14 @@ _ADVICE = inline_serializer("AdviceOutput", {
     "matched_profiles": serializers.CharField(help_text="CODE@VERSION separated by ';', as monitoring records "
                                                         "write it."),
     "reasons": serializers.ListField(child=serializers.CharField(), help_text="In the request's language."),
+    "refused_profiles": serializers.ListField(
+        child=inline_serializer("AdviceRefusedProfile", {
+            "code": serializers.CharField(), "version": serializers.IntegerField(),
+            "kind": serializers.ChoiceField(choices=ProfileKind.choices),
+            "problems": serializers.ListField(child=serializers.CharField(), help_text="Validation codes.")}),
+        help_text="Active profiles the engine re-checked and refused to use because they break the profile "
+                  "rules (three of seven, the mix, the ban): changed in the database around the portal. Empty "
+                  "when all is well; every refusal is also in the audit trail."),
 })
 
 _EXAMPLE = {"application_id": "A-1", "lodged_on": "2026-11-20", "nationality": "NGA", "age_group": "25-34",
@@ -64,4 +73,4 @@ class AdviceApi(APIView):
         examples=[OpenApiExample("one application", value=_EXAMPLE, request_only=True)],
     )
     def post(self, request):
-        return Response(advice_request(data=request.data))
+        return Response(advice_request(actor=request.user, data=request.data, door="api"))

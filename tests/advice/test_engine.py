@@ -12,20 +12,19 @@ from django.core.management.base import CommandError
 from django.utils import translation
 from rest_framework.test import APIClient
 
+from accounts.actors import SystemActor
+from accounts.roles import REQUEST_ADVICE
+from advice.cache import advice_index_current
+from advice.engine import AdviceIndex, Application, IndexedProfile, ProfileHit
+from advice.selectors import advice_for_applications
+from advice.services import advice_request
 from iob_portal.errors import DomainError
-from profiles.advice import (
-    AdviceIndex,
-    Application,
-    ProfileHit,
-    _IndexedProfile,
-    advice_for_applications,
-    advice_index_current,
-    advice_request,
-)
 from profiles.services import profile_statuses_refresh, profile_transition
 from tests.conftest import current_window
 
 pytestmark = pytest.mark.django_db
+
+ADVISOR = SystemActor("test", rights=frozenset({REQUEST_ADVICE}))
 
 # Hits DEFAULT_CRITERIA of tests/conftest.py (NGA, family_friends, M).
 APPLICATION = {"nationality": "NGA", "age_group": "25-34", "gender": "M", "marital_status": "single",
@@ -39,7 +38,7 @@ BUSINESS = {**APPLICATION, "nationality": "CHN", "age_group": "35-44", "travel_p
 
 
 def advise(**changes) -> dict:
-    return advice_request(data={**APPLICATION, **changes})
+    return advice_request(actor=ADVISOR, data={**APPLICATION, **changes})
 
 
 @pytest.fixture
@@ -151,8 +150,9 @@ def test_profile_counts_only_inside_its_window(chance):
 
 def test_each_application_of_a_batch_uses_its_own_day(chance):
     before = (chance.valid_from - timedelta(days=3)).isoformat()
-    results = advice_request(data=[{**APPLICATION, "application_id": "in", "lodged_on": date.today().isoformat()},
-                                   {**APPLICATION, "application_id": "before", "lodged_on": before}])
+    results = advice_request(actor=ADVISOR, data=[
+        {**APPLICATION, "application_id": "in", "lodged_on": date.today().isoformat()},
+        {**APPLICATION, "application_id": "before", "lodged_on": before}])
     assert [(r["application_id"], r["track"]) for r in results] == [("in", "fast"), ("before", "regular")]
 
 
@@ -201,8 +201,8 @@ def test_a_new_active_version_replaces_the_old_one(chance, users, activate):
 
 # --- the index ---------------------------------------------------------------------------------------------
 
-def _indexed(code: str, kind: str, criteria: dict, window=(date(2026, 1, 1), date(2026, 3, 31))) -> _IndexedProfile:
-    return _IndexedProfile(hit=ProfileHit(code, 1, kind), valid_from=window[0], valid_until=window[1],
+def _indexed(code: str, kind: str, criteria: dict, window=(date(2026, 1, 1), date(2026, 3, 31))) -> IndexedProfile:
+    return IndexedProfile(hit=ProfileHit(code, 1, kind), valid_from=window[0], valid_until=window[1],
                            criteria=criteria)
 
 
@@ -253,8 +253,9 @@ def test_the_cached_index_follows_profile_changes(chance, users):
 
 def test_every_problem_of_an_application_is_reported():
     with pytest.raises(DomainError) as excinfo:
-        advice_request(data={**APPLICATION, "nationality": "ZZZ", "gender": None, "referent_hit": "yes",
-                             "lodged_on": "01-02-2026", "religion": "x", "shoe_size": 44})
+        advice_request(actor=ADVISOR, data={**APPLICATION, "nationality": "ZZZ", "gender": None,
+                                            "referent_hit": "yes", "lodged_on": "01-02-2026", "religion": "x",
+                                            "shoe_size": 44})
     assert sorted((p.code, p.field) for p in excinfo.value.problems) == sorted([
         ("unknown_value", "nationality"), ("required", "gender"), ("invalid_flag", "referent_hit"),
         ("invalid_date", "lodged_on"), ("banned_characteristic", "religion"),
@@ -263,14 +264,14 @@ def test_every_problem_of_an_application_is_reported():
 
 def test_a_list_names_the_bad_item_by_its_index():
     with pytest.raises(DomainError) as excinfo:
-        advice_request(data=[APPLICATION, {**APPLICATION, "application_location": "XXXXX"}])
+        advice_request(actor=ADVISOR, data=[APPLICATION, {**APPLICATION, "application_location": "XXXXX"}])
     assert [(p.code, p.field) for p in excinfo.value.problems] == [("unknown_value", "1.application_location")]
 
 
 @pytest.mark.parametrize("data", [[], "text", 5, None])
 def test_what_is_not_an_application_is_refused(data):
     with pytest.raises(DomainError):
-        advice_request(data=data)
+        advice_request(actor=ADVISOR, data=data)
 
 
 # --- the API -------------------------------------------------------------------------------------------------

@@ -6,11 +6,11 @@ from django.urls import reverse
 
 from tests.conftest import current_window
 
-from .test_advice import APPLICATION
+from .test_engine import APPLICATION
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("monitoring:advice")
+URL = reverse("advice:page")
 
 
 def form_data(**changes) -> dict:

@@ -12,6 +12,8 @@ what was already seen (codes, dates) over repeated parsing.
 import re
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from profiles.application_input import (
     CHARACTERISTICS,
     accepted_spellings,
@@ -47,6 +49,45 @@ _PROFILE_REF_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,19}(@[1-9][0-9]{0,5})?$")
 _GROUNDS = {str(i): i for i in range(1, 12)}
 _ADVICE = frozenset(Advice.values)
 _DECISIONS = frozenset(Decision.values)
+
+
+def column_guide() -> list[dict[str, Any]]:
+    """What the upload page tells a person about each column: required or not, and its format."""
+    code = _("a code of the catalogue (see Catalogues)")
+    formats = {
+        "application_id": _("text, 1 to 64 characters; the same id again updates that record"),
+        "lodged_on": _("date, YYYY-MM-DD"),
+        "decided_on": _("date, YYYY-MM-DD, not before lodged_on; empty while pending"),
+        "advice": _("fast, regular or intensive"),
+        "matched_profiles": _("profile codes as CODE or CODE@VERSION, separated by ;"),
+        "applicant_hit": _("0 or 1"), "referent_hit": _("0 or 1"), "employer_hit": _("0 or 1"),
+        "chain_hit": _("0 or 1; empty is 0"),
+        "decision": _("granted, refused, withdrawn or pending"),
+        "officer_id": _("text, at most 64 characters, not starting with = + - @; required unless pending"),
+        "refusal_ground": _("whole number 1 to 11, only when refused"),
+    }
+    return [{"name": name, "required": name in REQUIRED_COLUMNS, "format": formats.get(name, code)}
+            for name in COLUMNS]
+
+
+# Three records that import cleanly: what the example file on the upload page holds.
+EXAMPLE_ROWS: tuple[dict[str, str], ...] = (
+    {"application_id": "EXAMPLE-1", "lodged_on": "2026-01-05", "decided_on": "2026-01-19", "nationality": "NGA",
+     "age_group": "25-34", "gender": "M", "marital_status": "single", "occupation": "craft_trades",
+     "travel_purpose": "family_friends", "application_location": "NGLOS", "advice": "regular",
+     "matched_profiles": "", "applicant_hit": "0", "referent_hit": "0", "employer_hit": "0", "chain_hit": "0",
+     "decision": "granted", "officer_id": "OFFICER-17", "refusal_ground": ""},
+    {"application_id": "EXAMPLE-2", "lodged_on": "2026-01-06", "decided_on": "2026-01-27", "nationality": "SUR",
+     "age_group": "45-54", "gender": "F", "marital_status": "married", "occupation": "professionals",
+     "travel_purpose": "business", "application_location": "SRPBM", "advice": "intensive",
+     "matched_profiles": "", "applicant_hit": "1", "referent_hit": "0", "employer_hit": "0", "chain_hit": "0",
+     "decision": "refused", "officer_id": "OFFICER-4", "refusal_ground": "2"},
+    {"application_id": "EXAMPLE-3", "lodged_on": "2026-01-07", "decided_on": "", "nationality": "CHN",
+     "age_group": "18-24", "gender": "X", "marital_status": "single", "occupation": "student",
+     "travel_purpose": "study", "application_location": "CNBJS", "advice": "fast", "matched_profiles": "",
+     "applicant_hit": "0", "referent_hit": "0", "employer_hit": "0", "chain_hit": "", "decision": "pending",
+     "officer_id": "", "refusal_ground": ""},
+)
 
 
 def problem(row: int, column: str | None, code: str, value: Any = None, **params: Any) -> dict[str, Any]:

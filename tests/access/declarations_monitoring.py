@@ -33,6 +33,7 @@ ROUTES = [
     # --- pages ---------------------------------------------------------------------------
     access("monitoring:index", GET=SIGNED_IN, note="redirects to the upload page, which checks the role"),
     access("monitoring:upload", GET=MONITORING_IMPORTERS, POST=MONITORING_IMPORTERS),
+    access("monitoring:import_example", GET=MONITORING_IMPORTERS),
     access("monitoring:import_detail", kwargs=_import_run, GET=IMPORT_READERS),
     access("monitoring:import_report_csv", kwargs=_import_run, GET=IMPORT_READERS),
     access("monitoring:profile_impact", kwargs=lambda w: {"public_id": w.in_review.public_id}, GET=PROFILE_READERS),

@@ -64,8 +64,9 @@ _cached: dict[str, Any] = {"stamp": None, "built": 0.0, "state": None}
 _reported: set[tuple[Any, ...]] = set()  # refusals this process has already written to the audit trail
 
 
-def advice_index_build(*, catalogue: dict[str, set[str]] | None = None
-                       ) -> tuple[AdviceIndex, tuple[RefusedProfile, ...]]:
+def advice_index_build(
+    *, catalogue: dict[str, set[str]] | None = None
+) -> tuple[AdviceIndex, tuple[RefusedProfile, ...]]:
     """Every active profile that passes the validator (whatever its window: the window is
     applied per day), and the ones that did not."""
     catalogue = catalogue if catalogue is not None else catalogue_index()
@@ -73,31 +74,50 @@ def advice_index_build(*, catalogue: dict[str, set[str]] | None = None
     refused: list[RefusedProfile] = []
     for profile in active_profiles_with_criteria():
         criteria = list(profile.criteria.all())
-        raw = [{"characteristic": c.characteristic, "values": list(c.values) if isinstance(c.values, list)
-                else c.values} for c in criteria]
+        raw = [
+            {"characteristic": c.characteristic, "values": list(c.values) if isinstance(c.values, list) else c.values}
+            for c in criteria
+        ]
         _normalised, problems = criteria_check(raw, catalogue)
         if problems:
             found = tuple((p.code, str(p.message)) for p in problems)
-            refused.append(RefusedProfile(public_id=str(profile.public_id), code=profile.code,
-                                          version=profile.version, kind=profile.kind, problems=found))
+            refused.append(
+                RefusedProfile(
+                    public_id=str(profile.public_id),
+                    code=profile.code,
+                    version=profile.version,
+                    kind=profile.kind,
+                    problems=found,
+                )
+            )
             _report(profile, found)
             continue
-        indexed.append(IndexedProfile(hit=ProfileHit(profile.code, profile.version, profile.kind),
-                                      valid_from=profile.valid_from, valid_until=profile.valid_until,
-                                      criteria={c.characteristic: tuple(c.values) for c in criteria},
-                                      title=profile.title))
+        indexed.append(
+            IndexedProfile(
+                hit=ProfileHit(profile.code, profile.version, profile.kind),
+                valid_from=profile.valid_from,
+                valid_until=profile.valid_until,
+                criteria={c.characteristic: tuple(c.values) for c in criteria},
+                title=profile.title,
+            )
+        )
     return AdviceIndex(indexed), tuple(refused)
 
 
 def _report(profile: Any, problems: tuple[tuple[str, str], ...]) -> None:
-    logger.error("advice engine: active profile %s@%s fails validation and is not used: %s",
-                 profile.code, profile.version, "; ".join(f"{code}: {message}" for code, message in problems))
+    logger.error(
+        "advice engine: active profile %s@%s fails validation and is not used: %s",
+        profile.code,
+        profile.version,
+        "; ".join(f"{code}: {message}" for code, message in problems),
+    )
     key = (profile.pk, profile.updated_at, problems)
     if key in _reported:
         return
     with transaction.atomic():
-        events.profile_refused_by_engine(profile=profile,
-                                         problems=[{"code": code, "message": message} for code, message in problems])
+        events.profile_refused_by_engine(
+            profile=profile, problems=[{"code": code, "message": message} for code, message in problems]
+        )
     _reported.add(key)
 
 

@@ -41,8 +41,9 @@ def header_problems(header: list[str]) -> list[Problem]:
     return problems
 
 
-def advice_csv(*, actor: Any, source: Any, target: Any, door: str = "command"
-               ) -> tuple[int, tuple[RefusedProfile, ...]]:
+def advice_csv(
+    *, actor: Any, source: Any, target: Any, door: str = "command"
+) -> tuple[int, tuple[RefusedProfile, ...]]:
     """Advise every row of a CSV text stream and write the rows with their advice to
     `target`, a chunk at a time. Returns the number of rows and the active profiles the
     engine refused to use. A bad header or row raises DomainError listing every problem
@@ -69,8 +70,15 @@ def _advice_csv(state: Any, source: Any, target: Any) -> int:
     def flush() -> None:
         results = advice_for_applications(applications=[a for _row, a in pending], index=state.index)
         for (row, _application), result in zip(pending, results, strict=True):
-            writer.writerow([*row, result.track, ";".join(result.known_party_hits), result.matched_profiles,
-                             " | ".join(result.reasons(texts))])
+            writer.writerow(
+                [
+                    *row,
+                    result.track,
+                    ";".join(result.known_party_hits),
+                    result.matched_profiles,
+                    " | ".join(result.reasons(texts)),
+                ]
+            )
         pending.clear()
 
     count = 0
@@ -79,11 +87,9 @@ def _advice_csv(state: Any, source: Any, target: Any) -> int:
             continue
         count += 1
         if len(row) != len(header):
-            problems.append(input_problem("wrong_field_count", f"row {number}", found=len(row),
-                                          expected=len(header)))
+            problems.append(input_problem("wrong_field_count", f"row {number}", found=len(row), expected=len(header)))
             continue
-        application, found = state.parser.parse(dict(zip(header, row, strict=True)), where=f"row {number}",
-                                                today=today)
+        application, found = state.parser.parse(dict(zip(header, row, strict=True)), where=f"row {number}", today=today)
         problems.extend(found)
         if len(problems) >= _CSV_PROBLEMS_SHOWN:
             break

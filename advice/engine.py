@@ -76,10 +76,15 @@ class AdviceResult(NamedTuple):
 
 
 def reason_texts() -> dict[str, str]:
-    return {"party": _("Known-party hit: %(party)s"), ProfileKind.RISK: _("Risk profile %(code)s@%(version)s hit"),
-            ProfileKind.CHANCE: _("Chance profile %(code)s@%(version)s hit"),
-            "none": _("No known-party hit and no profile hit"),
-            "applicant": _("applicant"), "referent": _("referent"), "employer": _("employer")}
+    return {
+        "party": _("Known-party hit: %(party)s"),
+        ProfileKind.RISK: _("Risk profile %(code)s@%(version)s hit"),
+        ProfileKind.CHANCE: _("Chance profile %(code)s@%(version)s hit"),
+        "none": _("No known-party hit and no profile hit"),
+        "applicant": _("applicant"),
+        "referent": _("referent"),
+        "employer": _("employer"),
+    }
 
 
 @dataclass(frozen=True)
@@ -203,10 +208,19 @@ class AdviceIndex:
         out = []
         for profile in self.profiles:
             criteria = tuple(
-                CriterionMatch(characteristic=c, allowed=tuple(profile.criteria[c]), value=value_of[c],
-                               matched=value_of[c] in profile.criteria[c])
-                for c in CHARACTERISTICS if c in profile.criteria)
-            out.append(ProfileExplanation(profile=profile, in_force=profile.valid_from <= day <= profile.valid_until,
-                                          criteria=criteria))
+                CriterionMatch(
+                    characteristic=c,
+                    allowed=tuple(profile.criteria[c]),
+                    value=value_of[c],
+                    matched=value_of[c] in profile.criteria[c],
+                )
+                for c in CHARACTERISTICS
+                if c in profile.criteria
+            )
+            out.append(
+                ProfileExplanation(
+                    profile=profile, in_force=profile.valid_from <= day <= profile.valid_until, criteria=criteria
+                )
+            )
         out.sort(key=lambda e: (e.profile.hit.kind != ProfileKind.RISK, e.profile.hit.code, e.profile.hit.version))
         return out

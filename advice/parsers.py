@@ -34,15 +34,17 @@ INPUT_FIELDS = frozenset({"application_id", "lodged_on", *CHARACTERISTICS, *PART
 ALLOWED_TEXT = ", ".join(sorted(INPUT_FIELDS))
 
 
-def application_parse_full(raw: Any, accepts: list[dict[str, str]], *, where: str = "",
-                           today: date | None = None) -> tuple[Application | None, list[Problem]]:
+def application_parse_full(
+    raw: Any, accepts: list[dict[str, str]], *, where: str = "", today: date | None = None
+) -> tuple[Application | None, list[Problem]]:
     """One application, checked field by field: every problem is reported."""
     prefix = f"{where}." if where else ""
     if not isinstance(raw, dict):
         return None, [input_problem("invalid", where or None)]
     problems: list[Problem] = []
-    for column, code in header_check([str(k) for k in raw], allowed=INPUT_FIELDS, required=(),
-                                     unknown_code="unknown_characteristic"):
+    for column, code in header_check(
+        [str(k) for k in raw], allowed=INPUT_FIELDS, required=(), unknown_code="unknown_characteristic"
+    ):
         if code == "banned_characteristic":
             problems.append(banned_problem(column, prefix + column, banned_term_in(column) or ""))
         else:
@@ -69,8 +71,12 @@ def application_parse_full(raw: Any, accepts: list[dict[str, str]], *, where: st
         problems.append(issue_problem(issue, prefix + "application_id", "application_id"))
     if problems:
         return None, problems
-    return Application(values=tuple(values), parties=(parties[0], parties[1], parties[2]),
-                       lodged_on=day or today or timezone.localdate(), application_id=application_id), []
+    return Application(
+        values=tuple(values),
+        parties=(parties[0], parties[1], parties[2]),
+        lodged_on=day or today or timezone.localdate(),
+        application_id=application_id,
+    ), []
 
 
 class ApplicationParser:
@@ -95,8 +101,9 @@ class ApplicationParser:
                 self._dates[text] = day
         return day
 
-    def parse(self, raw: Any, *, where: str = "", today: date | None = None
-              ) -> tuple[Application | None, list[Problem]]:
+    def parse(
+        self, raw: Any, *, where: str = "", today: date | None = None
+    ) -> tuple[Application | None, list[Problem]]:
         if type(raw) is dict and INPUT_FIELDS.issuperset(raw.keys()):
             get = raw.get
             values = []
@@ -108,22 +115,33 @@ class ApplicationParser:
                 values.append(code)
             else:
                 a, r, e = get("applicant_hit"), get("referent_hit"), get("employer_hit")
-                flags = (FLAG_VALUES.get(a) if type(a) in (str, int, bool) else None,
-                         FLAG_VALUES.get(r) if type(r) in (str, int, bool) else None,
-                         FLAG_VALUES.get(e) if type(e) in (str, int, bool) else None)
+                flags = (
+                    FLAG_VALUES.get(a) if type(a) in (str, int, bool) else None,
+                    FLAG_VALUES.get(r) if type(r) in (str, int, bool) else None,
+                    FLAG_VALUES.get(e) if type(e) in (str, int, bool) else None,
+                )
                 lodged = get("lodged_on")
-                day = (today or timezone.localdate()) if lodged in (None, "") else (
-                    self._day(lodged) if type(lodged) is str else None)
+                day = (
+                    (today or timezone.localdate())
+                    if lodged in (None, "")
+                    else (self._day(lodged) if type(lodged) is str else None)
+                )
                 ident = get("application_id")
                 ident = "" if ident is None else ident
-                if None not in flags and day is not None and type(ident) is str and len(ident) <= MAX_ID_LENGTH \
-                        and ident == ident.strip():
+                if (
+                    None not in flags
+                    and day is not None
+                    and type(ident) is str
+                    and len(ident) <= MAX_ID_LENGTH
+                    and ident == ident.strip()
+                ):
                     return Application(tuple(values), flags, day, ident), []  # type: ignore[arg-type]
         return application_parse_full(raw, self._accepts, where=where, today=today)
 
 
-def application_parse(raw: Any, catalogue: dict[str, set[str]], *, where: str = "",
-                      today: date | None = None) -> tuple[Application | None, list[Problem]]:
+def application_parse(
+    raw: Any, catalogue: dict[str, set[str]], *, where: str = "", today: date | None = None
+) -> tuple[Application | None, list[Problem]]:
     """One application as the API and the command send it; every problem is reported."""
     accepts = [accepted_spellings(c, catalogue.get(c, ())) for c in CHARACTERISTICS]
     return application_parse_full(raw, accepts, where=where, today=today)

@@ -8,8 +8,9 @@ from .cache import RefusedProfile, advice_state
 from .engine import AdviceIndex, AdviceResult, Application, ProfileExplanation
 
 
-def advice_for_applications(*, applications: Iterable[Application], on: date | None = None,
-                            index: AdviceIndex | None = None) -> list[AdviceResult]:
+def advice_for_applications(
+    *, applications: Iterable[Application], on: date | None = None, index: AdviceIndex | None = None
+) -> list[AdviceResult]:
     """Advice for parsed applications, each against the profiles in force on its own
     lodging day (or on `on` for all of them)."""
     index = index or advice_state().index

@@ -68,8 +68,10 @@ def _advice_request(data: Any) -> dict[str, Any] | list[dict[str, Any]]:
     if not isinstance(items, list) or not items:
         raise DomainError.single("invalid", _("Send one application object or a non-empty list of them."))
     if len(items) > MAX_BATCH:
-        raise DomainError.single("too_many_records", _("A batch holds at most %(max)s records; send larger sets as "
-                                                       "a file.") % {"max": MAX_BATCH})
+        raise DomainError.single(
+            "too_many_records",
+            _("A batch holds at most %(max)s records; send larger sets as a file.") % {"max": MAX_BATCH},
+        )
     today = timezone.localdate()
     parsed: list[Application] = []
     problems: list[Problem] = []
@@ -85,11 +87,17 @@ def _advice_request(data: Any) -> dict[str, Any] | list[dict[str, Any]]:
     refused = [r.as_dict() for r in state.refused]
     shown: dict[AdviceResult, dict[str, Any]] = {}  # the same advice is worded once per request
     out = []
-    for application, result in zip(parsed, advice_for_applications(applications=parsed, index=state.index),
-                                   strict=True):
+    for application, result in zip(
+        parsed, advice_for_applications(applications=parsed, index=state.index), strict=True
+    ):
         words = shown.get(result)
         if words is None:
             words = shown[result] = {**result.as_dict(texts), "refused_profiles": refused}
-        out.append({"application_id": application.application_id or None,
-                    "lodged_on": application.lodged_on.isoformat(), **words})
+        out.append(
+            {
+                "application_id": application.application_id or None,
+                "lodged_on": application.lodged_on.isoformat(),
+                **words,
+            }
+        )
     return out[0] if single else out

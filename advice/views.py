@@ -3,7 +3,7 @@ of the `advise` command). Thin: parse the form, call the service, show the resul
 say per active profile why it did or did not hit."""
 
 import io
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -32,14 +32,29 @@ def _explained(explanations: list[ProfileExplanation], labels: dict[str, dict[st
     rows = []
     for e in explanations:
         profile = e.profile
-        criteria = [{"name": names[c.characteristic], "matched": c.matched,
-                     "value": labels[c.characteristic].get(c.value, c.value),
-                     "allowed": ", ".join(labels[c.characteristic].get(code, code) for code in c.allowed)}
-                    for c in e.criteria]
-        rows.append({"code": profile.hit.code, "version": profile.hit.version, "kind": profile.hit.kind,
-                     "title": profile.title, "valid_from": profile.valid_from, "valid_until": profile.valid_until,
-                     "in_force": e.in_force, "hit": e.hit, "criteria": criteria,
-                     "unmatched": [c for c in criteria if not c["matched"]]})
+        criteria = [
+            {
+                "name": names[c.characteristic],
+                "matched": c.matched,
+                "value": labels[c.characteristic].get(c.value, c.value),
+                "allowed": ", ".join(labels[c.characteristic].get(code, code) for code in c.allowed),
+            }
+            for c in e.criteria
+        ]
+        rows.append(
+            {
+                "code": profile.hit.code,
+                "version": profile.hit.version,
+                "kind": profile.hit.kind,
+                "title": profile.title,
+                "valid_from": profile.valid_from,
+                "valid_until": profile.valid_until,
+                "in_force": e.in_force,
+                "hit": e.hit,
+                "criteria": criteria,
+                "unmatched": [c for c in criteria if not c["matched"]],
+            }
+        )
     return rows
 
 
@@ -68,7 +83,7 @@ class AdviceView(PermissionRequired, View):
         application = advice_parse(data=data)
         labels = {c: dict(options) for c, options in choices.items()}
         explained = _explained(advice_explain(application=application), labels) if application else []
-        return self._page(request, form, AdviceFileForm(), result=result, explained=explained)
+        return self._page(request, form, AdviceFileForm(), result=cast(dict[str, Any], result), explained=explained)
 
     def _advise_file(self, request: HttpRequest, file_form: AdviceFileForm) -> HttpResponse:
         upload = file_form.cleaned_data["file"]
@@ -82,9 +97,14 @@ class AdviceView(PermissionRequired, View):
                 where = f"{problem.field}: " if problem.field else ""
                 file_form.add_error("file", ValidationError(f"{where}{problem.message}", code=problem.code))
             if len(error.problems) > len(shown):
-                file_form.add_error("file", ValidationError(
-                    _("%(more)s more problems are not shown; fix these first.")
-                    % {"more": len(error.problems) - len(shown)}, code="more_problems"))
+                file_form.add_error(
+                    "file",
+                    ValidationError(
+                        _("%(more)s more problems are not shown; fix these first.")
+                        % {"more": len(error.problems) - len(shown)},
+                        code="more_problems",
+                    ),
+                )
             return self._page(request, AdviceForm(choices=catalogue_choices()), file_form, status=error.status)
         except UnicodeDecodeError:
             file_form.add_error("file", _("The file is not UTF-8 text."))
@@ -94,10 +114,26 @@ class AdviceView(PermissionRequired, View):
         response["X-Advised-Rows"] = str(count)
         return response
 
-    def _page(self, request: HttpRequest, form: AdviceForm, file_form: AdviceFileForm, *,
-              result: dict[str, Any] | None = None, explained: list[dict[str, Any]] | None = None,
-              status: int = 200) -> HttpResponse:
-        return render(request, "advice/advice.html", {
-            "form": form, "file_form": file_form, "result": result, "explained": explained,
-            "summary": form.error_summary() + file_form.error_summary(),
-            "refused_profiles": advice_refused_profiles()}, status=status)
+    def _page(
+        self,
+        request: HttpRequest,
+        form: AdviceForm,
+        file_form: AdviceFileForm,
+        *,
+        result: dict[str, Any] | None = None,
+        explained: list[dict[str, Any]] | None = None,
+        status: int = 200,
+    ) -> HttpResponse:
+        return render(
+            request,
+            "advice/advice.html",
+            {
+                "form": form,
+                "file_form": file_form,
+                "result": result,
+                "explained": explained,
+                "summary": form.error_summary() + file_form.error_summary(),
+                "refused_profiles": advice_refused_profiles(),
+            },
+            status=status,
+        )

@@ -118,8 +118,14 @@ def officer_id_check(raw: Any) -> Checked:
     return text, None
 
 
-def header_check(names: Iterable[str], *, allowed: Iterable[str], required: Iterable[str],
-                 fold_case: bool = False, unknown_code: str = "unknown_column") -> list[tuple[str, str]]:
+def header_check(
+    names: Iterable[str],
+    *,
+    allowed: Iterable[str],
+    required: Iterable[str],
+    fold_case: bool = False,
+    unknown_code: str = "unknown_column",
+) -> list[tuple[str, str]]:
     """Banned, unknown, repeated and missing columns (of a CSV header or of one JSON
     object's keys), as (column as written, code). A banned name is refused as banned,
     not merely as unknown."""
@@ -142,8 +148,10 @@ def header_check(names: Iterable[str], *, allowed: Iterable[str], required: Iter
 def _messages() -> dict[str, str]:
     return {
         "missing_column": _("The required column “%(column)s” is missing."),
-        "unknown_column": _("“%(column)s” is not a column of this file. Unknown columns are refused, not dropped; "
-                            "the columns are: %(allowed)s."),
+        "unknown_column": _(
+            "“%(column)s” is not a column of this file. Unknown columns are refused, not dropped; "
+            "the columns are: %(allowed)s."
+        ),
         "unknown_characteristic": _("“%(name)s” is not a field of an application (%(allowed)s)."),
         "duplicate_column": _("The column “%(column)s” appears more than once."),
         "empty_file": _("The file holds no records."),
@@ -151,8 +159,7 @@ def _messages() -> dict[str, str]:
         "malformed_row": _("This row could not be read: %(detail)s"),
         "wrong_field_count": _("This row has %(found)s fields where the header has %(expected)s."),
         "invalid_json": _("This line is not a JSON object."),
-        "invalid": _("An application is an object with the seven characteristics and the three known-party "
-                     "hits."),
+        "invalid": _("An application is an object with the seven characteristics and the three known-party hits."),
         "required": _("“%(column)s” is required."),
         "invalid_application_id": _("An application id has 1 to 64 characters."),
         "invalid_date": _("“%(value)s” is not a date written as YYYY-MM-DD."),
@@ -165,11 +172,14 @@ def _messages() -> dict[str, str]:
         "refusal_ground_only_when_refused": _("Only a refused application has a refusal ground."),
         "officer_required": _("A decided or withdrawn application names its decision officer."),
         "invalid_officer_id": _("An officer id has at most 64 characters."),
-        "formula_like_value": _("“%(value)s” begins with =, +, -, @, a tab or a line break, which a spreadsheet "
-                                "would run as a formula; an id may not begin that way."),
+        "formula_like_value": _(
+            "“%(value)s” begins with =, +, -, @, a tab or a line break, which a spreadsheet "
+            "would run as a formula; an id may not begin that way."
+        ),
         "invalid_profile_reference": _("“%(value)s” is not a profile written as CODE or CODE@VERSION."),
-        "duplicate_in_file": _("The application id “%(value)s” also appears on row %(other_row)s; each "
-                               "application appears once in a file."),
+        "duplicate_in_file": _(
+            "The application id “%(value)s” also appears on row %(other_row)s; each application appears once in a file."
+        ),
         "too_many_records": _("A batch holds at most %(max)s records; send larger sets as a file."),
     }
 
@@ -181,16 +191,14 @@ def input_message(code: str, *, column: str = "", value: Any = "", params: dict[
     if code == "banned_characteristic":
         return str(banned_problem(str(value or column), column, params.get("term", "")).message)
     template = _messages().get(code, code)
-    context = {"column": column, "name": column, "value": value if value is not None else "", "allowed": "",
-               **params}
+    context = {"column": column, "name": column, "value": value if value is not None else "", "allowed": "", **params}
     try:
         return template % context
     except (KeyError, TypeError, ValueError):
         return template
 
 
-def input_problem(code: str, field: str | None, *, column: str = "", value: Any = None,
-                  **params: Any) -> Problem:
+def input_problem(code: str, field: str | None, *, column: str = "", value: Any = None, **params: Any) -> Problem:
     """An issue as the domain error's Problem (the API's and the advice page's form)."""
     return Problem(code, input_message(code, column=column, value=value, params=params), field)
 

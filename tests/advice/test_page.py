@@ -50,8 +50,9 @@ def test_a_csv_file_comes_back_advised(client, users):
 def test_a_bad_csv_file_is_explained(client, users):
     client.force_login(users["policy_officer"])
     content = "nationality,gender,etnische_afkomst\nNGA,M,x\n"
-    response = client.post(URL, {"file": SimpleUploadedFile("apps.csv", content.encode(), "text/csv")},
-                           HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        URL, {"file": SimpleUploadedFile("apps.csv", content.encode(), "text/csv")}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     html = response.content.decode()
     assert response.status_code == 400 and 'data-code="banned_characteristic"' in html
     assert 'data-code="missing_column"' in html
@@ -86,10 +87,18 @@ def test_a_file_form_without_a_file_is_refused_in_the_summary(client, users):
 
 def test_the_page_says_per_profile_why_it_did_or_did_not_hit(client, users, make_profile, activate):
     hit = activate(make_profile(kind="risk", window=current_window(), title="hits"))
-    missed = activate(make_profile(kind="chance", window=current_window(), title="misses", criteria=[
-        {"characteristic": "nationality", "values": ["SYR", "SUR"]},
-        {"characteristic": "travel_purpose", "values": ["family_friends"]},
-        {"characteristic": "gender", "values": ["F"]}]))
+    missed = activate(
+        make_profile(
+            kind="chance",
+            window=current_window(),
+            title="misses",
+            criteria=[
+                {"characteristic": "nationality", "values": ["SYR", "SUR"]},
+                {"characteristic": "travel_purpose", "values": ["family_friends"]},
+                {"characteristic": "gender", "values": ["F"]},
+            ],
+        )
+    )
     client.force_login(users["reviewer"])
     html = client.post(URL, form_data(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     why = html.split('id="advice-why"')[1]
@@ -116,17 +125,32 @@ def test_explain_agrees_with_decide(make_profile, activate):
     from advice.cache import advice_state
 
     activate(make_profile(kind="risk", window=current_window()))
-    activate(make_profile(kind="chance", window=current_window(), criteria=[
-        {"characteristic": "nationality", "values": ["SYR", "NGA"]},
-        {"characteristic": "application_location", "values": ["NGLOS"]},
-        {"characteristic": "age_group", "values": ["25-34"]}]))
+    activate(
+        make_profile(
+            kind="chance",
+            window=current_window(),
+            criteria=[
+                {"characteristic": "nationality", "values": ["SYR", "NGA"]},
+                {"characteristic": "application_location", "values": ["NGLOS"]},
+                {"characteristic": "age_group", "values": ["25-34"]},
+            ],
+        )
+    )
     index = advice_state().index
     base = dict(APPLICATION)
     for nationality, gender, location in itertools.product(["NGA", "SYR", "CHN"], ["M", "F"], ["NGLOS", "CNBJS"]):
-        values = tuple({**base, "nationality": nationality, "gender": gender,
-                        "application_location": location}[c] for c in (
-            "nationality", "age_group", "gender", "marital_status", "occupation", "travel_purpose",
-            "application_location"))
+        values = tuple(
+            {**base, "nationality": nationality, "gender": gender, "application_location": location}[c]
+            for c in (
+                "nationality",
+                "age_group",
+                "gender",
+                "marital_status",
+                "occupation",
+                "travel_purpose",
+                "application_location",
+            )
+        )
         for day in (date.today(), date(2000, 1, 1)):
             decided = {h.ref for h in index.decide(values, (False, False, False), day).profile_hits}
             explained = {e.profile.hit.ref for e in index.explain(values, day) if e.hit}

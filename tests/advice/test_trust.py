@@ -26,11 +26,13 @@ def _guards_off() -> None:
     (inside the test's transaction, so the next test has them back)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE profiles_profilecriterion DISABLE TRIGGER USER")
-            cursor.execute("ALTER TABLE profiles_profile DISABLE TRIGGER USER")
+            # Every ordinary trigger off for this transaction only, as a superuser can.
+            cursor.execute("SET LOCAL session_replication_role = replica")
         else:
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN "
-                           "('profiles_profilecriterion', 'profiles_profile')")
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN "
+                "('profiles_profilecriterion', 'profiles_profile')"
+            )
             for (name,) in cursor.fetchall():
                 cursor.execute(f'DROP TRIGGER "{name}"')
 
@@ -44,8 +46,9 @@ def corrupted(make_profile, activate):
     assert advise()["track"] == "intensive"  # before: the risk profile hits
     _guards_off()
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM profiles_profilecriterion WHERE profile_id = %s AND characteristic = 'gender'",
-                       [broken.pk])
+        cursor.execute(
+            "DELETE FROM profiles_profilecriterion WHERE profile_id = %s AND characteristic = 'gender'", [broken.pk]
+        )
     return sound, broken
 
 
@@ -55,12 +58,14 @@ def test_a_profile_broken_in_the_database_is_not_used_and_is_named(corrupted, ca
         result = advise()
     # Without the broken risk profile the sound chance profile decides.
     assert result["track"] == "fast" and result["matched_profiles"] == f"{sound.code}@1"
-    assert result["refused_profiles"] == [{"code": broken.code, "version": 1, "kind": "risk",
-                                           "problems": ["too_few_characteristics"]}]
+    assert result["refused_profiles"] == [
+        {"code": broken.code, "version": 1, "kind": "risk", "problems": ["too_few_characteristics"]}
+    ]
     assert f"{broken.code}@1" in caplog.text and "too_few_characteristics" in caplog.text
     events = AuditEvent.objects.filter(event_type="advice.profile_refused")
     assert [(e.target_id, e.data["codes"], e.actor_username) for e in events] == [
-        (str(broken.public_id), ["too_few_characteristics"], "system:advice-engine")]
+        (str(broken.public_id), ["too_few_characteristics"], "system:advice-engine")
+    ]
 
 
 def test_the_refusal_is_audited_once_however_often_the_index_is_built(corrupted):
@@ -75,8 +80,11 @@ def test_a_banned_value_written_into_an_active_profile_is_refused(make_profile, 
     profile = activate(make_profile(kind="chance", window=current_window()))
     _guards_off()
     with connection.cursor() as cursor:
-        cursor.execute("""UPDATE profiles_profilecriterion SET "values" = %s WHERE profile_id = %s
-                          AND characteristic = 'nationality'""", ['["NGA", "еthnicity_arab"]', profile.pk])
+        cursor.execute(
+            """UPDATE profiles_profilecriterion SET "values" = %s WHERE profile_id = %s
+                          AND characteristic = 'nationality'""",
+            ['["NGA", "еthnicity_arab"]', profile.pk],
+        )
     result = advise()
     assert result["track"] == "regular" and result["profile_hits"] == []
     assert result["refused_profiles"][0]["code"] == profile.code
@@ -87,14 +95,21 @@ def test_a_criterion_moved_into_an_active_profile_breaks_the_mix_and_is_refused(
     """Issue 7's attack the other way round: the active profile is left with only personal
     characteristics (no application characteristic)."""
     profile = activate(make_profile(kind="chance", window=current_window()))
-    draft = make_profile(kind="chance", criteria=[
-        {"characteristic": "application_location", "values": ["NGLOS"]},
-        {"characteristic": "age_group", "values": ["25-34"]},
-        {"characteristic": "occupation", "values": ["craft_trades"]}])
+    draft = make_profile(
+        kind="chance",
+        criteria=[
+            {"characteristic": "application_location", "values": ["NGLOS"]},
+            {"characteristic": "age_group", "values": ["25-34"]},
+            {"characteristic": "occupation", "values": ["craft_trades"]},
+        ],
+    )
     _guards_off()
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE profiles_profilecriterion SET profile_id = %s WHERE profile_id = %s "
-                       "AND characteristic = 'travel_purpose'", [draft.pk, profile.pk])
+        cursor.execute(
+            "UPDATE profiles_profilecriterion SET profile_id = %s WHERE profile_id = %s "
+            "AND characteristic = 'travel_purpose'",
+            [draft.pk, profile.pk],
+        )
     codes = advise()["refused_profiles"][0]["problems"]
     assert {"missing_application_characteristic", "too_few_characteristics"} <= set(codes)
 

@@ -42,8 +42,9 @@ def test_unknown_posts_are_grouped_by_code_with_their_row_counts(client, users, 
     assert run.problem_groups[0]["values"] == [["UAIEV", 7], ["IRTHR", 4]]
 
     client.force_login(users["admin"])
-    html = client.get(reverse("monitoring:import_detail", args=[run.public_id]),
-                      HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = client.get(
+        reverse("monitoring:import_detail", args=[run.public_id]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
     assert "2 codes of “Place of application” are not in the catalogue" in html
     assert "<code>UAIEV</code> (7 rows)" in html and "<code>IRTHR</code> (4 rows)" in html
     assert "11 problems in 11 of 13 rows" in html
@@ -54,11 +55,14 @@ def test_unknown_posts_are_grouped_by_code_with_their_row_counts(client, users, 
     assert "?characteristic=application_location" not in html
 
 
-@pytest.mark.parametrize(("problems", "bad", "rows", "nl", "en"), [
-    (1, 1, 1, "1 probleem in 1 van 1 rij.", "1 problem in 1 of 1 row."),
-    (3, 2, 10, "3 problemen in 2 van 10 rijen.", "3 problems in 2 of 10 rows."),
-    (1, 1, 0, "1 probleem; er kon geen record worden gelezen.", "1 problem; no record could be read."),
-])
+@pytest.mark.parametrize(
+    ("problems", "bad", "rows", "nl", "en"),
+    [
+        (1, 1, 1, "1 probleem in 1 van 1 rij.", "1 problem in 1 of 1 row."),
+        (3, 2, 10, "3 problemen in 2 van 10 rijen.", "3 problems in 2 of 10 rows."),
+        (1, 1, 0, "1 probleem; er kon geen record worden gelezen.", "1 problem; no record could be read."),
+    ],
+)
 def test_the_summary_has_correct_plurals(problems, bad, rows, nl, en):
     run = ImportRun(problem_count=problems, bad_row_count=bad, row_count=rows)
     with translation.override("nl"):
@@ -76,7 +80,7 @@ def test_a_bad_header_is_not_one_of_zero_rows(client, users, import_bytes):
 
 def test_an_officer_id_shaped_like_a_formula_is_refused(import_bytes):
     rows = records(5)
-    for row, officer in zip(rows, ["=HYPERLINK(\"http://x\")", "+1", "-2+3", "@SUM(A1)", "O-1"], strict=True):
+    for row, officer in zip(rows, ['=HYPERLINK("http://x")', "+1", "-2+3", "@SUM(A1)", "O-1"], strict=True):
         row["officer_id"] = officer
     run = import_bytes(csv_bytes(rows))
     assert [(p["row"], p["code"]) for p in run.problems] == [(r, "formula_like_value") for r in (2, 3, 4, 5)]

@@ -25,13 +25,19 @@ from tests.monitoring.conftest import GOOD
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(("characteristic", "raw", "expected"), [
-    ("nationality", "nga", ("NGA", None)), ("nationality", " NGA ", ("NGA", None)),
-    ("travel_purpose", "Tourism", (None, ("unknown_value", "tourism", None))),
-    ("travel_purpose", "TOURISM", ("tourism", None)), ("gender", "", (None, ("required", None, None))),
-    ("gender", None, (None, ("required", None, None))), ("gender", 5, (None, ("unknown_value", "5", None))),
-    ("occupation", "religious_leader", (None, ("banned_characteristic", "religious_leader", {"term": "religi"}))),
-])
+@pytest.mark.parametrize(
+    ("characteristic", "raw", "expected"),
+    [
+        ("nationality", "nga", ("NGA", None)),
+        ("nationality", " NGA ", ("NGA", None)),
+        ("travel_purpose", "Tourism", (None, ("unknown_value", "tourism", None))),
+        ("travel_purpose", "TOURISM", ("tourism", None)),
+        ("gender", "", (None, ("required", None, None))),
+        ("gender", None, (None, ("required", None, None))),
+        ("gender", 5, (None, ("unknown_value", "5", None))),
+        ("occupation", "religious_leader", (None, ("banned_characteristic", "religious_leader", {"term": "religi"}))),
+    ],
+)
 def test_code_check(characteristic, raw, expected):
     accept = accepted_spellings(characteristic, catalogue_index()[characteristic])
     assert code_check(characteristic, raw, accept) == expected
@@ -62,10 +68,18 @@ def _advice_codes(**changes) -> list[tuple[str, str]]:
     return [(p.field, p.code) for p in problems]
 
 
-@pytest.mark.parametrize("changes", [
-    {"nationality": "ZZZ"}, {"gender": ""}, {"occupation": "ethnic_minority"}, {"referent_hit": "2"},
-    {"lodged_on": "31-01-2026"}, {"application_location": "nlams"}, {"age_group": "\u0435thnic"},
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"nationality": "ZZZ"},
+        {"gender": ""},
+        {"occupation": "ethnic_minority"},
+        {"referent_hit": "2"},
+        {"lodged_on": "31-01-2026"},
+        {"application_location": "nlams"},
+        {"age_group": "\u0435thnic"},
+    ],
+)
 def test_the_advice_and_the_import_judge_a_value_alike(changes):
     assert _advice_codes(**changes) == _import_codes(**changes)
 
@@ -76,5 +90,8 @@ def test_the_advice_and_the_import_word_a_problem_alike():
     for language in ("nl", "en"):
         with translation.override(language):
             _application, problems = application_parse({**APPLICATION, "nationality": "ZZZ"}, catalogue_index())
-            assert str(problems[0].message) == problem_message(out[0]) == input_message(
-                "unknown_value", column="nationality", value="ZZZ")
+            assert (
+                str(problems[0].message)
+                == problem_message(out[0])
+                == input_message("unknown_value", column="nationality", value="ZZZ")
+            )

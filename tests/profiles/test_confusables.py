@@ -27,8 +27,16 @@ pytestmark = pytest.mark.django_db
 
 DOTLESS = "ethn\u0131city"  # ı, LATIN SMALL LETTER DOTLESS I
 CYRILLIC = "\u0435thnicity"  # е, CYRILLIC SMALL LETTER IE
-SPELLINGS = [DOTLESS, CYRILLIC, "ETHN\u0406CITY", "r\u0430ce", "\u0455kin_colour", "g\u0435zondh\u0435id",
-             "R\u0435ligion", "\u0435tnische_afkomst"]
+SPELLINGS = [
+    DOTLESS,
+    CYRILLIC,
+    "ETHN\u0406CITY",
+    "r\u0430ce",
+    "\u0455kin_colour",
+    "g\u0435zondh\u0435id",
+    "R\u0435ligion",
+    "\u0435tnische_afkomst",
+]
 
 
 @pytest.mark.parametrize("name", SPELLINGS)
@@ -36,8 +44,10 @@ def test_look_alike_letters_fold_to_the_banned_word(name):
     assert not name.isascii() and banned_term_in(name)
 
 
-@pytest.mark.parametrize("innocent", ["Istanb\u0131l", "\u041cосква", "family_friends", "NGLOS", "0-17", "65+",
-                                      "Caïro", "Curaçao", "modern", "Mumbai"])
+@pytest.mark.parametrize(
+    "innocent",
+    ["Istanb\u0131l", "\u041cосква", "family_friends", "NGLOS", "0-17", "65+", "Caïro", "Curaçao", "modern", "Mumbai"],
+)
 def test_innocent_names_stay_innocent(innocent):
     """ASCII is never folded (the data would make "m" "rn"), and other scripts' words stay unbanned."""
     assert banned_term_in(innocent) is None
@@ -65,12 +75,15 @@ def test_profile_api_and_form_refuse_them_as_banned(users, client, name):
 @pytest.mark.parametrize("name", [DOTLESS, CYRILLIC])
 def test_catalogue_refuses_them_as_banned(users, client, name):
     with pytest.raises(DomainError) as excinfo:
-        catalogue_code_add(actor=users["admin"], characteristic="occupation", code=f"{name}_group",
-                           label_nl="Groep", label_en="Group")
+        catalogue_code_add(
+            actor=users["admin"], characteristic="occupation", code=f"{name}_group", label_nl="Groep", label_en="Group"
+        )
     assert "banned_characteristic" in excinfo.value.codes
     client.force_login(users["admin"])
-    response = client.post("/profiles/catalogues/", {"characteristic": "occupation", "code": "pilot",
-                                                     "label_nl": "Piloot", "label_en": f"{name} pilot"})
+    response = client.post(
+        "/profiles/catalogues/",
+        {"characteristic": "occupation", "code": "pilot", "label_nl": "Piloot", "label_en": f"{name} pilot"},
+    )
     assert response.status_code == 400
     assert _events("catalogue.banned_code_refused") == 2
 
@@ -78,8 +91,13 @@ def test_catalogue_refuses_them_as_banned(users, client, name):
 @pytest.mark.parametrize("name", [DOTLESS, CYRILLIC])
 def test_import_refuses_them_as_banned_in_a_header_and_a_value(users, name):
     def run(data: bytes):
-        return monitoring_records_import(actor=users["policy_officer"], door=ImportDoor.COMMAND,
-                                         file_format=ImportFormat.CSV, stream=io.BytesIO(data), filename="t.csv")
+        return monitoring_records_import(
+            actor=users["policy_officer"],
+            door=ImportDoor.COMMAND,
+            file_format=ImportFormat.CSV,
+            stream=io.BytesIO(data),
+            filename="t.csv",
+        )
 
     header = run(csv_bytes([{**record(), name: "x"}]))
     value = run(csv_bytes([record(occupation=name)]))
@@ -110,8 +128,9 @@ def test_advice_api_page_and_command_refuse_them_as_banned(users, client, tmp_pa
     client.force_login(users["policy_officer"])
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    page = client.post("/monitoring/advice/", {"form": "file", "file": SimpleUploadedFile(
-        "a.csv", source.read_bytes(), "text/csv")})
+    page = client.post(
+        "/monitoring/advice/", {"form": "file", "file": SimpleUploadedFile("a.csv", source.read_bytes(), "text/csv")}
+    )
     assert page.status_code == 400 and 'data-code="banned_characteristic"' in page.content.decode()
     events = AuditEvent.objects.filter(event_type="advice.banned_characteristic_refused")
     assert sorted(e.data["door"] for e in events) == ["api", "api", "command", "page"]

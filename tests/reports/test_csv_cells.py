@@ -18,11 +18,25 @@ from .test_figures import PARAMS, dataset_a
 FORMULA = '=HYPERLINK("http://evil.example","O-2")'
 
 
-@pytest.mark.parametrize(("value", "written"), [
-    ("=1+1", "'=1+1"), ("+31 6", "'+31 6"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"),
-    ("\rx", "'\rx"), ("O-2", "O-2"), ("", ""), (None, None), (-0.25, -0.25), ("-0.25", "-0.25"), ("1e-5", "1e-5"),
-    (3, 3), (True, True),
-])
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+31 6", "'+31 6"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("O-2", "O-2"),
+        ("", ""),
+        (None, None),
+        (-0.25, -0.25),
+        ("-0.25", "-0.25"),
+        ("1e-5", "1e-5"),
+        (3, 3),
+        (True, True),
+    ],
+)
 def test_formula_cells_get_an_apostrophe_and_numbers_stay_numbers(value, written):
     assert csv_cell(value) == written
 
@@ -36,8 +50,7 @@ def test_the_safe_writer_neutralises_every_cell():
 def test_the_bias_report_csv_neutralises_an_officer_id_of_formula_shape(users, db):
     rows = dataset_a() + rec(8, lodged="2025-03-10", decision="refused", officer=FORMULA)
     records_create(rows)
-    report = report_run_now(actor=users["dpo"], period_from="2025-01-01", period_to="2025-12-31",
-                            parameters=PARAMS)
+    report = report_run_now(actor=users["dpo"], period_from="2025-01-01", period_to="2025-12-31", parameters=PARAMS)
     table = list(csv.DictReader(io.StringIO(report_artifact(report=report, kind=ArtifactKind.CSV).decode())))
     officers = [r["officer_id"] for r in table if r["table"] == "officer"]
     assert "'" + FORMULA in officers and FORMULA not in officers

@@ -40,9 +40,11 @@ class Command(BaseCommand):
         # Written beside the target and renamed when complete: a bad file leaves nothing behind.
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".advise-", suffix=".csv")
         try:
-            with translation.override(language or translation.get_language() or "nl"), \
-                    open(source, newline="", encoding="utf-8-sig") as inp, \
-                    os.fdopen(handle, "w", newline="", encoding="utf-8") as outp:
+            with (
+                translation.override(language or translation.get_language() or "nl"),
+                open(source, newline="", encoding="utf-8-sig") as inp,
+                os.fdopen(handle, "w", newline="", encoding="utf-8") as outp,
+            ):
                 count, refused = advice_csv(actor=OPERATOR, source=inp, target=outp, door="command")
             os.replace(temporary, target)
         except DomainError as error:
@@ -53,6 +55,8 @@ class Command(BaseCommand):
             if os.path.exists(temporary):
                 os.unlink(temporary)
         for profile in refused:
-            self.stderr.write(f"warning: active profile {profile.code}@{profile.version} fails the profile rules "
-                              f"({', '.join(profile.codes)}) and was not used; see the audit trail")
+            self.stderr.write(
+                f"warning: active profile {profile.code}@{profile.version} fails the profile rules "
+                f"({', '.join(profile.codes)}) and was not used; see the audit trail"
+            )
         self.stdout.write(f"advised {count} applications; written to {target}")

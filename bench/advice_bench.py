@@ -141,10 +141,16 @@ def applications(codes: dict[str, list[str]], n: int, seed: int) -> list[dict]:
 
 
 def bench_engine(apps: list[dict]) -> None:
-    from profiles.advice import advice_for_applications, advice_index_build, advice_index_current, advice_request
+    from accounts.actors import SystemActor
+    from accounts.roles import REQUEST_ADVICE
+    from advice.cache import advice_index_build, advice_index_current
+    from advice.selectors import advice_for_applications
+    from advice.services import advice_request
+
+    BENCH = SystemActor("bench", rights=frozenset({REQUEST_ADVICE}))
 
     started = time.perf_counter()
-    index = advice_index_build()
+    index, _refused = advice_index_build()
     print(f"index of {len(index):,} active profiles built in {(time.perf_counter() - started) * 1000:.0f} ms")
     advice_index_current()  # warm the cache as a running server has it
     best = None
@@ -152,7 +158,7 @@ def bench_engine(apps: list[dict]) -> None:
         started = time.perf_counter()
         results = []
         for i in range(0, len(apps), 10_000):
-            results += advice_request(data=apps[i:i + 10_000])
+            results += advice_request(actor=BENCH, data=apps[i:i + 10_000])
         elapsed = time.perf_counter() - started
         best = elapsed if best is None else min(best, elapsed)
     tracks = {t: sum(r["track"] == t for r in results) for t in ("fast", "regular", "intensive")}
@@ -161,7 +167,7 @@ def bench_engine(apps: list[dict]) -> None:
           f"tracks {tracks}, {hits:,} with a profile hit")
     print(f"  target < {TARGET_BATCH_S:.0f} s: {'met' if best < TARGET_BATCH_S else 'MISSED'}")
 
-    from profiles.advice import application_parse
+    from advice.parsers import application_parse
 
     _, catalogue_sets = advice_index_current()
     parsed = [application_parse(a, catalogue_sets)[0] for a in apps]

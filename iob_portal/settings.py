@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "jobs",
     "documents",
     "profiles",
+    "advice",
     "monitoring",
     "reports",
     "iob_portal",

@@ -13,6 +13,7 @@ api_patterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("jobs/<uuid:id>/", include("jobs.api_urls")),
     path("", include("profiles.api_urls")),
+    path("", include("advice.api_urls")),
     path("", include("audit.api_urls")),
     path("", include("monitoring.api_urls")),
     path("", include("reports.api_urls")),
@@ -28,6 +29,7 @@ urlpatterns = [
     path("jobs/", include("jobs.urls")),
     path("profiles/", include("profiles.urls")),
     path("audit/", include("audit.urls")),
+    path("monitoring/advice/", include("advice.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("reports/", include("reports.urls")),
 ]

@@ -1,6 +1,7 @@
 """The columns of monitoring data and the check of one row (monitoring-data.md).
 
-Every door (file upload, command, API batch) sends its rows through `RowChecker`. A
+Every door (file upload, command, API batch) sends its rows through `ChunkChecker`, whose checks of single
+values are the ones every door shares (`profiles.application_input`). A
 problem is kept as plain data (row, column, code, value, params) and worded only when
 shown, so that one report reads in Dutch or English by whoever opens it.
 
@@ -9,17 +10,25 @@ what was already seen (codes, dates) over repeated parsing.
 """
 
 import re
-from datetime import date
 from typing import Any
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
-from profiles.characteristics import Characteristic, banned_term_in, normalise_code
-from profiles.validation import banned_problem
+from profiles.application_input import (
+    CHARACTERISTICS,
+    accepted_spellings,
+    application_id_check,
+    code_check,
+    date_check,
+    flag_check,
+    header_check,
+    input_message,
+    officer_id_check,
+)
+from profiles.characteristics import banned_term_in
 
 from .models import Advice, Decision
 
-CHARACTERISTICS: tuple[str, ...] = tuple(Characteristic.values)
 FLAGS = ("applicant_hit", "referent_hit", "employer_hit", "chain_hit")
 
 # Canonical order: staging tables and clean rows use it.
@@ -36,12 +45,49 @@ POSITION = {name: i for i, name in enumerate(COLUMNS)}
 REPORT_CAP = 1000
 _VALUE_SHOWN = 80
 
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PROFILE_REF_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,19}(@[1-9][0-9]{0,5})?$")
-_FLAG = {"0": False, "1": True}
 _GROUNDS = {str(i): i for i in range(1, 12)}
 _ADVICE = frozenset(Advice.values)
 _DECISIONS = frozenset(Decision.values)
+
+
+def column_guide() -> list[dict[str, Any]]:
+    """What the upload page tells a person about each column: required or not, and its format."""
+    code = _("a code of the catalogue (see Catalogues)")
+    formats = {
+        "application_id": _("text, 1 to 64 characters; the same id again updates that record"),
+        "lodged_on": _("date, YYYY-MM-DD"),
+        "decided_on": _("date, YYYY-MM-DD, not before lodged_on; empty while pending"),
+        "advice": _("fast, regular or intensive"),
+        "matched_profiles": _("profile codes as CODE or CODE@VERSION, separated by ;"),
+        "applicant_hit": _("0 or 1"), "referent_hit": _("0 or 1"), "employer_hit": _("0 or 1"),
+        "chain_hit": _("0 or 1; empty is 0"),
+        "decision": _("granted, refused, withdrawn or pending"),
+        "officer_id": _("text, at most 64 characters, not starting with = + - @; required unless pending"),
+        "refusal_ground": _("whole number 1 to 11, only when refused"),
+    }
+    return [{"name": name, "required": name in REQUIRED_COLUMNS, "format": formats.get(name, code)}
+            for name in COLUMNS]
+
+
+# Three records that import cleanly: what the example file on the upload page holds.
+EXAMPLE_ROWS: tuple[dict[str, str], ...] = (
+    {"application_id": "EXAMPLE-1", "lodged_on": "2026-01-05", "decided_on": "2026-01-19", "nationality": "NGA",
+     "age_group": "25-34", "gender": "M", "marital_status": "single", "occupation": "craft_trades",
+     "travel_purpose": "family_friends", "application_location": "NGLOS", "advice": "regular",
+     "matched_profiles": "", "applicant_hit": "0", "referent_hit": "0", "employer_hit": "0", "chain_hit": "0",
+     "decision": "granted", "officer_id": "OFFICER-17", "refusal_ground": ""},
+    {"application_id": "EXAMPLE-2", "lodged_on": "2026-01-06", "decided_on": "2026-01-27", "nationality": "SUR",
+     "age_group": "45-54", "gender": "F", "marital_status": "married", "occupation": "professionals",
+     "travel_purpose": "business", "application_location": "SRPBM", "advice": "intensive",
+     "matched_profiles": "", "applicant_hit": "1", "referent_hit": "0", "employer_hit": "0", "chain_hit": "0",
+     "decision": "refused", "officer_id": "OFFICER-4", "refusal_ground": "2"},
+    {"application_id": "EXAMPLE-3", "lodged_on": "2026-01-07", "decided_on": "", "nationality": "CHN",
+     "age_group": "18-24", "gender": "X", "marital_status": "single", "occupation": "student",
+     "travel_purpose": "study", "application_location": "CNBJS", "advice": "fast", "matched_profiles": "",
+     "applicant_hit": "0", "referent_hit": "0", "employer_hit": "0", "chain_hit": "", "decision": "pending",
+     "officer_id": "", "refusal_ground": ""},
+)
 
 
 def problem(row: int, column: str | None, code: str, value: Any = None, **params: Any) -> dict[str, Any]:
@@ -55,75 +101,23 @@ def problem(row: int, column: str | None, code: str, value: Any = None, **params
 
 
 def problem_message(entry: dict[str, Any]) -> str:
-    """The human wording of a stored problem, in the active language."""
-    code, column = entry["code"], entry.get("column") or ""
-    value, params = entry.get("value", ""), entry.get("params") or {}
-    if code == "banned_characteristic":
-        return str(banned_problem(value or column, column, params.get("term", "")).message)
-    texts = {
-        "missing_column": _("The required column “%(column)s” is missing."),
-        "unknown_column": _("“%(column)s” is not a column of monitoring data. Unknown columns are refused, not "
-                            "dropped; the columns are: %(allowed)s."),
-        "duplicate_column": _("The column “%(column)s” appears more than once."),
-        "empty_file": _("The file holds no records."),
-        "invalid_encoding": _("The file is not UTF-8 text."),
-        "malformed_row": _("This row could not be read: %(detail)s"),
-        "wrong_field_count": _("This row has %(found)s fields where the header has %(expected)s."),
-        "invalid_json": _("This line is not a JSON object."),
-        "required": _("“%(column)s” is required."),
-        "invalid_application_id": _("An application id has 1 to 64 characters."),
-        "invalid_date": _("“%(value)s” is not a date written as YYYY-MM-DD."),
-        "decided_before_lodged": _("The decision date %(value)s is before the day the application was lodged."),
-        "decided_while_pending": _("A pending application has no decision date yet."),
-        "unknown_value": _("“%(value)s” is not a code of “%(name)s” in the catalogue."),
-        "invalid_choice": _("“%(value)s” is not one of: %(allowed)s."),
-        "invalid_flag": _("“%(value)s” is not 0 or 1."),
-        "invalid_refusal_ground": _("“%(value)s” is not a refusal ground (a whole number from 1 to 11)."),
-        "refusal_ground_only_when_refused": _("Only a refused application has a refusal ground."),
-        "officer_required": _("A decided or withdrawn application names its decision officer."),
-        "invalid_officer_id": _("An officer id has at most 64 characters."),
-        "invalid_profile_reference": _("“%(value)s” is not a profile written as CODE or CODE@VERSION."),
-        "duplicate_in_file": _("The application id “%(value)s” also appears on row %(other_row)s; each "
-                               "application appears once in a file."),
-        "too_many_records": _("A batch holds at most %(max)s records; send larger sets as a file."),
-    }
-    template = texts.get(code, code)
-    context = {"column": column, "name": column, "value": value, "allowed": ", ".join(COLUMNS), **params}
-    try:
-        return template % context
-    except (KeyError, TypeError, ValueError):
-        return template
+    """The human wording of a stored problem, in the active language (the one table of
+    `profiles.application_input`)."""
+    params = {"allowed": ", ".join(COLUMNS), **(entry.get("params") or {})}
+    return input_message(entry["code"], column=entry.get("column") or "", value=entry.get("value", ""),
+                         params=params)
 
 
 def header_problems(names: list[str], *, row: int = 1, fold_case: bool = False) -> list[dict[str, Any]]:
     """Banned, unknown, repeated and missing columns of a CSV header (matched without
     regard to case) or of one JSON record's keys. Problems name the column as written."""
     problems = []
-    seen: set[str] = set()
-    for written in names:
-        name = written.lower() if fold_case else written
-        term = banned_term_in(written)
-        if term:
-            problems.append(problem(row, written, "banned_characteristic", written, term=term))
-        elif name not in ALLOWED:
-            problems.append(problem(row, written, "unknown_column"))
-        elif name in seen:
-            problems.append(problem(row, written, "duplicate_column"))
-        seen.add(name)
-    for name in REQUIRED_COLUMNS:
-        if name not in seen:
-            problems.append(problem(row, name, "missing_column"))
+    for column, code in header_check(names, allowed=ALLOWED, required=REQUIRED_COLUMNS, fold_case=fold_case):
+        if code == "banned_characteristic":
+            problems.append(problem(row, column, code, column, term=banned_term_in(column) or ""))
+        else:
+            problems.append(problem(row, column, code))
     return problems
-
-
-def _accepting(characteristic: str, codes: set[str]) -> dict[str, str]:
-    """Spellings that normalise to a catalogue code, mapped to it: one look-up per value."""
-    accept: dict[str, str] = {}
-    for code in codes:
-        for spelling in (code, code.upper(), code.lower()):
-            if normalise_code(characteristic, spelling) == code:
-                accept[spelling] = code
-    return accept
 
 
 class ChunkChecker:
@@ -133,23 +127,25 @@ class ChunkChecker:
     across chunks where the values repeat: codes, dates, officers), then the column is
     mapped to its clean values at C speed. The rules between columns (dates in order,
     officer unless pending, refusal ground only when refused) run over the clean columns.
+    The values themselves are judged by the checks every door shares
+    (`profiles.application_input`).
     """
 
     _REMEMBER = 100_000  # distinct values kept per column; beyond that the memo starts afresh
 
     def __init__(self, catalogue: dict[str, set[str]]):
         self._judges: list[Any] = [None] * len(COLUMNS)
-        self._judges[1] = self._lodged
-        self._judges[2] = self._date
+        self._judges[POSITION["lodged_on"]] = self._lodged
+        self._judges[POSITION["decided_on"]] = self._date
         for name in CHARACTERISTICS:
-            self._judges[POSITION[name]] = self._code_judge(name, _accepting(name, catalogue.get(name, set())))
-        self._judges[10] = self._choice_judge("advice", _ADVICE)
-        self._judges[11] = self._matched
+            self._judges[POSITION[name]] = self._code_judge(name, accepted_spellings(name, catalogue.get(name, ())))
+        self._judges[POSITION["advice"]] = self._choice_judge("advice", _ADVICE)
+        self._judges[POSITION["matched_profiles"]] = self._matched
         for name in FLAGS:
             self._judges[POSITION[name]] = self._flag_judge(name)
-        self._judges[16] = self._choice_judge("decision", _DECISIONS)
-        self._judges[17] = self._officer
-        self._judges[18] = self._ground
+        self._judges[POSITION["decision"]] = self._choice_judge("decision", _DECISIONS)
+        self._judges[POSITION["officer_id"]] = officer_id_check
+        self._judges[POSITION["refusal_ground"]] = self._ground
         # Per column: value -> clean value, and value -> (code, shown value, params) when bad.
         self._clean: list[dict[str, Any]] = [{} for _ in COLUMNS]
         self._bad: list[dict[str, tuple]] = [{} for _ in COLUMNS]
@@ -158,38 +154,18 @@ class ChunkChecker:
 
     @staticmethod
     def _date(raw: str) -> tuple[Any, tuple | None]:
-        text = raw.strip()
-        if not text:
-            return None, None
-        if _DATE_RE.match(text):
-            try:
-                date.fromisoformat(text)
-                return text, None
-            except ValueError:
-                pass
-        return None, ("invalid_date", text, None)
+        day, issue = date_check(raw, required=False)
+        return (day.isoformat() if day is not None else None), issue  # ISO text orders as dates do
 
-    @classmethod
-    def _lodged(cls, raw: str) -> tuple[Any, tuple | None]:
-        if not raw.strip():
-            return None, ("required", None, None)
-        return cls._date(raw)
+    @staticmethod
+    def _lodged(raw: str) -> tuple[Any, tuple | None]:
+        day, issue = date_check(raw, required=True)
+        return (day.isoformat() if day is not None else None), issue
 
     @staticmethod
     def _code_judge(name: str, accept: dict[str, str]):
         def judge(raw: str) -> tuple[Any, tuple | None]:
-            code = accept.get(raw)
-            if code is None:
-                code = accept.get(raw.strip())
-            if code is not None:
-                return code, None
-            text = raw.strip()
-            if not text:
-                return None, ("required", None, None)
-            term = banned_term_in(text)
-            if term:
-                return None, ("banned_characteristic", text, {"term": term})
-            return None, ("unknown_value", normalise_code(name, text), None)
+            return code_check(name, raw, accept)
         return judge
 
     @staticmethod
@@ -205,15 +181,11 @@ class ChunkChecker:
 
     @staticmethod
     def _flag_judge(name: str):
+        # chain_hit may be left out (default 0); the other three are required.
+        default = False if name == "chain_hit" else None
+
         def judge(raw: str) -> tuple[Any, tuple | None]:
-            text = raw.strip()
-            flag = _FLAG.get(text)
-            if flag is not None:
-                return flag, None
-            if not text:
-                # chain_hit may be left out (default 0); the other three are required.
-                return (False, None) if name == "chain_hit" else (None, ("required", None, None))
-            return None, ("invalid_flag", text, None)
+            return flag_check(raw, default=default)
         return judge
 
     @staticmethod
@@ -225,13 +197,6 @@ class ChunkChecker:
         return ";".join(refs), None
 
     @staticmethod
-    def _officer(raw: str) -> tuple[Any, tuple | None]:
-        text = raw.strip()
-        if len(text) > 64:
-            return None, ("invalid_officer_id", text, None)
-        return text, None
-
-    @staticmethod
     def _ground(raw: str) -> tuple[Any, tuple | None]:
         text = raw.strip()
         if not text:
@@ -240,7 +205,6 @@ class ChunkChecker:
         if number is None:
             return None, ("invalid_refusal_ground", text, None)
         return number, None
-
     # --- the chunk ----------------------------------------------------------------------
 
     def _map_column(self, pos: int, column: list[str], numbers: list[int], found: list) -> list[Any]:
@@ -271,11 +235,11 @@ class ChunkChecker:
         return list(map(clean.__getitem__, column))
 
     def _ids(self, column: list[str], numbers: list[int], found: list) -> list[Any]:
-        ids = [v.strip() for v in column]
+        ids: list[Any] = [v.strip() for v in column]
         for i, value in enumerate(ids):
-            if not value or len(value) > 64:
-                found.append((i, 0, problem(numbers[i], "application_id", "required") if not value
-                              else problem(numbers[i], "application_id", "invalid_application_id", value)))
+            if not value or len(value) > 64:  # the rare bad id gets the shared check's wording
+                _clean, (code, shown, _params) = application_id_check(value, required=True)
+                found.append((i, 0, problem(numbers[i], "application_id", code, shown)))
                 ids[i] = None
         return ids
 
@@ -290,21 +254,24 @@ class ChunkChecker:
         found: list[tuple[int, int, dict[str, Any]]] = []
         clean = [self._ids(columns[0], numbers, found)]
         clean += [self._map_column(pos, columns[pos], numbers, found) for pos in range(1, len(COLUMNS))]
-        lodged, decided, decision, officer, ground = clean[1], clean[2], clean[16], clean[17], clean[18]
+        lodged, decided = clean[POSITION["lodged_on"]], clean[POSITION["decided_on"]]
+        decision, officer, ground = (clean[POSITION["decision"]], clean[POSITION["officer_id"]],
+                                     clean[POSITION["refusal_ground"]])
         # The rules between columns look only at the few rows they can concern.
+        at_decided, at_officer, at_ground = POSITION["decided_on"], POSITION["officer_id"], POSITION["refusal_ground"]
         for i in [i for i, (day, done) in enumerate(zip(lodged, decided, strict=True))
                   if done is not None and day is not None and done < day]:  # ISO dates order as text
-            found.append((i, 2, problem(numbers[i], "decided_on", "decided_before_lodged", decided[i])))
+            found.append((i, at_decided, problem(numbers[i], "decided_on", "decided_before_lodged", decided[i])))
         for i in [i for i, what in enumerate(decision) if what == Decision.PENDING]:
             if decided[i] is not None:
-                found.append((i, 2, problem(numbers[i], "decided_on", "decided_while_pending", decided[i])))
+                found.append((i, at_decided, problem(numbers[i], "decided_on", "decided_while_pending", decided[i])))
         for i in [i for i, who in enumerate(officer) if who == ""]:
             if decision[i] is not None and decision[i] != Decision.PENDING:
-                found.append((i, 17, problem(numbers[i], "officer_id", "officer_required")))
+                found.append((i, at_officer, problem(numbers[i], "officer_id", "officer_required")))
         for i in [i for i, number in enumerate(ground) if number is not None]:
             if decision[i] is not None and decision[i] != Decision.REFUSED:
-                found.append((i, 18, problem(numbers[i], "refusal_ground", "refusal_ground_only_when_refused",
-                                             ground[i])))
+                found.append((i, at_ground, problem(numbers[i], "refusal_ground", "refusal_ground_only_when_refused",
+                                                    ground[i])))
         good = list(zip(numbers, *clean, strict=True))
         if found:
             found.sort(key=lambda f: (f[0], f[1]))

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from django.utils import timezone
 
-from profiles.advice import advice_index_current
+from advice.cache import advice_index_current
 from profiles.characteristics import Characteristic
 
 from .services import monitoring_records_load_generated

@@ -118,6 +118,9 @@ class ImportRun(models.Model):
     # Problems per code over the whole file, and the first ones in full (see REPORT_CAP).
     problem_codes = models.JSONField(default=dict, blank=True)
     problems = models.JSONField(default=list, blank=True)
+    # Problems grouped by column and code over the whole file, each with its most frequent
+    # values and their counts ("2 posts not in the catalogue: UAIEV (948 rows), …").
+    problem_groups = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
     # An upload waits here for the worker; removed once the run has ended.
     upload_path = models.CharField(max_length=500, blank=True)

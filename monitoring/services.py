@@ -54,17 +54,42 @@ class _Report:
     count: int = 0
     bad_rows: int = 0
     codes: Counter = field(default_factory=Counter)
+    groups: dict[tuple[str, str], Counter] = field(default_factory=dict)
+    examples: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     _last_row: int | None = None
 
     def add(self, found: list[dict[str, Any]]) -> None:
         for entry in found:
             self.count += 1
             self.codes[entry["code"]] += 1
+            self._group(entry)
             if len(self.problems) < REPORT_CAP:
                 self.problems.append(entry)
             if entry["row"] != self._last_row:
                 self.bad_rows += 1
                 self._last_row = entry["row"]
+
+    _GROUP_VALUES = 1000  # distinct values counted per group; more are counted under None
+
+    def _group(self, entry: dict[str, Any]) -> None:
+        key = (entry.get("column") or "", entry["code"])
+        values = self.groups.get(key)
+        if values is None:
+            values = self.groups[key] = Counter()
+            self.examples[key] = entry
+        value = entry.get("value")
+        values[value if value in values or len(values) < self._GROUP_VALUES else None] += 1
+
+    def group_list(self, shown: int = 20) -> list[dict[str, Any]]:
+        """Per column and code: how many problems, and the most frequent values with theirs."""
+        out = []
+        for (column, code), values in self.groups.items():
+            named = [(v, n) for v, n in values.most_common() if v is not None]
+            example = self.examples[(column, code)]
+            out.append({"column": column, "code": code, "count": sum(values.values()),
+                        "distinct": len(named), "values": [[v, n] for v, n in named[:shown]],
+                        "example": {k: example[k] for k in ("value", "params") if k in example}})
+        return sorted(out, key=lambda g: (-g["count"], g["column"], g["code"]))
 
 
 def _number(n: int) -> str:
@@ -201,6 +226,7 @@ def monitoring_records_import(*, actor: Any, door: str, file_format: str, stream
             return run
         run.bad_row_count, run.problem_count = report.bad_rows, report.count
         run.problem_codes = dict(report.codes)
+        run.problem_groups = report.group_list()
         run.problems = sorted(report.problems, key=lambda p: p["row"])
         run.status = ImportStatus.REJECTED
         banned = sorted({p.get("value") or p["column"] for p in report.problems

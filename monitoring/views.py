@@ -1,32 +1,34 @@
-"""Web pages of monitoring: the upload page and an import's report, the impact preview of
-a profile (a page, or the fragment the profile page shows), and the advice try-out.
+"""Web pages of monitoring: the upload page and an import's report, and the impact preview
+of a profile (a page, or the fragment the profile page shows). The advice page is the
+`advice` app's.
 
 Thin doors: each page parses the request, calls one service or selector and shows the result.
 """
 
-import csv
-import io
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.dateparse import parse_datetime
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 
 from accounts.actors import actor_has_right
 from accounts.permissions import PermissionRequired
-from accounts.roles import IMPORT_MONITORING, REQUEST_ADVICE, VIEW_MONITORING, VIEW_PROFILES
+from accounts.roles import IMPORT_MONITORING, MANAGE_CATALOGUES, VIEW_MONITORING, VIEW_PROFILES
+from documents.spreadsheet import SafeWriter
 from iob_portal.errors import DomainError, problems_to_form
-from profiles.advice import advice_csv, advice_request
-from profiles.characteristics import Characteristic
+from profiles.characteristics import EXTENDABLE, Characteristic
 from profiles.models import Profile
 from profiles.selectors import catalogue_choices, profile_get
 
 from . import previews, selectors, services
-from .columns import COLUMNS, REQUIRED_COLUMNS, problem_message
-from .forms import AdviceFileForm, AdviceForm, PeriodForm, UploadForm
+from .columns import COLUMNS, EXAMPLE_ROWS, REQUIRED_COLUMNS, column_guide, problem_message
+from .forms import PeriodForm, UploadForm
 from .impact import DIMENSIONS, TRACKS
 from .models import ImpactPreview, ImportRun, ImportStatus
 
@@ -55,7 +57,22 @@ class UploadView(PermissionRequired, View):
     def _page(self, request: HttpRequest, form: UploadForm, status: int = 200) -> HttpResponse:
         return render(request, "monitoring/upload.html", {
             "form": form, "runs": selectors.import_run_list(), "columns": COLUMNS,
-            "required_columns": REQUIRED_COLUMNS}, status=status)
+            "required_columns": REQUIRED_COLUMNS, "guide": column_guide()}, status=status)
+
+
+class ImportExampleCsvView(PermissionRequired, View):
+    """A small file that imports cleanly: the columns, their order and formats by example."""
+
+    permission_required = IMPORT_MONITORING
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="monitoring-example.csv"'
+        writer = SafeWriter(response, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        for row in EXAMPLE_ROWS:
+            writer.writerow([row[name] for name in COLUMNS])
+        return response
 
 
 def _may_read_imports(user) -> bool:
@@ -71,6 +88,47 @@ def _run(request: HttpRequest, public_id) -> ImportRun:
         raise Http404 from None
 
 
+def _number(n: int) -> str:
+    return number_format(n, force_grouping=True)
+
+
+def _summary_line(run: ImportRun) -> str:
+    """"3 problems in 2 of 10 rows", with the plurals of each number right in both languages."""
+    problems = ngettext("%(n)s problem", "%(n)s problems", run.problem_count) % {"n": _number(run.problem_count)}
+    if not run.row_count:
+        return _("%(problems)s; no record could be read. Fix the file and upload it again.") % {"problems": problems}
+    bad = min(run.bad_row_count, run.row_count)
+    rows = ngettext("in %(bad)s of %(rows)s row", "in %(bad)s of %(rows)s rows", run.row_count) % {
+        "bad": _number(bad), "rows": _number(run.row_count)}
+    return _("%(problems)s %(rows)s. Fix them all and upload the file again.") % {"problems": problems, "rows": rows}
+
+
+def _problem_groups(run: ImportRun, *, may_add_codes: bool) -> list[dict[str, Any]]:
+    """The problems by column and code, in words: "2 codes of “Place of application” are not
+    in the catalogue: UAIEV (948 rows), IRTHR (612 rows)", rather than every row."""
+    names = dict(Characteristic.choices)
+    out = []
+    for group in run.problem_groups or []:
+        column, code, count = group["column"], group["code"], group["count"]
+        values = [{"value": v, "rows": ngettext("%(n)s row", "%(n)s rows", n) % {"n": _number(n)}}
+                  for v, n in group["values"]]
+        add_url = None
+        if code == "unknown_value" and column in names:
+            heading = ngettext("%(n)s code of “%(name)s” is not in the catalogue",
+                               "%(n)s codes of “%(name)s” are not in the catalogue", group["distinct"]) % {
+                "n": _number(group["distinct"]), "name": names[column]}
+            if may_add_codes and column in EXTENDABLE:
+                add_url = f"{reverse('profiles:catalogues')}?characteristic={column}"
+        else:
+            example = {"row": 0, "column": column, "code": code, **group.get("example", {})}
+            heading = problem_message(example)
+        rows = ngettext("%(n)s row", "%(n)s rows", count) % {"n": _number(count)}
+        out.append({"column": column, "code": code, "heading": heading, "rows": rows, "values": values,
+                    "more_values": max(0, group["distinct"] - len(values)), "add_url": add_url,
+                    "show_values": code == "unknown_value" or group["distinct"] > 1})
+    return out
+
+
 class ImportDetailView(View):
     """An import: its progress while the job runs, then its counts or its report."""
 
@@ -79,7 +137,8 @@ class ImportDetailView(View):
         problems = [{**p, "message": problem_message(p)} for p in run.problems[:PROBLEMS_SHOWN]]
         return render(request, "monitoring/import_detail.html", {
             "run": run, "problems": problems, "shown": len(problems), "stored": len(run.problems),
-            "codes": sorted(run.problem_codes.items(), key=lambda kv: -kv[1]),
+            "summary_line": _summary_line(run) if run.problem_count else "",
+            "groups": _problem_groups(run, may_add_codes=request.user.has_perm(MANAGE_CATALOGUES)),
             "finished": run.is_finished, "imported": run.status == ImportStatus.IMPORTED})
 
 
@@ -90,7 +149,8 @@ class ImportReportCsvView(View):
         run = _run(request, public_id)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="import-{run.public_id}-report.csv"'
-        writer = csv.writer(response)
+        # Values come from the rejected file: a cell such as =HYPERLINK(...) must not run.
+        writer = SafeWriter(response)
         writer.writerow(["row", "column", "code", "value", "message"])
         for entry in run.problems:
             writer.writerow([entry["row"], entry.get("column") or "", entry["code"], entry.get("value", ""),
@@ -158,53 +218,6 @@ class ImpactProgressView(PermissionRequired, View):
             return JsonResponse(selectors.impact_preview_progress(public_id=public_id))
         except ImpactPreview.DoesNotExist:
             raise Http404 from None
-
-
-class AdviceView(PermissionRequired, View):
-    """Try the advice engine on one application, or advise a CSV file (the web side of
-    `manage.py advise`)."""
-
-    permission_required = REQUEST_ADVICE
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        return self._page(request, AdviceForm(choices=catalogue_choices()), AdviceFileForm())
-
-    def post(self, request: HttpRequest) -> HttpResponse:
-        choices = catalogue_choices()
-        if "file" in request.FILES:
-            file_form = AdviceFileForm(request.POST, request.FILES)
-            if file_form.is_valid():
-                return self._advise_file(request, file_form)
-            return self._page(request, AdviceForm(choices=choices), file_form, status=400)
-        form = AdviceForm(request.POST, choices=choices)
-        if not form.is_valid():
-            return self._page(request, form, AdviceFileForm(), status=400)
-        try:
-            result = advice_request(data=form.application())
-        except DomainError as error:
-            return self._page(request, form, AdviceFileForm(), problems=error.problems, status=error.status)
-        return self._page(request, form, AdviceFileForm(), result=result)
-
-    def _advise_file(self, request: HttpRequest, file_form: AdviceFileForm) -> HttpResponse:
-        upload = file_form.cleaned_data["file"]
-        target = io.StringIO()
-        try:
-            source = io.TextIOWrapper(upload.file, encoding="utf-8-sig", newline="")
-            count = advice_csv(source=source, target=target)
-        except DomainError as error:
-            return self._page(request, AdviceForm(choices=catalogue_choices()), file_form,
-                              problems=error.problems, status=error.status)
-        except UnicodeDecodeError:
-            file_form.add_error("file", _("The file is not UTF-8 text."))
-            return self._page(request, AdviceForm(choices=catalogue_choices()), file_form, status=400)
-        response = HttpResponse(target.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="advice.csv"'
-        response["X-Advised-Rows"] = str(count)
-        return response
-
-    def _page(self, request, form, file_form, *, result=None, problems=None, status: int = 200) -> HttpResponse:
-        return render(request, "monitoring/advice.html", {
-            "form": form, "file_form": file_form, "result": result, "problems": problems}, status=status)
 
 
 def upload_redirect(request: HttpRequest) -> HttpResponse:

@@ -2,5 +2,4 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("profiles.api_profile_urls")),
-    path("", include("profiles.api_advice_urls")),
 ]

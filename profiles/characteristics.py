@@ -4,8 +4,11 @@ This module is the contract of `characteristics.md`. There is no eighth characte
 `Characteristic` is an enum backed by a database check constraint, not a table.
 """
 
+import json
 import re
 import unicodedata
+from functools import cache
+from importlib import resources
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -124,9 +127,40 @@ _WORD_SPLIT = re.compile(r"[^0-9a-z]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 
+@cache
+def _confusables_table() -> dict[int, str]:
+    """Every non-ASCII character that Unicode's confusables data (UTS #39, as shipped by
+    the maintained `confusable-homoglyphs` package) lists as looking like ASCII letters or
+    digits, mapped to them in lower case: dotless "ı" and Cyrillic "і" to "i", Cyrillic
+    "е" to "e", Greek "Ο" to "o". ASCII itself is left alone (the data would turn "m"
+    into "rn" and "0" into "O", which would make innocent codes look banned)."""
+    data = json.loads(resources.files("confusable_homoglyphs").joinpath("confusables.json").read_text("utf-8"))
+
+    def ascii_lookalike(char: str) -> str | None:
+        found = [h["c"] for h in data.get(char, ()) if h["c"].isascii() and h["c"].isalnum()]
+        letters = [c for c in found if c.isalpha()]
+        return (letters or found or [None])[0]
+
+    table: dict[int, str] = {}
+    for char in data:
+        if len(char) != 1 or char.isascii():
+            continue
+        # The lower-case form first: the prototype of capital "Ι" is "l", of "ι" it is "i".
+        lookalike = ascii_lookalike(char.lower()) if char.lower() != char else None
+        lookalike = lookalike or ascii_lookalike(char)
+        if lookalike:
+            table[ord(char)] = lookalike.lower()
+    return table
+
+
 def _fold(text: str) -> str:
+    """Lower case without accents, and look-alike letters of other scripts as the ASCII
+    letters they imitate, so that "Ethnıcity" and "еthnicity" read as "ethnicity"."""
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if not plain.isascii():
+        plain = plain.translate(_confusables_table())
+    return plain.lower()
 
 
 def banned_term_in(name: object) -> str | None:

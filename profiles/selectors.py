@@ -3,6 +3,7 @@
 from datetime import date
 from typing import Any
 
+from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import get_language
 
@@ -86,6 +87,29 @@ def my_drafts(*, user) -> QuerySet[Profile]:
 def active_profiles_on(*, day: date) -> QuerySet[Profile]:
     """Profiles whose advice counts on `day`: active, inside their window."""
     return Profile.objects.filter(status=ProfileStatus.ACTIVE, valid_from__lte=day, valid_until__gte=day)
+
+
+def active_profiles_with_criteria() -> QuerySet[Profile]:
+    """Every active profile (whatever its window) with its criteria: what the advice engine loads."""
+    return Profile.objects.filter(status=ProfileStatus.ACTIVE).prefetch_related("criteria").order_by("code", "version")
+
+
+def active_profiles_stamp() -> tuple[Any, ...]:
+    """What changes when the active profiles, their criteria or the catalogue change, in one
+    small query (the advice engine asks it per request to know whether its index is stale).
+    A status change sets `updated_at`; a criterion moved into or out of an active profile
+    changes the count; a criterion rewritten in place changes the sum of lengths and ids."""
+    profiles, codes = Profile._meta.db_table, CatalogueCode._meta.db_table
+    criteria = ProfileCriterion._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*), MAX(updated_at), MAX(id), (SELECT COUNT(*) FROM {codes}), "
+            f"(SELECT MAX(id) FROM {codes}), "
+            f"(SELECT COUNT(*) FROM {criteria} c JOIN {profiles} p ON p.id = c.profile_id WHERE p.status = %s), "
+            f"(SELECT SUM(LENGTH(CAST(c.\"values\" AS TEXT)) + LENGTH(c.characteristic) + c.id) FROM {criteria} c "
+            f"JOIN {profiles} p ON p.id = c.profile_id WHERE p.status = %s) "
+            f"FROM {profiles} WHERE status = %s", [ProfileStatus.ACTIVE] * 3)
+        return tuple(cursor.fetchone())
 
 
 def profile_as_dict(profile: Profile) -> dict[str, Any]:

@@ -1,7 +1,6 @@
 """The report's files: JSON (the figures as bias-report.md defines them), and from the
 disclosure-controlled view the CSV of its tables and the archival PDF."""
 
-import csv
 import hashlib
 import io
 import json
@@ -12,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from documents.pdf import PdfAttachment, RenderedPdf, pdf_render
+from documents.spreadsheet import SafeDictWriter
 
 from .charts import report_charts
 from .computation.schema import ADVICE
@@ -101,7 +101,8 @@ def csv_rows(view: dict[str, Any]) -> list[dict[str, Any]]:
 
 def csv_bytes(view: dict[str, Any]) -> bytes:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\r\n")
+    # Officer ids and codes come from imported files: no cell may run as a formula.
+    writer = SafeDictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\r\n")
     writer.writeheader()
     minimum = view["min_cell"]
     for row in csv_rows(view):

@@ -1,7 +1,6 @@
-"""Who may use the monitoring pages and API, the impact preview and the advice API."""
+"""Who may use the monitoring pages and API and the impact preview."""
 
 from .matrix import (
-    ADVICE_REQUESTERS,
     MONITORING_IMPORTERS,
     MONITORING_READERS,
     PROFILE_READERS,
@@ -34,13 +33,12 @@ ROUTES = [
     # --- pages ---------------------------------------------------------------------------
     access("monitoring:index", GET=SIGNED_IN, note="redirects to the upload page, which checks the role"),
     access("monitoring:upload", GET=MONITORING_IMPORTERS, POST=MONITORING_IMPORTERS),
+    access("monitoring:import_example", GET=MONITORING_IMPORTERS),
     access("monitoring:import_detail", kwargs=_import_run, GET=IMPORT_READERS),
     access("monitoring:import_report_csv", kwargs=_import_run, GET=IMPORT_READERS),
     access("monitoring:profile_impact", kwargs=lambda w: {"public_id": w.in_review.public_id}, GET=PROFILE_READERS),
     access("monitoring:impact_progress", kwargs=_preview, GET=PROFILE_READERS),
-    access("monitoring:advice", GET=ADVICE_REQUESTERS, POST=ADVICE_REQUESTERS),
     # --- API -------------------------------------------------------------------------------
     access("api-monitoring-records", GET=MONITORING_READERS, POST=MONITORING_IMPORTERS, body={}),
     access("api-profile-impact", kwargs=lambda w: {"id": w.in_review.public_id}, GET=PROFILE_READERS),
-    access("api-advice", POST=ADVICE_REQUESTERS, body={}),
 ]

@@ -5,13 +5,12 @@ from datetime import date
 import pytest
 from django.db.models import Count, Q
 
+from advice.cache import advice_index_current
 from monitoring.demo import NATIONALITIES, monitoring_demo_records_generate
 from monitoring.models import ImportRun, MonitoringRecord
 from monitoring.services import importer
-from profiles.advice import advice_index_current
+from tests.advice.test_engine import CHANCE_BUSINESS
 from tests.conftest import current_window
-
-from .test_advice import CHANCE_BUSINESS
 
 pytestmark = pytest.mark.django_db
 

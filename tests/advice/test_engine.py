@@ -12,34 +12,49 @@ from django.core.management.base import CommandError
 from django.utils import translation
 from rest_framework.test import APIClient
 
+from accounts.actors import SystemActor
+from accounts.roles import REQUEST_ADVICE
+from advice.cache import advice_index_current
+from advice.engine import AdviceIndex, Application, IndexedProfile, ProfileHit
+from advice.selectors import advice_for_applications
+from advice.services import advice_request
 from iob_portal.errors import DomainError
-from profiles.advice import (
-    AdviceIndex,
-    Application,
-    ProfileHit,
-    _IndexedProfile,
-    advice_for_applications,
-    advice_index_current,
-    advice_request,
-)
 from profiles.services import profile_statuses_refresh, profile_transition
 from tests.conftest import current_window
 
 pytestmark = pytest.mark.django_db
 
+ADVISOR = SystemActor("test", rights=frozenset({REQUEST_ADVICE}))
+
 # Hits DEFAULT_CRITERIA of tests/conftest.py (NGA, family_friends, M).
-APPLICATION = {"nationality": "NGA", "age_group": "25-34", "gender": "M", "marital_status": "single",
-               "occupation": "craft_trades", "travel_purpose": "family_friends", "application_location": "NGLOS",
-               "applicant_hit": 0, "referent_hit": 0, "employer_hit": 0}
-CHANCE_BUSINESS = [{"characteristic": "travel_purpose", "values": ["business"]},
-                   {"characteristic": "application_location", "values": ["CNBJS"]},
-                   {"characteristic": "age_group", "values": ["35-44"]}]
-BUSINESS = {**APPLICATION, "nationality": "CHN", "age_group": "35-44", "travel_purpose": "business",
-            "application_location": "CNBJS"}
+APPLICATION = {
+    "nationality": "NGA",
+    "age_group": "25-34",
+    "gender": "M",
+    "marital_status": "single",
+    "occupation": "craft_trades",
+    "travel_purpose": "family_friends",
+    "application_location": "NGLOS",
+    "applicant_hit": 0,
+    "referent_hit": 0,
+    "employer_hit": 0,
+}
+CHANCE_BUSINESS = [
+    {"characteristic": "travel_purpose", "values": ["business"]},
+    {"characteristic": "application_location", "values": ["CNBJS"]},
+    {"characteristic": "age_group", "values": ["35-44"]},
+]
+BUSINESS = {
+    **APPLICATION,
+    "nationality": "CHN",
+    "age_group": "35-44",
+    "travel_purpose": "business",
+    "application_location": "CNBJS",
+}
 
 
 def advise(**changes) -> dict:
-    return advice_request(data={**APPLICATION, **changes})
+    return advice_request(actor=ADVISOR, data={**APPLICATION, **changes})
 
 
 @pytest.fixture
@@ -53,6 +68,7 @@ def risk(make_profile, activate):
 
 
 # --- the rule, branch by branch ----------------------------------------------------------------------
+
 
 def test_no_hit_at_all_is_regular():
     result = advise()
@@ -102,12 +118,20 @@ def test_characteristics_the_profile_does_not_use_do_not_matter(chance):
 
 # --- overlapping profiles ---------------------------------------------------------------------------------
 
+
 def test_risk_beats_chance_when_both_hit_and_both_are_reasons(make_profile, activate):
     chance = activate(make_profile(kind="chance", window=current_window()))
-    risk = activate(make_profile(kind="risk", window=current_window(), criteria=[
-        {"characteristic": "application_location", "values": ["NGLOS", "GHACC"]},
-        {"characteristic": "gender", "values": ["M"]},
-        {"characteristic": "age_group", "values": ["18-24", "25-34"]}]))
+    risk = activate(
+        make_profile(
+            kind="risk",
+            window=current_window(),
+            criteria=[
+                {"characteristic": "application_location", "values": ["NGLOS", "GHACC"]},
+                {"characteristic": "gender", "values": ["M"]},
+                {"characteristic": "age_group", "values": ["18-24", "25-34"]},
+            ],
+        )
+    )
     result = advise()
     assert result["track"] == "intensive"
     assert result["matched_profiles"] == f"{risk.code}@1;{chance.code}@1"  # risk first
@@ -116,30 +140,52 @@ def test_risk_beats_chance_when_both_hit_and_both_are_reasons(make_profile, acti
 
 def test_two_chance_profiles_both_hit(make_profile, activate):
     first = activate(make_profile(kind="chance", window=current_window()))
-    second = activate(make_profile(kind="chance", window=current_window(), criteria=[
-        {"characteristic": "nationality", "values": ["NGA", "GHA"]},
-        {"characteristic": "application_location", "values": ["NGLOS"]},
-        {"characteristic": "occupation", "values": ["craft_trades"]}]))
+    second = activate(
+        make_profile(
+            kind="chance",
+            window=current_window(),
+            criteria=[
+                {"characteristic": "nationality", "values": ["NGA", "GHA"]},
+                {"characteristic": "application_location", "values": ["NGLOS"]},
+                {"characteristic": "occupation", "values": ["craft_trades"]},
+            ],
+        )
+    )
     result = advise()
     assert result["track"] == "fast"
     assert {h["code"] for h in result["profile_hits"]} == {first.code, second.code}
 
 
 def test_overlapping_profiles_hit_only_where_each_matches(make_profile, activate):
-    wide = activate(make_profile(kind="chance", window=current_window(), criteria=[
-        {"characteristic": "travel_purpose", "values": ["family_friends", "tourism"]},
-        {"characteristic": "gender", "values": ["M", "F"]},
-        {"characteristic": "application_location", "values": ["NGLOS"]}]))
-    narrow = activate(make_profile(kind="risk", window=current_window(), criteria=[
-        {"characteristic": "travel_purpose", "values": ["family_friends"]},
-        {"characteristic": "gender", "values": ["M"]},
-        {"characteristic": "application_location", "values": ["NGLOS"]}]))
+    wide = activate(
+        make_profile(
+            kind="chance",
+            window=current_window(),
+            criteria=[
+                {"characteristic": "travel_purpose", "values": ["family_friends", "tourism"]},
+                {"characteristic": "gender", "values": ["M", "F"]},
+                {"characteristic": "application_location", "values": ["NGLOS"]},
+            ],
+        )
+    )
+    narrow = activate(
+        make_profile(
+            kind="risk",
+            window=current_window(),
+            criteria=[
+                {"characteristic": "travel_purpose", "values": ["family_friends"]},
+                {"characteristic": "gender", "values": ["M"]},
+                {"characteristic": "application_location", "values": ["NGLOS"]},
+            ],
+        )
+    )
     assert advise()["matched_profiles"] == f"{narrow.code}@1;{wide.code}@1"
     only_wide = advise(gender="F", travel_purpose="tourism")
     assert (only_wide["track"], only_wide["matched_profiles"]) == ("fast", f"{wide.code}@1")
 
 
 # --- validity windows and statuses ---------------------------------------------------------------------
+
 
 def test_profile_counts_only_inside_its_window(chance):
     start, end = chance.valid_from, chance.valid_until
@@ -151,15 +197,21 @@ def test_profile_counts_only_inside_its_window(chance):
 
 def test_each_application_of_a_batch_uses_its_own_day(chance):
     before = (chance.valid_from - timedelta(days=3)).isoformat()
-    results = advice_request(data=[{**APPLICATION, "application_id": "in", "lodged_on": date.today().isoformat()},
-                                   {**APPLICATION, "application_id": "before", "lodged_on": before}])
+    results = advice_request(
+        actor=ADVISOR,
+        data=[
+            {**APPLICATION, "application_id": "in", "lodged_on": date.today().isoformat()},
+            {**APPLICATION, "application_id": "before", "lodged_on": before},
+        ],
+    )
     assert [(r["application_id"], r["track"]) for r in results] == [("in", "fast"), ("before", "regular")]
 
 
 def test_profiles_that_are_not_active_are_not_used(make_profile, activate, users):
     make_profile(kind="chance", window=current_window())  # a draft
-    approved_later = make_profile(kind="chance", window=(date.today() + timedelta(days=5),
-                                                         date.today() + timedelta(days=30)))
+    approved_later = make_profile(
+        kind="chance", window=(date.today() + timedelta(days=5), date.today() + timedelta(days=30))
+    )
     approved_later = profile_transition(actor=users["policy_officer"], profile=approved_later, action="submit")
     approved_later = profile_transition(actor=users["reviewer"], profile=approved_later, action="approve")
     assert approved_later.status == "approved"
@@ -201,9 +253,9 @@ def test_a_new_active_version_replaces_the_old_one(chance, users, activate):
 
 # --- the index ---------------------------------------------------------------------------------------------
 
-def _indexed(code: str, kind: str, criteria: dict, window=(date(2026, 1, 1), date(2026, 3, 31))) -> _IndexedProfile:
-    return _IndexedProfile(hit=ProfileHit(code, 1, kind), valid_from=window[0], valid_until=window[1],
-                           criteria=criteria)
+
+def _indexed(code: str, kind: str, criteria: dict, window=(date(2026, 1, 1), date(2026, 3, 31))) -> IndexedProfile:
+    return IndexedProfile(hit=ProfileHit(code, 1, kind), valid_from=window[0], valid_until=window[1], criteria=criteria)
 
 
 def test_index_matches_a_scan_of_every_profile():
@@ -211,25 +263,36 @@ def test_index_matches_a_scan_of_every_profile():
     import random
 
     rnd = random.Random(7)
-    values = {"nationality": ["NGA", "SYR", "CHN", "IND"], "age_group": ["18-24", "25-34", "35-44"],
-              "gender": ["F", "M", "X"], "marital_status": ["single", "married"],
-              "occupation": ["student", "managers"], "travel_purpose": ["tourism", "business", "study"],
-              "application_location": ["NGLOS", "CNBJS", "INBOM"]}
+    values = {
+        "nationality": ["NGA", "SYR", "CHN", "IND"],
+        "age_group": ["18-24", "25-34", "35-44"],
+        "gender": ["F", "M", "X"],
+        "marital_status": ["single", "married"],
+        "occupation": ["student", "managers"],
+        "travel_purpose": ["tourism", "business", "study"],
+        "application_location": ["NGLOS", "CNBJS", "INBOM"],
+    }
     profiles = []
     for i in range(300):
         chosen = rnd.sample(list(values), rnd.randint(3, 5))
         criteria = {c: tuple(rnd.sample(values[c], rnd.randint(1, len(values[c]) - 1))) for c in chosen}
         start = date(2026, 1, 1) + timedelta(days=rnd.randint(0, 60))
-        profiles.append(_indexed(f"P-{i}", rnd.choice(["chance", "risk"]), criteria,
-                                 (start, start + timedelta(days=rnd.randint(1, 60)))))
+        profiles.append(
+            _indexed(
+                f"P-{i}", rnd.choice(["chance", "risk"]), criteria, (start, start + timedelta(days=rnd.randint(1, 60)))
+            )
+        )
     index = AdviceIndex(profiles)
     order = list(values)
     for _ in range(500):
         app = {c: rnd.choice(v) for c, v in values.items()}
         day = date(2026, 1, 1) + timedelta(days=rnd.randint(0, 120))
         result = index.decide([app[c] for c in order], (False, False, False), day)
-        expected = {p.hit for p in profiles if p.valid_from <= day <= p.valid_until
-                    and all(app[c] in codes for c, codes in p.criteria.items())}
+        expected = {
+            p.hit
+            for p in profiles
+            if p.valid_from <= day <= p.valid_until and all(app[c] in codes for c, codes in p.criteria.items())
+        }
         assert set(result.profile_hits) == expected
         kinds = {h.kind for h in expected}
         assert result.track == ("intensive" if "risk" in kinds else "fast" if "chance" in kinds else "regular")
@@ -237,9 +300,22 @@ def test_index_matches_a_scan_of_every_profile():
 
 def test_an_index_without_profiles_advises_on_known_parties_only():
     index = AdviceIndex([])
-    app = Application(values=tuple(APPLICATION[c] for c in ("nationality", "age_group", "gender", "marital_status",
-                                                            "occupation", "travel_purpose", "application_location")),
-                      parties=(False, True, False), lodged_on=date(2026, 1, 1))
+    app = Application(
+        values=tuple(
+            APPLICATION[c]
+            for c in (
+                "nationality",
+                "age_group",
+                "gender",
+                "marital_status",
+                "occupation",
+                "travel_purpose",
+                "application_location",
+            )
+        ),
+        parties=(False, True, False),
+        lodged_on=date(2026, 1, 1),
+    )
     assert [r.track for r in advice_for_applications(applications=[app], index=index)] == ["intensive"]
 
 
@@ -251,35 +327,54 @@ def test_the_cached_index_follows_profile_changes(chance, users):
 
 # --- bad input ----------------------------------------------------------------------------------------------
 
+
 def test_every_problem_of_an_application_is_reported():
     with pytest.raises(DomainError) as excinfo:
-        advice_request(data={**APPLICATION, "nationality": "ZZZ", "gender": None, "referent_hit": "yes",
-                             "lodged_on": "01-02-2026", "religion": "x", "shoe_size": 44})
-    assert sorted((p.code, p.field) for p in excinfo.value.problems) == sorted([
-        ("unknown_value", "nationality"), ("required", "gender"), ("invalid_flag", "referent_hit"),
-        ("invalid_date", "lodged_on"), ("banned_characteristic", "religion"),
-        ("unknown_characteristic", "shoe_size")])
+        advice_request(
+            actor=ADVISOR,
+            data={
+                **APPLICATION,
+                "nationality": "ZZZ",
+                "gender": None,
+                "referent_hit": "yes",
+                "lodged_on": "01-02-2026",
+                "religion": "x",
+                "shoe_size": 44,
+            },
+        )
+    assert sorted((p.code, p.field) for p in excinfo.value.problems) == sorted(
+        [
+            ("unknown_value", "nationality"),
+            ("required", "gender"),
+            ("invalid_flag", "referent_hit"),
+            ("invalid_date", "lodged_on"),
+            ("banned_characteristic", "religion"),
+            ("unknown_characteristic", "shoe_size"),
+        ]
+    )
 
 
 def test_a_list_names_the_bad_item_by_its_index():
     with pytest.raises(DomainError) as excinfo:
-        advice_request(data=[APPLICATION, {**APPLICATION, "application_location": "XXXXX"}])
+        advice_request(actor=ADVISOR, data=[APPLICATION, {**APPLICATION, "application_location": "XXXXX"}])
     assert [(p.code, p.field) for p in excinfo.value.problems] == [("unknown_value", "1.application_location")]
 
 
 @pytest.mark.parametrize("data", [[], "text", 5, None])
 def test_what_is_not_an_application_is_refused(data):
     with pytest.raises(DomainError):
-        advice_request(data=data)
+        advice_request(actor=ADVISOR, data=data)
 
 
 # --- the API -------------------------------------------------------------------------------------------------
 
+
 def test_api_advises_one_application_and_a_list(users, chance):
     client = APIClient()
     client.force_authenticate(users["reviewer"])
-    one = client.post("/api/advice/", {**APPLICATION, "application_id": "X-1"}, format="json",
-                      HTTP_ACCEPT_LANGUAGE="en")
+    one = client.post(
+        "/api/advice/", {**APPLICATION, "application_id": "X-1"}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert one.status_code == 200
     assert one.json()["track"] == "fast" and one.json()["application_id"] == "X-1"
     assert any(chance.code in reason for reason in one.json()["reasons"])
@@ -290,8 +385,7 @@ def test_api_advises_one_application_and_a_list(users, chance):
 def test_api_refuses_bad_input_with_codes_and_other_roles(users):
     client = APIClient()
     client.force_authenticate(users["policy_officer"])
-    response = client.post("/api/advice/", {**APPLICATION, "ethnicity": "x"}, format="json",
-                           HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post("/api/advice/", {**APPLICATION, "ethnicity": "x"}, format="json", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     assert response.json()["errors"][0]["code"] == "banned_characteristic"
     assert "banned" in response.json()["errors"][0]["detail"]
@@ -310,6 +404,7 @@ def test_reasons_are_in_the_request_language(chance):
 
 # --- the command -----------------------------------------------------------------------------------------------
 
+
 def _csv(rows: list[dict], columns: list[str]) -> str:
     return "\n".join([",".join(columns)] + [",".join(str(r.get(c, "")) for c in columns) for r in rows]) + "\n"
 
@@ -317,9 +412,16 @@ def _csv(rows: list[dict], columns: list[str]) -> str:
 def test_command_advises_a_csv(tmp_path: Path, chance):
     columns = ["application_id", *APPLICATION.keys()]
     source = tmp_path / "in.csv"
-    source.write_text(_csv([{**APPLICATION, "application_id": "A"}, {**APPLICATION, "application_id": "B",
-                                                                   "applicant_hit": 1},
-                            {**APPLICATION, "application_id": "C", "gender": "F"}], columns))
+    source.write_text(
+        _csv(
+            [
+                {**APPLICATION, "application_id": "A"},
+                {**APPLICATION, "application_id": "B", "applicant_hit": 1},
+                {**APPLICATION, "application_id": "C", "gender": "F"},
+            ],
+            columns,
+        )
+    )
     target = tmp_path / "out" / "advice.csv"
     call_command("advise", str(source), "--out", str(target), "--language", "en", stdout=io.StringIO())
     lines = target.read_text().splitlines()

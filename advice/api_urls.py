@@ -1,5 +1,5 @@
 from django.urls import path
 
-from .advice_api import AdviceApi
+from .api import AdviceApi
 
 urlpatterns = [path("advice/", AdviceApi.as_view(), name="api-advice")]

@@ -4,6 +4,8 @@ In: the seven characteristics and the three known-party hit columns (applicant_h
 referent_hit, employer_hit), optionally lodged_on (default today) and application_id.
 Out: the same rows with track, known_party_hits, matched_profiles (CODE@VERSION;…) and
 reasons. A bad file stops the command with every problem listed and no output file.
+An active profile that the engine re-checked and refused to use is named on stderr (and
+is in the audit trail); the advice is written without it.
 """
 
 import os
@@ -13,8 +15,13 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from accounts.actors import SystemActor
+from accounts.roles import REQUEST_ADVICE
+from advice.csv_io import advice_csv
 from iob_portal.errors import DomainError
-from profiles.advice import advice_csv
+
+# The operator runs the command; the trail names it as such.
+OPERATOR = SystemActor("command:advise", rights=frozenset({REQUEST_ADVICE}))
 
 
 class Command(BaseCommand):
@@ -33,10 +40,12 @@ class Command(BaseCommand):
         # Written beside the target and renamed when complete: a bad file leaves nothing behind.
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".advise-", suffix=".csv")
         try:
-            with translation.override(language or translation.get_language() or "nl"), \
-                    open(source, newline="", encoding="utf-8-sig") as inp, \
-                    os.fdopen(handle, "w", newline="", encoding="utf-8") as outp:
-                count = advice_csv(source=inp, target=outp)
+            with (
+                translation.override(language or translation.get_language() or "nl"),
+                open(source, newline="", encoding="utf-8-sig") as inp,
+                os.fdopen(handle, "w", newline="", encoding="utf-8") as outp,
+            ):
+                count, refused = advice_csv(actor=OPERATOR, source=inp, target=outp, door="command")
             os.replace(temporary, target)
         except DomainError as error:
             raise CommandError("\n".join(f"{p.field}: {p.code}: {p.message}" for p in error.problems)) from None
@@ -45,4 +54,9 @@ class Command(BaseCommand):
         finally:
             if os.path.exists(temporary):
                 os.unlink(temporary)
+        for profile in refused:
+            self.stderr.write(
+                f"warning: active profile {profile.code}@{profile.version} fails the profile rules "
+                f"({', '.join(profile.codes)}) and was not used; see the audit trail"
+            )
         self.stdout.write(f"advised {count} applications; written to {target}")

@@ -213,10 +213,14 @@ class CommentForm(forms.Form):
 class CatalogueCodeForm(forms.Form):
     # Free text under a list of choices: a tampered name must reach the service, which
     # refuses a banned category by name and writes the attempt to the audit trail.
-    characteristic = forms.CharField(label=_("Characteristic"), max_length=64, widget=forms.Select(
-        choices=[(c.value, c.label) for c in Characteristic if c.value in EXTENDABLE]))
+    # Nothing is chosen beforehand: a post typed under a preselected "age group" would
+    # otherwise become an age group.
+    characteristic = forms.CharField(label=_("Characteristic"), max_length=64, required=False, widget=forms.Select(
+        choices=[("", _("— choose a catalogue —")),
+                 *[(c.value, c.label) for c in Characteristic if c.value in EXTENDABLE]]))
     code = forms.CharField(label=_("Code"), max_length=64, required=False,
-                           help_text=_("Posts are UN/LOCODEs: a country code and three letters, e.g. SRPBM for "
-                                       "Paramaribo."))
+                           help_text=_("Age groups as 25-34 or 65+; occupations in lower case with underscores, "
+                                       "e.g. craft_trades; posts as UN/LOCODEs: a country code and three letters, "
+                                       "e.g. SRPBM for Paramaribo."))
     label_nl = forms.CharField(label=_("Dutch label"), max_length=200, required=False)
     label_en = forms.CharField(label=_("English label"), max_length=200, required=False)

@@ -2,7 +2,8 @@
 
 draft → in_review → approved → active → expired; in_review → changes_requested → draft;
 in_review → rejected; approved/active → withdrawn. A risk profile becomes active only
-after a DPO sign-off. `activate` and `expire` are the system's own, driven by the
+after a DPO sign-off; instead of signing off, the DPO may return it with reasons
+(in_review/approved → changes_requested), after which it is reviewed again. `activate` and `expire` are the system's own, driven by the
 validity window (see services.profile_statuses_refresh).
 """
 
@@ -38,6 +39,8 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("withdraw", (S.APPROVED, S.ACTIVE), S.WITHDRAWN, REVIEW_PROFILES, comment_required=True),
         Transition("dpo_sign_off", (S.IN_REVIEW, S.APPROVED), None, SIGN_OFF_PROFILES, four_eyes=True,
                    risk_only=True),
+        Transition("dpo_return", (S.IN_REVIEW, S.APPROVED), S.CHANGES_REQUESTED, SIGN_OFF_PROFILES,
+                   four_eyes=True, comment_required=True, risk_only=True),
         Transition("activate", (S.APPROVED,), S.ACTIVE, None),
         Transition("expire", (S.APPROVED, S.ACTIVE), S.EXPIRED, None),
     )
@@ -46,7 +49,8 @@ TRANSITIONS: dict[str, Transition] = {
 ACTION_LABELS = {
     "submit": _("submit for review"), "reopen": _("reopen as draft"), "approve": _("approve"),
     "request_changes": _("request changes"), "reject": _("reject"), "withdraw": _("withdraw"),
-    "dpo_sign_off": _("DPO sign-off"), "activate": _("activate"), "expire": _("expire"),
+    "dpo_sign_off": _("DPO sign-off"),
+    "dpo_return": _("return to the author (DPO)"), "activate": _("activate"), "expire": _("expire"),
 }
 
 HUMAN_ACTIONS = tuple(a for a, t in TRANSITIONS.items() if t.permission is not None)

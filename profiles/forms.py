@@ -56,6 +56,17 @@ EVIDENCE_LABELS = {
 }
 
 
+# The words of the live indicator; "%s" is the number of characteristics used.
+INDICATOR = {
+    "count": _("%s of 7 characteristics"),
+    "application": _("application"),
+    "personal": _("personal"),
+    "none": _("none chosen yet"),
+    "ok": _("meets the rule"),
+    "missing": _("at least 3 are needed, with application and personal ones"),
+}
+
+
 class ProfileForm(forms.Form):
     kind = forms.CharField(label=_("Kind of profile"), required=False,
                            widget=forms.RadioSelect(choices=ProfileKind.choices))
@@ -143,12 +154,35 @@ class ProfileForm(forms.Form):
         for kind, heading in ((CharacteristicKind.APPLICATION, _("Application characteristics")),
                               (CharacteristicKind.PERSONAL, _("Personal characteristics"))):
             groups.append({"kind": kind, "heading": heading, "fields": [
-                {"bound": self[CRITERION_PREFIX + c], "characteristic": c,
-                 "selected": set(self._selected(CRITERION_PREFIX + c)),
-                 "as_list": len(self.fields[CRITERION_PREFIX + c].choices) > CHECKBOX_LIMIT}
-                for c in Characteristic.values if KIND_OF[c] == kind
+                self._criterion_field(c) for c in Characteristic.values if KIND_OF[c] == kind
             ]})
         return groups
+
+    def _criterion_field(self, characteristic: str) -> dict[str, Any]:
+        name = CRITERION_PREFIX + characteristic
+        choices = list(self.fields[name].choices)
+        selected = set(self._selected(name))
+        # A value no longer offered (retired) that this draft still has stays visible and
+        # chosen, so that saving does not drop it silently; the validator then says why.
+        known = {code for code, _label in choices}
+        choices += [(code, _("%(code)s (no longer offered)") % {"code": code})
+                    for code in sorted(selected - known)]
+        return {"bound": self[name], "characteristic": characteristic, "kind": KIND_OF[characteristic],
+                "choices": choices, "selected": selected, "as_picker": len(choices) > CHECKBOX_LIMIT}
+
+    def criteria_indicator(self) -> dict[str, Any]:
+        """What the live indicator says when the page loads: "3 of 7 characteristics,
+        application + personal"."""
+        used = [c for c in Characteristic.values if self._selected(CRITERION_PREFIX + c)]
+        kinds = {KIND_OF[c] for c in used}
+        ok = len(used) >= 3 and kinds == {CharacteristicKind.APPLICATION, CharacteristicKind.PERSONAL}
+        parts = [str(label) for kind, label in ((CharacteristicKind.APPLICATION, INDICATOR["application"]),
+                                                (CharacteristicKind.PERSONAL, INDICATOR["personal"]))
+                 if kind in kinds]
+        text = "%s, %s — %s" % (str(INDICATOR["count"]).replace("%s", str(len(used))),
+                                " + ".join(parts) or INDICATOR["none"],
+                                INDICATOR["ok"] if ok else INDICATOR["missing"])
+        return {"text": text, "ok": ok, "strings": INDICATOR}
 
     def _selected(self, name: str) -> list[str]:
         value = self[name].value()

@@ -239,10 +239,10 @@ class ProfileCreateView(PermissionRequired, View):
     permission_required = AUTHOR_PROFILES
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return _form_page(request, ProfileForm(catalogue=selectors.catalogue_choices(), initial={"kind": "chance"}))
+        return _form_page(request, ProfileForm(catalogue=selectors.catalogue_choices(offered_only=True), initial={"kind": "chance"}))
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        form = ProfileForm(request.POST, catalogue=selectors.catalogue_choices())
+        form = ProfileForm(request.POST, catalogue=selectors.catalogue_choices(offered_only=True))
         if not form.is_valid():
             return _form_page(request, form, status=400)
         try:
@@ -264,12 +264,12 @@ class ProfileEditView(PermissionRequired, View):
             messages.error(request, _("Only a draft can be changed; an approved version is never edited. "
                                       "Make a new version instead."))
             return redirect("profiles:detail", public_id=profile.public_id)
-        form = ProfileForm(catalogue=selectors.catalogue_choices(), initial=ProfileForm.initial_from(profile))
+        form = ProfileForm(catalogue=selectors.catalogue_choices(offered_only=True), initial=ProfileForm.initial_from(profile))
         return _form_page(request, form, profile)
 
     def post(self, request: HttpRequest, public_id) -> HttpResponse:
         profile = _profile_or_404(public_id)
-        form = ProfileForm(request.POST, catalogue=selectors.catalogue_choices())
+        form = ProfileForm(request.POST, catalogue=selectors.catalogue_choices(offered_only=True))
         if not form.is_valid():
             return _form_page(request, form, profile, status=400)
         try:

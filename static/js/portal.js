@@ -94,7 +94,162 @@
     });
   }
 
+
+  // --- Code picker ------------------------------------------------------------------------------
+  // Over a box of native checkboxes (which stay the form's state and work without script):
+  // a search field as an ARIA combobox with a multi-select listbox, and the chosen values as
+  // chips that remove themselves. Arrow keys move, Enter chooses or drops, Escape closes.
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+  function fmt(template, value) { return (template || "").replace("%s", value); }
+  var MAX_SHOWN = 60;
+
+  function picker(root, n) {
+    var d = root.dataset;
+    var box = root.querySelector(".picker-box");
+    var items = Array.prototype.map.call(box.querySelectorAll("input[type=checkbox]"), function (input) {
+      var label = root.querySelector("label[for='" + input.id + "']");
+      var text = label ? label.textContent.replace(/\s+/g, " ").trim() : input.value;
+      return { input: input, text: text, key: fold(text) };
+    });
+    var id = "picker-" + n;
+    var wrap = document.createElement("div");
+    wrap.className = "picker";
+    wrap.innerHTML =
+      '<label for="' + id + '-search"></label>' +
+      '<p class="help" id="' + id + '-help"></p>' +
+      '<input type="search" id="' + id + '-search" role="combobox" aria-autocomplete="list" aria-expanded="false" ' +
+      'aria-controls="' + id + '-list" autocomplete="off" data-picker-input aria-describedby="' + id + '-help">' +
+      '<ul role="listbox" id="' + id + '-list" aria-multiselectable="true" class="picker-list" hidden></ul>' +
+      '<p class="chips-label" id="' + id + '-chosen"></p>' +
+      '<ul class="chips" aria-labelledby="' + id + '-chosen"></ul>' +
+      '<p class="visually-hidden" aria-live="polite" id="' + id + '-live"></p>';
+    var label = wrap.querySelector("label"), help = wrap.querySelector(".help");
+    var input = wrap.querySelector("input"), list = wrap.querySelector("[role=listbox]");
+    var chips = wrap.querySelector(".chips"), chosen = wrap.querySelector(".chips-label");
+    var live = wrap.querySelector("[aria-live]");
+    label.textContent = d.labelSearch;
+    help.textContent = d.labelHelp;
+    list.setAttribute("aria-label", d.labelSearch);
+    box.hidden = true;
+    root.appendChild(wrap);
+    var shown = [], active = -1;
+
+    function announce(text) { live.textContent = ""; setTimeout(function () { live.textContent = text; }, 30); }
+    function toggle(item) {
+      item.input.checked = !item.input.checked;
+      item.input.dispatchEvent(new Event("change", { bubbles: true }));
+      announce(fmt(item.input.checked ? d.labelAdded : d.labelRemoved, item.text));
+      renderChips();
+      renderList();
+    }
+    function renderChips() {
+      chips.innerHTML = "";
+      var picked = items.filter(function (it) { return it.input.checked; });
+      chosen.textContent = picked.length ? fmt(d.labelChosen, picked.length) : d.labelNone;
+      picked.forEach(function (item, i) {
+        var li = document.createElement("li");
+        var b = document.createElement("button");
+        b.type = "button";
+        b.textContent = item.text + " \u2715";
+        b.setAttribute("aria-label", fmt(d.labelRemove, item.text));
+        b.addEventListener("click", function () {
+          toggle(item);
+          var next = chips.querySelectorAll("button")[Math.min(i, chips.children.length - 1)];
+          (next || input).focus();
+        });
+        li.appendChild(b);
+        chips.appendChild(li);
+      });
+    }
+    function open(isOpen) {
+      list.hidden = !isOpen;
+      input.setAttribute("aria-expanded", isOpen ? "true" : "false");
+      if (!isOpen) { active = -1; input.removeAttribute("aria-activedescendant"); }
+    }
+    function renderList() {
+      var q = fold(input.value.trim());
+      var matches = items.filter(function (it) { return !q || it.key.indexOf(q) !== -1; });
+      shown = matches.slice(0, MAX_SHOWN);
+      list.innerHTML = "";
+      shown.forEach(function (item, i) {
+        var li = document.createElement("li");
+        li.id = id + "-opt-" + i;
+        li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", item.input.checked ? "true" : "false");
+        li.textContent = item.text;
+        if (i === active) { li.className = "active"; }
+        li.addEventListener("mousedown", function (e) { e.preventDefault(); });
+        li.addEventListener("click", function () { active = i; toggle(item); input.focus(); });
+        list.appendChild(li);
+      });
+      if (!matches.length) {
+        var none = document.createElement("li");
+        none.className = "picker-more"; none.setAttribute("role", "option"); none.setAttribute("aria-disabled", "true");
+        none.textContent = d.labelNomatch;
+        list.appendChild(none);
+      } else if (matches.length > shown.length) {
+        var more = document.createElement("li");
+        more.className = "picker-more"; more.setAttribute("role", "option"); more.setAttribute("aria-disabled", "true");
+        more.textContent = fmt(d.labelMore, matches.length - shown.length);
+        list.appendChild(more);
+      }
+      if (active >= 0 && shown[active]) {
+        input.setAttribute("aria-activedescendant", id + "-opt-" + active);
+        var el = document.getElementById(id + "-opt-" + active);
+        if (el && el.scrollIntoView) { el.scrollIntoView({ block: "nearest" }); }
+      } else {
+        input.removeAttribute("aria-activedescendant");
+      }
+    }
+    input.addEventListener("input", function () { active = -1; open(true); renderList(); });
+    input.addEventListener("focus", function () { open(true); renderList(); });
+    input.addEventListener("blur", function () { setTimeout(function () { open(false); }, 150); });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        e.preventDefault();
+        open(true);
+        if (!shown.length) { return; }
+        active = e.key === "ArrowDown" ? Math.min(active + 1, shown.length - 1) : Math.max(active - 1, 0);
+        renderList();
+      } else if (e.key === "Enter") {
+        e.preventDefault();  // never submit the whole form from the search field
+        if (active < 0 && shown.length === 1) { active = 0; }
+        if (active >= 0 && shown[active]) { toggle(shown[active]); }
+      } else if (e.key === "Escape") {
+        if (!list.hidden) { e.preventDefault(); open(false); }
+      }
+    });
+    renderChips();
+  }
+
+  // --- "3 of 7 characteristics, application + personal" on the profile form ---------------------
+  function criteriaIndicator() {
+    var box = document.querySelector("[data-criteria-indicator]");
+    if (!box) { return; }
+    var form = box.closest("form") || document;
+    var d = box.dataset;
+    function update() {
+      var count = 0, kinds = {};
+      form.querySelectorAll("[data-criterion]").forEach(function (fs) {
+        if (fs.querySelector("input[type=checkbox]:checked")) { count += 1; kinds[fs.dataset.kind] = true; }
+      });
+      var parts = [];
+      if (kinds.application) { parts.push(d.application); }
+      if (kinds.personal) { parts.push(d.personal); }
+      var ok = count >= 3 && kinds.application && kinds.personal;
+      box.textContent = fmt(d.count, count) + ", " + (parts.length ? parts.join(" + ") : d.none) + " \u2014 " +
+        (ok ? d.ok : d.missing);
+      box.classList.toggle("ok", !!ok);
+    }
+    form.addEventListener("change", function (e) { if (e.target.closest("[data-criterion]")) { update(); } });
+    update();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-picker]").forEach(picker);
+    criteriaIndicator();
     menu();
     scrollBoxes();
     errorSummary();

@@ -179,9 +179,8 @@ class ProfileForm(forms.Form):
         parts = [str(label) for kind, label in ((CharacteristicKind.APPLICATION, INDICATOR["application"]),
                                                 (CharacteristicKind.PERSONAL, INDICATOR["personal"]))
                  if kind in kinds]
-        text = "%s, %s — %s" % (str(INDICATOR["count"]).replace("%s", str(len(used))),
-                                " + ".join(parts) or INDICATOR["none"],
-                                INDICATOR["ok"] if ok else INDICATOR["missing"])
+        count = str(INDICATOR["count"]).replace("%s", str(len(used)))
+        text = f"{count}, {' + '.join(parts) or INDICATOR['none']} — {INDICATOR['ok'] if ok else INDICATOR['missing']}"
         return {"text": text, "ok": ok, "strings": INDICATOR}
 
     def _selected(self, name: str) -> list[str]:

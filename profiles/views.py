@@ -239,7 +239,8 @@ class ProfileCreateView(PermissionRequired, View):
     permission_required = AUTHOR_PROFILES
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return _form_page(request, ProfileForm(catalogue=selectors.catalogue_choices(offered_only=True), initial={"kind": "chance"}))
+        return _form_page(request, ProfileForm(catalogue=selectors.catalogue_choices(offered_only=True),
+                                               initial={"kind": "chance"}))
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = ProfileForm(request.POST, catalogue=selectors.catalogue_choices(offered_only=True))
@@ -264,7 +265,8 @@ class ProfileEditView(PermissionRequired, View):
             messages.error(request, _("Only a draft can be changed; an approved version is never edited. "
                                       "Make a new version instead."))
             return redirect("profiles:detail", public_id=profile.public_id)
-        form = ProfileForm(catalogue=selectors.catalogue_choices(offered_only=True), initial=ProfileForm.initial_from(profile))
+        form = ProfileForm(catalogue=selectors.catalogue_choices(offered_only=True),
+                           initial=ProfileForm.initial_from(profile))
         return _form_page(request, form, profile)
 
     def post(self, request: HttpRequest, public_id) -> HttpResponse:

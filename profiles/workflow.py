@@ -3,8 +3,8 @@
 draft → in_review → approved → active → expired; in_review → changes_requested → draft;
 in_review → rejected; approved/active → withdrawn. A risk profile becomes active only
 after a DPO sign-off; instead of signing off, the DPO may return it with reasons
-(in_review/approved → changes_requested), after which it is reviewed again. `activate` and `expire` are the system's own, driven by the
-validity window (see services.profile_statuses_refresh).
+(in_review/approved → changes_requested), after which it is reviewed again. `activate`
+and `expire` are the system's own, driven by the validity window (see services.profile_statuses_refresh).
 """
 
 from dataclasses import dataclass

@@ -41,7 +41,13 @@ def test_risk_profile_from_draft_to_sign_off_and_into_the_trail(page, live_serve
     assert Profile.objects.count() == 0
     summary.get_by_role("link", name=re.compile("ten minste 3 van de 7")).click()  # jumps to the criteria
 
-    page.get_by_label("Waarden van Nationaliteit").select_option(["NGA"])
+    # The nationality picker: search, choose with the keyboard, see the chip and the indicator.
+    search = page.get_by_role("combobox", name="Zoek in Nationaliteit")
+    search.fill("nigeria")
+    search.press("ArrowDown")
+    search.press("Enter")
+    expect(page.get_by_role("button", name="Verwijder Nigeria (NGA)")).to_be_visible()
+    expect(page.locator("#criteria-indicator")).to_contain_text("3 van 7 kenmerken, aanvraag + persoonlijk")
     for label, key in (("Legitiem doel", "legitimate_aim"), ("Geschiktheid", "suitability"),
                        ("Noodzakelijkheid", "necessity"), ("Proportionaliteit", "proportionality"),
                        ("Waarom nationaliteit wordt gebruikt", "nationality_use")):
@@ -57,6 +63,7 @@ def test_risk_profile_from_draft_to_sign_off_and_into_the_trail(page, live_serve
 
     # Four eyes: the author may not approve, even holding the reviewer role.
     page.get_by_role("button", name="Goedkeuren").click()
+    page.get_by_role("button", name="Ja: Goedkeuren").click()
     expect(page.get_by_role("alert")).to_contain_text("iemand anders moet haar beoordelen (vier ogen)")
     expect(page.locator("[data-status]")).to_have_text("In beoordeling")
     sign_out()
@@ -65,6 +72,9 @@ def test_risk_profile_from_draft_to_sign_off_and_into_the_trail(page, live_serve
     open_from_queue(page, "Beoordelingswachtrij", code)
     page.get_by_label("Toelichting").fill("Proportioneel en goed onderbouwd.")
     page.get_by_role("button", name="Goedkeuren").click()
+    # Irreversible: asked first, on a page of its own.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Goedkeuren")
+    page.get_by_role("button", name="Ja: Goedkeuren").click()
     expect(page.get_by_role("status")).to_contain_text("Het profiel is goedgekeurd.")
     expect(page.locator("[data-status]")).to_have_text("Goedgekeurd")  # not active before the DPO signs off
     sign_out()
@@ -72,6 +82,7 @@ def test_risk_profile_from_draft_to_sign_off_and_into_the_trail(page, live_serve
     sign_in("dpo")
     open_from_queue(page, "Akkoordwachtrij", code)
     page.get_by_role("button", name="Akkoord geven als FG").click()
+    page.get_by_role("button", name="Ja: Akkoord geven als FG").click()
     expect(page.get_by_role("status")).to_contain_text("U hebt akkoord gegeven")
     expect(page.locator("[data-status]")).to_have_text("Actief")
     page.screenshot(path=SCREENSHOT, full_page=True)
@@ -87,7 +98,7 @@ def test_risk_profile_from_draft_to_sign_off_and_into_the_trail(page, live_serve
     assert {"profile.created", "profile.submit", "profile.refused", "profile.approve",
             "profile.dpo_sign_off", "profile.activate"} <= found, found
     refused = page.locator("table.audit-table tbody tr", has=page.locator("code", has_text="profile.refused"))
-    expect(refused).to_contain_text("four_eyes")
+    expect(refused).to_contain_text("Profiel geweigerd (vier ogen)")
     expect(refused).to_contain_text("both")
 
     profile.refresh_from_db()

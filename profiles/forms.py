@@ -14,12 +14,13 @@ from django.utils.translation import gettext_lazy as _
 
 from iob_portal.errors import Problem
 
-from .characteristics import EXTENDABLE, KIND_OF, Characteristic, CharacteristicKind
+from .characteristics import EXTENDABLE, KIND_OF, LABEL_SORTED, Characteristic, CharacteristicKind
 from .models import Profile, ProfileKind, ProfileOrigin, ProfileStatus
 from .services import EVIDENCE_FIELDS
 from .validation import JUSTIFICATION_KEYS
 
-# A catalogue longer than this is a scrolling list instead of a column of checkboxes.
+# Long catalogues (nationalities, posts, occupations, or any longer than this) get the
+# search-and-chips picker instead of columns of checkboxes.
 CHECKBOX_LIMIT = 40
 
 ISO_DATE = "%Y-%m-%d"
@@ -168,7 +169,8 @@ class ProfileForm(forms.Form):
         choices += [(code, _("%(code)s (no longer offered)") % {"code": code})
                     for code in sorted(selected - known)]
         return {"bound": self[name], "characteristic": characteristic, "kind": KIND_OF[characteristic],
-                "choices": choices, "selected": selected, "as_picker": len(choices) > CHECKBOX_LIMIT}
+                "choices": choices, "selected": selected,
+                "as_picker": characteristic in LABEL_SORTED or len(choices) > CHECKBOX_LIMIT}
 
     def criteria_indicator(self) -> dict[str, Any]:
         """What the live indicator says when the page loads: "3 of 7 characteristics,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from . import selectors
+from .labels import code_label, fact_label, value_label
 
 VIEW_AUDIT = "audit.view_auditevent"
 PAGE_SIZE = 50
@@ -47,7 +48,7 @@ def _shown(value: Any) -> str:
         if all(isinstance(v, dict) and "characteristic" in v for v in value):
             return "; ".join(f"{v['characteristic']}: {', '.join(map(str, v.get('values') or []))}" for v in value)
         return ", ".join(_shown(v) for v in value)
-    return str(value)
+    return str(value_label(value))
 
 
 def readable(data: Any) -> dict[str, list]:
@@ -57,10 +58,12 @@ def readable(data: Any) -> dict[str, list]:
     changes = []
     if isinstance(after, dict):
         before = data.get("before") if isinstance(data.get("before"), dict) else None
-        changes = [{"field": key, "before": _shown(before.get(key)) if before is not None else None,
+        changes = [{"field": fact_label(key), "before": _shown(before.get(key)) if before is not None else None,
                     "after": _shown(value)}
                    for key, value in after.items() if before is None or before.get(key) != value]
-    facts = [(key, _shown(value)) for key, value in data.items() if key not in ("before", "after")]
+    facts = [(fact_label(key), ", ".join(code_label(c) for c in value) if key == "codes" and isinstance(value, list)
+              else _shown(value))
+             for key, value in data.items() if key not in ("before", "after")]
     return {"changes": changes, "facts": facts, "has_before": isinstance(data.get("before"), dict)}
 
 

@@ -83,11 +83,12 @@ class CatalogueCodeAddForm(_ServiceForm):
 @admin.register(CatalogueCode)
 class CatalogueCodeAdmin(admin.ModelAdmin):
     form = CatalogueCodeAddForm
-    list_display = ["characteristic", "code", "label_nl", "label_en", "builtin", "created_by", "created_at"]
-    list_filter = ["characteristic", "builtin"]
+    list_display = ["characteristic", "code", "label_nl", "label_en", "builtin", "created_by", "created_at",
+                    "retired_at"]
+    list_filter = ["characteristic", "builtin", ("retired_at", admin.EmptyFieldListFilter)]
     search_fields = ["code", "label_nl", "label_en"]
     list_select_related = ["created_by"]
-    readonly_fields = ["sort_order", "builtin", "created_by", "created_at"]
+    readonly_fields = ["sort_order", "builtin", "created_by", "created_at", "retired_at", "retired_by"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

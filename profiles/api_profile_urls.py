@@ -10,6 +10,7 @@ ACTIONS = {
     "reject": "reject",
     "withdraw": "withdraw",
     "dpo-sign-off": "dpo_sign_off",
+    "dpo-return": "dpo_return",
     "reopen": "reopen",
 }
 

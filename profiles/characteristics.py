@@ -193,3 +193,52 @@ def normalise_code(characteristic: str, code: object) -> object:
         return code
     code = code.strip()
     return code.upper() if characteristic in UPPER_CASE_CODES else code.lower()
+
+
+# --- Code formats (one place for every door that adds a code) --------------------------
+AGE_BAND_RE = re.compile(r"^(\d{1,3})-(\d{1,3})$|^(\d{1,3})\+$")
+WORD_CODE_RE = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
+ALPHA3_RE = re.compile(r"^[A-Z]{3}$")
+
+CODE_FORMAT_HINTS = {
+    Characteristic.NATIONALITY: _("A nationality is an ISO 3166-1 alpha-3 code (NLD) or an ICAO code (XXA)."),
+    Characteristic.AGE_GROUP: _("An age group is a range of whole years, 25-34, or an open end, 65+."),
+    Characteristic.GENDER: _("A gender is one of the ICAO codes F, M or X."),
+    Characteristic.MARITAL_STATUS: _("A marital status is a word in lower case with underscores, e.g. married."),
+    Characteristic.OCCUPATION: _("An occupation is a word in lower case with underscores, e.g. craft_trades."),
+    Characteristic.TRAVEL_PURPOSE: _("A purpose is a word in lower case with underscores, e.g. family_friends."),
+    Characteristic.APPLICATION_LOCATION: _("A post is a UN/LOCODE: a country code and three letters, e.g. SRPBM."),
+}
+
+
+def code_format_ok(characteristic: str, code: str) -> bool:
+    """Whether an (already normalised) code has the form its characteristic's standard gives it."""
+    if characteristic == Characteristic.AGE_GROUP:
+        match = AGE_BAND_RE.match(code)
+        if not match:
+            return False
+        low, high = match.group(1), match.group(2)
+        return high is None or int(low) < int(high) <= 150
+    if characteristic == Characteristic.APPLICATION_LOCATION:
+        import pycountry
+
+        return bool(UNLOCODE_RE.match(code)) and pycountry.countries.get(alpha_2=code[:2]) is not None
+    if characteristic == Characteristic.NATIONALITY:
+        return bool(ALPHA3_RE.match(code))
+    if characteristic == Characteristic.GENDER:
+        return code in {"F", "M", "X"}
+    return bool(WORD_CODE_RE.match(code))
+
+
+# --- Sorting labels as people read them ------------------------------------------------
+# Long catalogues are listed by their label in the page's language. A folding key is
+# enough for Dutch and English: accents and case do not count (Égypte by E), nor do
+# leading punctuation and spaces ('s-Hertogenbosch by s); "IJ" sorts as i + j, as in
+# modern Dutch dictionaries.
+LABEL_SORTED = frozenset({Characteristic.NATIONALITY, Characteristic.OCCUPATION, Characteristic.APPLICATION_LOCATION})
+_NOT_ALNUM = re.compile(r"[^0-9a-z ]+")
+
+
+def collation_key(text: str) -> tuple[str, str]:
+    folded = _NOT_ALNUM.sub("", _fold(text)).strip()
+    return (folded, text)

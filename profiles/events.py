@@ -54,6 +54,11 @@ def catalogue_code_added(*, actor, code) -> None:
                              "label_nl": code.label_nl, "label_en": code.label_en})
 
 
+def catalogue_code_retired(*, actor, code, reason: str) -> None:
+    audit_event_record(event_type="catalogue.code_retired", actor=actor, target=code,
+                       data={"characteristic": code.characteristic, "code": code.code, "reason": reason})
+
+
 def catalogue_code_refused(*, actor, characteristic: str, code: str, codes: list[str]) -> None:
     event_type = "catalogue.banned_code_refused" if "banned_characteristic" in codes else "catalogue.code_refused"
     audit_event_record(event_type=event_type, actor=actor, target_type="profiles.cataloguecode",

@@ -14,12 +14,13 @@ from django.utils.translation import gettext_lazy as _
 
 from iob_portal.errors import Problem
 
-from .characteristics import EXTENDABLE, KIND_OF, Characteristic, CharacteristicKind
+from .characteristics import EXTENDABLE, KIND_OF, LABEL_SORTED, Characteristic, CharacteristicKind
 from .models import Profile, ProfileKind, ProfileOrigin, ProfileStatus
 from .services import EVIDENCE_FIELDS
 from .validation import JUSTIFICATION_KEYS
 
-# A catalogue longer than this is a scrolling list instead of a column of checkboxes.
+# Long catalogues (nationalities, posts, occupations, or any longer than this) get the
+# search-and-chips picker instead of columns of checkboxes.
 CHECKBOX_LIMIT = 40
 
 ISO_DATE = "%Y-%m-%d"
@@ -53,6 +54,17 @@ EVIDENCE_LABELS = {
     "evidence_refusal_rate": _("Refusal rate (fraction 0–1)"),
     "evidence_period_from": _("Reference period from"),
     "evidence_period_until": _("Reference period until"),
+}
+
+
+# The words of the live indicator; "%s" is the number of characteristics used.
+INDICATOR = {
+    "count": _("%s of 7 characteristics"),
+    "application": _("application"),
+    "personal": _("personal"),
+    "none": _("none chosen yet"),
+    "ok": _("meets the rule"),
+    "missing": _("at least 3 are needed, with application and personal ones"),
 }
 
 
@@ -143,12 +155,35 @@ class ProfileForm(forms.Form):
         for kind, heading in ((CharacteristicKind.APPLICATION, _("Application characteristics")),
                               (CharacteristicKind.PERSONAL, _("Personal characteristics"))):
             groups.append({"kind": kind, "heading": heading, "fields": [
-                {"bound": self[CRITERION_PREFIX + c], "characteristic": c,
-                 "selected": set(self._selected(CRITERION_PREFIX + c)),
-                 "as_list": len(self.fields[CRITERION_PREFIX + c].choices) > CHECKBOX_LIMIT}
-                for c in Characteristic.values if KIND_OF[c] == kind
+                self._criterion_field(c) for c in Characteristic.values if KIND_OF[c] == kind
             ]})
         return groups
+
+    def _criterion_field(self, characteristic: str) -> dict[str, Any]:
+        name = CRITERION_PREFIX + characteristic
+        choices = list(self.fields[name].choices)
+        selected = set(self._selected(name))
+        # A value no longer offered (retired) that this draft still has stays visible and
+        # chosen, so that saving does not drop it silently; the validator then says why.
+        known = {code for code, _label in choices}
+        choices += [(code, _("%(code)s (no longer offered)") % {"code": code})
+                    for code in sorted(selected - known)]
+        return {"bound": self[name], "characteristic": characteristic, "kind": KIND_OF[characteristic],
+                "choices": choices, "selected": selected,
+                "as_picker": characteristic in LABEL_SORTED or len(choices) > CHECKBOX_LIMIT}
+
+    def criteria_indicator(self) -> dict[str, Any]:
+        """What the live indicator says when the page loads: "3 of 7 characteristics,
+        application + personal"."""
+        used = [c for c in Characteristic.values if self._selected(CRITERION_PREFIX + c)]
+        kinds = {KIND_OF[c] for c in used}
+        ok = len(used) >= 3 and kinds == {CharacteristicKind.APPLICATION, CharacteristicKind.PERSONAL}
+        parts = [str(label) for kind, label in ((CharacteristicKind.APPLICATION, INDICATOR["application"]),
+                                                (CharacteristicKind.PERSONAL, INDICATOR["personal"]))
+                 if kind in kinds]
+        count = str(INDICATOR["count"]).replace("%s", str(len(used)))
+        text = f"{count}, {' + '.join(parts) or INDICATOR['none']} — {INDICATOR['ok'] if ok else INDICATOR['missing']}"
+        return {"text": text, "ok": ok, "strings": INDICATOR}
 
     def _selected(self, name: str) -> list[str]:
         value = self[name].value()
@@ -213,10 +248,14 @@ class CommentForm(forms.Form):
 class CatalogueCodeForm(forms.Form):
     # Free text under a list of choices: a tampered name must reach the service, which
     # refuses a banned category by name and writes the attempt to the audit trail.
-    characteristic = forms.CharField(label=_("Characteristic"), max_length=64, widget=forms.Select(
-        choices=[(c.value, c.label) for c in Characteristic if c.value in EXTENDABLE]))
+    # Nothing is chosen beforehand: a post typed under a preselected "age group" would
+    # otherwise become an age group.
+    characteristic = forms.CharField(label=_("Characteristic"), max_length=64, required=False, widget=forms.Select(
+        choices=[("", _("— choose a catalogue —")),
+                 *[(c.value, c.label) for c in Characteristic if c.value in EXTENDABLE]]))
     code = forms.CharField(label=_("Code"), max_length=64, required=False,
-                           help_text=_("Posts are UN/LOCODEs: a country code and three letters, e.g. SRPBM for "
-                                       "Paramaribo."))
+                           help_text=_("Age groups as 25-34 or 65+; occupations in lower case with underscores, "
+                                       "e.g. craft_trades; posts as UN/LOCODEs: a country code and three letters, "
+                                       "e.g. SRPBM for Paramaribo."))
     label_nl = forms.CharField(label=_("Dutch label"), max_length=200, required=False)
     label_en = forms.CharField(label=_("English label"), max_length=200, required=False)

@@ -37,6 +37,12 @@ class CatalogueCode(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # A retired code stays for history (old profiles, monitoring records, the advice for
+    # old applications) but is no longer offered for new criteria.
+    retired_at = models.DateTimeField(null=True, blank=True)
+    retired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["characteristic", "sort_order", "code"]
@@ -59,6 +65,10 @@ class CatalogueCode(models.Model):
 
     def label(self, language: str) -> str:
         return self.label_en if language == "en" else self.label_nl
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
 
 
 class ProfileKind(models.TextChoices):

@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import get_language
 
-from .characteristics import Characteristic
+from .characteristics import LABEL_SORTED, Characteristic, collation_key
 from .models import CatalogueCode, Profile, ProfileCriterion, ProfileStatus, ProfileTransition
 
 
@@ -19,15 +19,60 @@ def catalogue_index() -> dict[str, set[str]]:
     return index
 
 
-def catalogue_choices(*, language: str | None = None) -> dict[str, list[tuple[str, str]]]:
-    """(code, label) per characteristic in display order, labels in the current language."""
+def catalogue_choices(
+    *, language: str | None = None, offered_only: bool = False
+) -> dict[str, list[tuple[str, str]]]:
+    """(code, label) per characteristic, labels in the current language. Long catalogues
+    (nationalities, occupations, posts) are sorted by label as readers of that language
+    expect; the others keep their natural order (age bands, F/M/X).
+
+    `offered_only` leaves out retired codes: what a new criterion may choose from. Labels
+    for what exists (old profiles, monitoring records) need them all.
+    """
     lang = (language or get_language() or "nl")[:2]
     out: dict[str, list[tuple[str, str]]] = {c: [] for c in Characteristic.values}
-    for row in CatalogueCode.objects.order_by("characteristic", "sort_order", "code").values_list(
-            "characteristic", "code", "label_nl", "label_en"):
+    rows = CatalogueCode.objects.order_by("characteristic", "sort_order", "code")
+    if offered_only:
+        rows = rows.filter(retired_at__isnull=True)
+    for row in rows.values_list("characteristic", "code", "label_nl", "label_en"):
         characteristic, code, nl, en = row
         out[characteristic].append((code, en if lang == "en" else nl))
+    for characteristic in LABEL_SORTED:
+        out[characteristic].sort(key=lambda pair: collation_key(pair[1]))
     return out
+
+
+def catalogue_code_get(*, characteristic: str, code: str) -> CatalogueCode | None:
+    return CatalogueCode.objects.select_related("retired_by").filter(characteristic=characteristic, code=code).first()
+
+
+def catalogue_retired_index() -> dict[str, set[str]]:
+    """Retired codes by characteristic: kept for history, refused in new criteria."""
+    index: dict[str, set[str]] = {c: set() for c in Characteristic.values}
+    for characteristic, code in CatalogueCode.objects.filter(retired_at__isnull=False).values_list(
+        "characteristic", "code"
+    ):
+        index[characteristic].add(code)
+    return index
+
+
+def catalogue_entries(*, language: str | None = None) -> dict[str, list[CatalogueCode]]:
+    """Every code with its retirement, per characteristic, in the order of `catalogue_choices`."""
+    lang = (language or get_language() or "nl")[:2]
+    out: dict[str, list[CatalogueCode]] = {c: [] for c in Characteristic.values}
+    for entry in CatalogueCode.objects.select_related("retired_by").order_by("characteristic", "sort_order", "code"):
+        out[entry.characteristic].append(entry)
+    for characteristic in LABEL_SORTED:
+        out[characteristic].sort(key=lambda e: collation_key(e.label(lang)))
+    return out
+
+
+def profiles_using_code(*, characteristic: str, code: str, statuses: tuple[str, ...]) -> list[Profile]:
+    """Profiles in the given statuses with a criterion that admits `code`."""
+    candidates = ProfileCriterion.objects.filter(
+        characteristic=characteristic, profile__status__in=statuses
+    ).select_related("profile")
+    return sorted({c.profile for c in candidates if code in (c.values or [])}, key=lambda p: (p.code, p.version))
 
 
 def profile_list(*, filters: dict[str, Any] | None = None) -> QuerySet[Profile]:

@@ -14,6 +14,7 @@ import pycountry
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.actors import (
     SystemActor,
@@ -33,11 +34,12 @@ from iob_portal.errors import DomainError, Problem, conflict, forbidden
 from . import events
 from .characteristics import (
     BUILTIN_CODES,
+    CODE_FORMAT_HINTS,
     EXTENDABLE,
     ICAO_SPECIAL_NATIONALITIES,
-    UNLOCODE_RE,
     Characteristic,
     banned_term_in,
+    code_format_ok,
     normalise_code,
 )
 from .models import (
@@ -51,7 +53,7 @@ from .models import (
     ProfileStatus,
     ProfileTransition,
 )
-from .selectors import catalogue_index
+from .selectors import catalogue_index, catalogue_retired_index, profiles_using_code
 from .validation import JUSTIFICATION_KEYS, Criterion, banned_problem, profile_rules_check
 from .workflow import ACTION_LABELS, TRANSITIONS, actions_available
 
@@ -100,56 +102,74 @@ def catalogue_sync() -> int:
     return len(new)
 
 
-def catalogue_code_add(*, actor, characteristic: str, code: str, label_nl: str, label_en: str) -> CatalogueCode:
-    """An administrator adds a code to an extendable catalogue (age bands, occupations, posts)."""
+def _catalogue_code_checked(*, actor, characteristic: str, code: str, label_nl: str, label_en: str) -> str:
+    """Every check of a new code, in one place; returns the code as it will be stored."""
+    actor_require(actor, MANAGE_CATALOGUES, _("Only an administrator may add catalogue codes."))
+    problems: list[Problem] = []
+    term = banned_term_in(characteristic)
+    if term:
+        raise DomainError([banned_problem(str(characteristic), "characteristic", term)])
+    if not characteristic:
+        raise DomainError.single(
+            "required", _("Choose the characteristic that the code belongs to."), "characteristic"
+        )
+    if characteristic not in Characteristic.values:
+        raise DomainError.single(
+            "unknown_characteristic",
+            _("There are exactly seven characteristics; “%(name)s” is not one of them and none can be added.")
+            % {"name": characteristic},
+            "characteristic",
+        )
+    if characteristic not in EXTENDABLE:
+        raise DomainError.single(
+            "catalogue_fixed",
+            _("The catalogue of “%(name)s” is fixed by its standard and cannot be extended.")
+            % {"name": characteristic},
+            "characteristic",
+        )
+    normalised = normalise_code(characteristic, code or "")
+    for field, text in (("code", normalised), ("label_nl", label_nl), ("label_en", label_en)):
+        term = banned_term_in(text)
+        if term:
+            problems.append(banned_problem(text, field, term))
+    if not normalised or len(normalised) > 32:
+        problems.append(Problem("invalid_code", _("A code has 1 to 32 characters."), "code"))
+    elif not code_format_ok(characteristic, normalised):
+        problems.append(Problem("invalid_code", CODE_FORMAT_HINTS[Characteristic(characteristic)], "code"))
+    if not (label_nl or "").strip() or not (label_en or "").strip():
+        problems.append(Problem("label_required", _("Give a Dutch and an English label."), "label_nl"))
+    if problems:
+        raise DomainError(problems)
+    if CatalogueCode.objects.filter(characteristic=characteristic, code=normalised).exists():
+        raise DomainError.single("duplicate_code", _("This code is already in the catalogue."), "code")
+    return normalised
 
-    with audited_refusal(
+
+def _catalogue_refusal(actor, characteristic: Any, code: Any):
+    """The audited-refusal scope of every catalogue change."""
+    return audited_refusal(
         lambda error: events.catalogue_code_refused(
             actor=actor, characteristic=str(characteristic), code=str(code), codes=error.codes
         )
-    ):
-        actor_require(actor, MANAGE_CATALOGUES, _("Only an administrator may add catalogue codes."))
-        problems: list[Problem] = []
-        term = banned_term_in(characteristic)
-        if term:
-            raise DomainError([banned_problem(str(characteristic), "characteristic", term)])
-        if characteristic not in Characteristic.values:
-            raise DomainError.single(
-                "unknown_characteristic",
-                _("There are exactly seven characteristics; “%(name)s” is not one of them and none can be added.")
-                % {"name": characteristic},
-                "characteristic",
-            )
-        if characteristic not in EXTENDABLE:
-            raise DomainError.single(
-                "catalogue_fixed",
-                _("The catalogue of “%(name)s” is fixed by its standard and cannot be extended.")
-                % {"name": characteristic},
-                "characteristic",
-            )
-        normalised = normalise_code(characteristic, code or "")
-        for field, text in (("code", normalised), ("label_nl", label_nl), ("label_en", label_en)):
-            term = banned_term_in(text)
-            if term:
-                problems.append(banned_problem(text, field, term))
-        if not normalised or len(normalised) > 32:
-            problems.append(Problem("invalid_code", _("A code has 1 to 32 characters."), "code"))
-        if (
-            characteristic == Characteristic.APPLICATION_LOCATION
-            and normalised
-            and not (UNLOCODE_RE.match(normalised) and pycountry.countries.get(alpha_2=normalised[:2]))
-        ):
-            problems.append(
-                Problem(
-                    "invalid_code", _("A post is a UN/LOCODE: a country code and three letters, e.g. SRPBM."), "code"
-                )
-            )
-        if not (label_nl or "").strip() or not (label_en or "").strip():
-            problems.append(Problem("label_required", _("Give a Dutch and an English label."), "label_nl"))
-        if problems:
-            raise DomainError(problems)
-        if CatalogueCode.objects.filter(characteristic=characteristic, code=normalised).exists():
-            raise DomainError.single("duplicate_code", _("This code is already in the catalogue."), "code")
+    )
+
+
+def catalogue_code_check(*, actor, characteristic: str, code: str, label_nl: str, label_en: str) -> str:
+    """The checks of `catalogue_code_add` without adding: the page's confirmation step
+    shows the code as it will be stored. A refusal is audited like a refused add."""
+    with _catalogue_refusal(actor, characteristic, code):
+        return _catalogue_code_checked(
+            actor=actor, characteristic=characteristic, code=code, label_nl=label_nl, label_en=label_en
+        )
+
+
+def catalogue_code_add(*, actor, characteristic: str, code: str, label_nl: str, label_en: str) -> CatalogueCode:
+    """An administrator adds a code to an extendable catalogue (age bands, occupations, posts)."""
+
+    with _catalogue_refusal(actor, characteristic, code):
+        normalised = _catalogue_code_checked(
+            actor=actor, characteristic=characteristic, code=code, label_nl=label_nl, label_en=label_en
+        )
         last = CatalogueCode.objects.filter(characteristic=characteristic).order_by("-sort_order").first()
         entry = CatalogueCode.objects.create(
             characteristic=characteristic,
@@ -161,6 +181,77 @@ def catalogue_code_add(*, actor, characteristic: str, code: str, label_nl: str, 
         )
         events.catalogue_code_added(actor=actor, code=entry)
     return entry
+
+
+# Profiles that may still be (or become) in force: a code they use cannot be retired.
+LIVE_STATUSES = (ProfileStatus.IN_REVIEW, ProfileStatus.APPROVED, ProfileStatus.ACTIVE)
+
+
+def catalogue_code_retire(*, actor, characteristic: str, code: str, reason: str) -> CatalogueCode:
+    """Retire a code of an extendable catalogue: kept for history (old profiles, monitoring
+    records, labels), no longer offered for new criteria. Refused while a profile in review,
+    approved or active uses it; the database repeats that rule."""
+    reason = (reason or "").strip()
+
+    with _catalogue_refusal(actor, characteristic, code):
+        actor_require(actor, MANAGE_CATALOGUES, _("Only an administrator may retire catalogue codes."))
+        entry = CatalogueCode.objects.select_for_update().filter(characteristic=characteristic, code=code).first()
+        if entry is None:
+            raise DomainError.single("not_found", _("This code is not in the catalogue."), "code", status=404)
+        if characteristic not in EXTENDABLE:
+            raise conflict(
+                "catalogue_fixed",
+                _("The catalogue of “%(name)s” is fixed by its standard; its codes cannot be retired.")
+                % {"name": Characteristic(characteristic).label},
+            )
+        if entry.retired_at is not None:
+            raise conflict("already_retired", _("This code has already been retired."))
+        if not reason:
+            raise DomainError.single("comment_required", _("Give a reason in the comment."), "reason")
+        users = profiles_using_code(characteristic=characteristic, code=entry.code, statuses=LIVE_STATUSES)
+        if users:
+            shown = ", ".join(f"{p.code} v{p.version}" for p in users[:10])
+            raise conflict(
+                "code_in_use",
+                ngettext(
+                    "%(count)d profile in review, approved or active uses this code (%(profiles)s); "
+                    "withdraw or replace it first.",
+                    "%(count)d profiles in review, approved or active use this code (%(profiles)s); "
+                    "withdraw or replace them first.",
+                    len(users),
+                )
+                % {"count": len(users), "profiles": shown},
+            )
+        entry.retired_at, entry.retired_by = timezone.now(), actor_user(actor)
+        entry.save(update_fields=["retired_at", "retired_by"])
+        events.catalogue_code_retired(actor=actor, code=entry, reason=reason)
+    return entry
+
+
+def _retired_problems(criteria: Any) -> list[Problem]:
+    """A retired code is no longer offered: a new or changed criterion may not use it."""
+    if not isinstance(criteria, list):
+        return []
+    retired = catalogue_retired_index()
+    problems = []
+    for i, criterion in enumerate(criteria):
+        if not isinstance(criterion, dict):
+            continue
+        name = criterion.get("characteristic")
+        values = criterion.get("values")
+        if not isinstance(name, str) or name not in retired or not isinstance(values, list):
+            continue
+        for code in values:
+            if isinstance(code, str) and normalise_code(name, code) in retired[name]:
+                problems.append(
+                    Problem(
+                        "retired_code",
+                        _("“%(value)s” has been retired from the catalogue of “%(name)s” and can no longer be chosen.")
+                        % {"value": code, "name": Characteristic(name).label},
+                        f"criteria.{i}.values",
+                    )
+                )
+    return problems
 
 
 # --- Profiles: content ------------------------------------------------------------------------
@@ -179,7 +270,7 @@ def _validated(
         justification=justification,
         catalogue=catalogue_index(),
     )
-    problems = problems + (more or [])
+    problems = problems + _retired_problems(criteria) + (more or [])
     if problems:
         raise DomainError(problems)
     return normalised
@@ -474,6 +565,10 @@ def _apply(*, current: Profile, action: str, actor, comment: str, now) -> Profil
         # The draft will change: a DPO sign-off given while it was in review no longer
         # covers it (the database insists: a draft carries no approval or sign-off).
         updates.update(submitted_by=None, submitted_at=None, dpo_signed_off_by=None, dpo_signed_off_at=None)
+    elif action == "dpo_return":
+        # A returned version must be approved again: the earlier approval no longer holds
+        # (the history and the audit trail keep it).
+        updates.update(approved_by=None, approved_at=None)
     # Conditional update: only from the status we checked, so two reviewers acting at
     # once cannot both succeed.
     moved = Profile.objects.filter(pk=current.pk, status=current.status).update(**updates)
@@ -549,7 +644,7 @@ def profile_actions_allowed(*, actor: Any, profile: Profile) -> list[str]:
 
 def profile_transition(*, actor, profile: Profile, action: str, comment: str = "") -> Profile:
     """Perform a human workflow action (submit, approve, request_changes, reject, withdraw,
-    dpo_sign_off, reopen). Raises DomainError with 403 for role or four eyes, 409 for state."""
+    dpo_sign_off, dpo_return, reopen). Raises DomainError with 403 for role or four eyes, 409 for state."""
     transition = TRANSITIONS.get(action)
     if transition is None or transition.permission is None:
         raise DomainError.single("unknown_action", _("Unknown action."), "action", status=400)
@@ -565,6 +660,10 @@ def profile_transition(*, actor, profile: Profile, action: str, comment: str = "
             raise refusal
         if transition.comment_required and not comment:
             raise DomainError.single("comment_required", _("Give a reason in the comment."), "comment")
+        if action == "dpo_return" and Profile.objects.filter(
+            code=current.code, status__in=OPEN_STATUSES
+        ).exclude(pk=current.pk).exists():
+            raise conflict("version_open", _("Another version of this profile is already being written."))
         if action == "submit":
             # Submitting re-checks every rule: a catalogue or setting may have changed since.
             _validated(

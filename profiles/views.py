@@ -30,12 +30,12 @@ from accounts.roles import (
     VIEW_PROFILES,
 )
 from audit.selectors import audit_event_list
-from iob_portal.errors import DomainError, problems_to_form
+from iob_portal.errors import DomainError, Problem, problems_to_form
 
 from . import selectors, services
-from .characteristics import KIND_OF, Characteristic
+from .characteristics import EXTENDABLE, KIND_OF, Characteristic
 from .forms import EVIDENCE_LABELS, JUSTIFICATION_LABELS, CatalogueCodeForm, CommentForm, ProfileFilterForm, ProfileForm
-from .models import OPEN_STATUSES, Profile
+from .models import OPEN_STATUSES, CatalogueCode, Profile, ProfileStatus
 from .workflow import ACTION_LABELS, TRANSITIONS
 
 PAGE_SIZE = 50
@@ -49,6 +49,15 @@ ACTION_DONE = {
     "reject": _("The profile has been rejected."),
     "withdraw": _("The profile has been withdrawn."),
     "dpo_sign_off": _("You have signed off this risk profile."),
+    "dpo_return": _("The risk profile has been returned to the author with your reasons."),
+}
+
+# Steps that cannot be undone ask first, on a page of their own (no script needed).
+CONFIRM_ACTIONS = {
+    "approve": _("An approved version can never be changed again; a change needs a new version and a new review."),
+    "reject": _("A rejected version stays rejected; it cannot be reopened."),
+    "withdraw": _("A withdrawn profile no longer gives advice and cannot be brought back; a new version can."),
+    "dpo_sign_off": _("Your sign-off is final: the risk profile becomes active when its validity window starts."),
 }
 
 def _profile_or_404(public_id) -> Profile:
@@ -120,7 +129,8 @@ def _detail_context(request: HttpRequest, profile: Profile, **extra: Any) -> dic
     versions = list(selectors.profile_versions(code=profile.code))
     # Only what the services would allow this user: the same predicates decide.
     actions = [
-        {"action": a, "label": ACTION_LABELS[a], "comment_required": TRANSITIONS[a].comment_required}
+        {"action": a, "label": ACTION_LABELS[a], "comment_required": TRANSITIONS[a].comment_required,
+         "confirm": a in CONFIRM_ACTIONS}
         for a in services.profile_actions_allowed(actor=user, profile=profile)
     ]
     is_author = actor_has_right(user, AUTHOR_PROFILES)
@@ -129,7 +139,7 @@ def _detail_context(request: HttpRequest, profile: Profile, **extra: Any) -> dic
          "values": [(code, labels[c.characteristic].get(code, code)) for code in c.values]}
         for c in profile.criteria.all()
     ]
-    return {
+    context = {
         "profile": profile,
         "criteria": criteria,
         "justification": [(JUSTIFICATION_LABELS[k], v) for k, v in profile.justification.items()],
@@ -145,8 +155,12 @@ def _detail_context(request: HttpRequest, profile: Profile, **extra: Any) -> dic
                                               target_id=str(profile.public_id))[:AUDIT_EVENTS_SHOWN])
         if actor_has_right(user, VIEW_AUDIT) else None,
         "impact_url": _impact_url(profile) if profile.status in OPEN_STATUSES else None,
+        "comment_anchors": {"comment": "id_comment", "action": "id_comment"},
+        "confirm_needed": any(a["confirm"] for a in actions),
         **extra,
     }
+    context["comment_errors"] = [p.message for p in context.get("action_problems") or [] if p.field == "comment"]
+    return context
 
 
 def _impact_url(profile: Profile) -> str | None:
@@ -175,9 +189,20 @@ class ProfileTransitionView(PermissionRequired, View):
         profile = _profile_or_404(public_id)
         form = CommentForm(request.POST)
         if not form.is_valid():
+            problems = [Problem(e.code or "invalid", " ".join(e.messages), "comment" if name == "comment" else "action")
+                        for name, errors in form.errors.as_data().items() for e in errors]
             return render(request, "profiles/detail.html",
-                          _detail_context(request, profile, comment_form=form), status=400)
+                          _detail_context(request, profile, comment_form=form, action_problems=problems), status=400)
         action = form.cleaned_data["action"]
+        comment = form.cleaned_data["comment"].strip()
+        transition = TRANSITIONS.get(action)
+        # Ask first only when the step could go ahead; otherwise the service says why not.
+        if (action in CONFIRM_ACTIONS and not request.POST.get("confirmed") and transition is not None
+                and action in services.profile_actions_allowed(actor=request.user, profile=profile)
+                and not (transition.comment_required and not comment)):
+            return render(request, "profiles/confirm.html", {
+                "profile": profile, "action": action, "label": ACTION_LABELS[action], "comment": comment,
+                "consequence": CONFIRM_ACTIONS[action]})
         try:
             services.profile_transition(actor=request.user, profile=profile, action=action,
                                         comment=form.cleaned_data["comment"])
@@ -200,10 +225,11 @@ class ProfileCreateView(PermissionRequired, View):
     permission_required = AUTHOR_PROFILES
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return _form_page(request, ProfileForm(catalogue=selectors.catalogue_choices(), initial={"kind": "chance"}))
+        return _form_page(request, ProfileForm(catalogue=selectors.catalogue_choices(offered_only=True),
+                                               initial={"kind": "chance"}))
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        form = ProfileForm(request.POST, catalogue=selectors.catalogue_choices())
+        form = ProfileForm(request.POST, catalogue=selectors.catalogue_choices(offered_only=True))
         if not form.is_valid():
             return _form_page(request, form, status=400)
         try:
@@ -225,12 +251,13 @@ class ProfileEditView(PermissionRequired, View):
             messages.error(request, _("Only a draft can be changed; an approved version is never edited. "
                                       "Make a new version instead."))
             return redirect("profiles:detail", public_id=profile.public_id)
-        form = ProfileForm(catalogue=selectors.catalogue_choices(), initial=ProfileForm.initial_from(profile))
+        form = ProfileForm(catalogue=selectors.catalogue_choices(offered_only=True),
+                           initial=ProfileForm.initial_from(profile))
         return _form_page(request, form, profile)
 
     def post(self, request: HttpRequest, public_id) -> HttpResponse:
         profile = _profile_or_404(public_id)
-        form = ProfileForm(request.POST, catalogue=selectors.catalogue_choices())
+        form = ProfileForm(request.POST, catalogue=selectors.catalogue_choices(offered_only=True))
         if not form.is_valid():
             return _form_page(request, form, profile, status=400)
         try:
@@ -326,13 +353,20 @@ def _as_int(text: str | None) -> int | None:
 # --- Catalogues -------------------------------------------------------------------------------
 
 class CatalogueView(PermissionRequired, View):
+    """Add a code in two steps: the form, then a confirmation that shows the code as it
+    will be stored (codes are never deleted, only retired)."""
+
     permission_required = MANAGE_CATALOGUES
 
-    def _render(self, request: HttpRequest, form: CatalogueCodeForm, status: int = 200) -> HttpResponse:
-        choices = selectors.catalogue_choices()
-        catalogues = [{"characteristic": c, "kind": KIND_OF[c.value].label, "codes": choices[c.value]}
+    def _render(self, request: HttpRequest, form: CatalogueCodeForm, status: int = 200,
+                template: str = "profiles/catalogues.html", **extra: Any) -> HttpResponse:
+        entries = selectors.catalogue_entries()
+        language = (request.LANGUAGE_CODE or "nl")[:2]
+        catalogues = [{"characteristic": c, "kind": KIND_OF[c.value].label, "extendable": c.value in EXTENDABLE,
+                       "codes": [(e, e.label(language)) for e in entries[c.value]],
+                       "offered": sum(1 for e in entries[c.value] if e.retired_at is None)}
                       for c in Characteristic]
-        return render(request, "profiles/catalogues.html", {"catalogues": catalogues, "form": form}, status=status)
+        return render(request, template, {"catalogues": catalogues, "form": form, **extra}, status=status)
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return self._render(request, CatalogueCodeForm())
@@ -341,10 +375,50 @@ class CatalogueView(PermissionRequired, View):
         form = CatalogueCodeForm(request.POST)
         if not form.is_valid():
             return self._render(request, form, status=400)
+        confirmed = request.POST.get("confirmed") == "1"
         try:
+            if not confirmed:
+                code = services.catalogue_code_check(actor=request.user, **form.cleaned_data)
+                return self._render(request, form, template="profiles/catalogue_confirm.html",
+                                    code=code, characteristic=Characteristic(form.cleaned_data["characteristic"]))
             entry = services.catalogue_code_add(actor=request.user, **form.cleaned_data)
         except DomainError as error:
             problems_to_form(form, error)
             return self._render(request, form, status=error.status)
-        messages.success(request, _("Code %(code)s added to the catalogue.") % {"code": entry.code})
-        return redirect("profiles:catalogues")
+        messages.success(request, _("Code %(code)s added to the catalogue of “%(name)s”.")
+                         % {"code": entry.code, "name": Characteristic(entry.characteristic).label})
+        return redirect(reverse("profiles:catalogues") + f"#cat-{entry.characteristic}")
+
+
+class CatalogueRetireView(PermissionRequired, View):
+    """Retire a code: a confirmation page with the reason (GET), the retirement (POST)."""
+
+    permission_required = MANAGE_CATALOGUES
+
+    def _entry(self, characteristic: str, code: str) -> CatalogueCode:
+        entry = selectors.catalogue_code_get(characteristic=characteristic, code=code)
+        if entry is None:
+            raise Http404
+        return entry
+
+    def _render(self, request: HttpRequest, entry: CatalogueCode, status: int = 200, **extra: Any) -> HttpResponse:
+        language = (request.LANGUAGE_CODE or "nl")[:2]
+        return render(request, "profiles/catalogue_retire.html", {
+            "entry": entry, "label": entry.label(language), "characteristic": Characteristic(entry.characteristic),
+            "extendable": entry.characteristic in EXTENDABLE, "reason_anchors": {"reason": "id_reason"}, **extra},
+            status=status)
+
+    def get(self, request: HttpRequest, characteristic: str, code: str) -> HttpResponse:
+        return self._render(request, self._entry(characteristic, code))
+
+    def post(self, request: HttpRequest, characteristic: str, code: str) -> HttpResponse:
+        entry = self._entry(characteristic, code)
+        reason = request.POST.get("reason", "")[:2000]
+        try:
+            services.catalogue_code_retire(actor=request.user, characteristic=characteristic, code=code,
+                                           reason=reason)
+        except DomainError as error:
+            return self._render(request, entry, status=error.status, problems=error.problems, reason=reason)
+        messages.success(request, _("Code %(code)s has been retired: it is kept for history and no longer offered.")
+                         % {"code": entry.code})
+        return redirect(reverse("profiles:catalogues") + f"#cat-{entry.characteristic}")

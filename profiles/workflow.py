@@ -2,8 +2,9 @@
 
 draft → in_review → approved → active → expired; in_review → changes_requested → draft;
 in_review → rejected; approved/active → withdrawn. A risk profile becomes active only
-after a DPO sign-off. `activate` and `expire` are the system's own, driven by the
-validity window (see services.profile_statuses_refresh).
+after a DPO sign-off; instead of signing off, the DPO may return it with reasons
+(in_review/approved → changes_requested), after which it is reviewed again. `activate`
+and `expire` are the system's own, driven by the validity window (see services.profile_statuses_refresh).
 """
 
 from dataclasses import dataclass
@@ -41,6 +42,8 @@ TRANSITIONS: dict[str, Transition] = {
                    comment_required=True),
         Transition("dpo_sign_off", (S.IN_REVIEW, S.APPROVED), None, SIGN_OFF_PROFILES, Role.DPO, four_eyes=True,
                    risk_only=True),
+        Transition("dpo_return", (S.IN_REVIEW, S.APPROVED), S.CHANGES_REQUESTED, SIGN_OFF_PROFILES, Role.DPO,
+                   four_eyes=True, comment_required=True, risk_only=True),
         Transition("activate", (S.APPROVED,), S.ACTIVE, None),
         Transition("expire", (S.APPROVED, S.ACTIVE), S.EXPIRED, None),
     )
@@ -55,6 +58,7 @@ ACTION_LABELS = {
     "reject": _("Reject"),
     "withdraw": _("Withdraw"),
     "dpo_sign_off": _("Sign off as DPO"),
+    "dpo_return": _("Return to the author (DPO)"),
     # The system's own transitions, as the history shows them.
     "activate": _("Activated (validity window started)"),
     "expire": _("Expired"),

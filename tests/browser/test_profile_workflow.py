@@ -41,7 +41,13 @@ def test_risk_profile_from_draft_to_sign_off_and_into_the_trail(page, live_serve
     assert Profile.objects.count() == 0
     summary.get_by_role("link", name=re.compile("ten minste 3 van de 7")).click()  # jumps to the criteria
 
-    page.get_by_label("Waarden van Nationaliteit").select_option(["NGA"])
+    # The nationality picker: search, choose with the keyboard, see the chip and the indicator.
+    search = page.get_by_role("combobox", name="Zoek in Nationaliteit")
+    search.fill("nigeria")
+    search.press("ArrowDown")
+    search.press("Enter")
+    expect(page.get_by_role("button", name="Verwijder Nigeria (NGA)")).to_be_visible()
+    expect(page.locator("#criteria-indicator")).to_contain_text("3 van 7 kenmerken, aanvraag + persoonlijk")
     for label, key in (("Legitiem doel", "legitimate_aim"), ("Geschiktheid", "suitability"),
                        ("Noodzakelijkheid", "necessity"), ("Proportionaliteit", "proportionality"),
                        ("Waarom nationaliteit wordt gebruikt", "nationality_use")):
@@ -65,6 +71,9 @@ def test_risk_profile_from_draft_to_sign_off_and_into_the_trail(page, live_serve
     open_from_queue(page, "Beoordelingswachtrij", code)
     page.get_by_label("Toelichting").fill("Proportioneel en goed onderbouwd.")
     page.get_by_role("button", name="Goedkeuren").click()
+    # Irreversible: asked first, on a page of its own.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Goedkeuren")
+    page.get_by_role("button", name="Ja: Goedkeuren").click()
     expect(page.get_by_role("status")).to_contain_text("Het profiel is goedgekeurd.")
     expect(page.locator("[data-status]")).to_have_text("Goedgekeurd")  # not active before the DPO signs off
     sign_out()
@@ -72,6 +81,7 @@ def test_risk_profile_from_draft_to_sign_off_and_into_the_trail(page, live_serve
     sign_in("dpo")
     open_from_queue(page, "Akkoordwachtrij", code)
     page.get_by_role("button", name="Akkoord geven als FG").click()
+    page.get_by_role("button", name="Ja: Akkoord geven als FG").click()
     expect(page.get_by_role("status")).to_contain_text("U hebt akkoord gegeven")
     expect(page.locator("[data-status]")).to_have_text("Actief")
     page.screenshot(path=SCREENSHOT, full_page=True)

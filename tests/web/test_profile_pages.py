@@ -13,8 +13,10 @@ from tests.conftest import current_window
 from tests.web.helpers import problem_codes, signed_in
 
 
-def act(client, profile, action, comment=""):
-    return client.post(f"/profiles/{profile.public_id}/transition/", {"action": action, "comment": comment})
+def act(client, profile, action, comment="", confirmed="1"):
+    """A workflow step as the page does it, past its confirmation step."""
+    return client.post(f"/profiles/{profile.public_id}/transition/",
+                       {"action": action, "comment": comment, "confirmed": confirmed})
 
 
 def status_of(profile) -> str:
@@ -218,8 +220,12 @@ def test_list_page_costs_the_same_queries_for_few_and_many_profiles(client, user
 def test_catalogue_page_adds_a_code_and_refuses_a_banned_one(client, users):
     signed_in(client, users["admin"])
     assert client.get("/profiles/catalogues/").status_code == 200
-    added = client.post("/profiles/catalogues/", {"characteristic": "occupation", "code": "clergy_free",
-                                                  "label_nl": "Vrij beroep", "label_en": "Liberal profession"})
+    new_code = {"characteristic": "occupation", "code": "clergy_free", "label_nl": "Vrij beroep",
+                "label_en": "Liberal profession"}
+    asked = client.post("/profiles/catalogues/", new_code)  # first the confirmation step
+    assert asked.status_code == 200 and 'name="confirmed"' in asked.content.decode()
+    assert not CatalogueCode.objects.filter(code="clergy_free").exists()
+    added = client.post("/profiles/catalogues/", {**new_code, "confirmed": "1"})
     assert added.status_code == 302
     assert CatalogueCode.objects.filter(characteristic="occupation", code="clergy_free").exists()
     banned = client.post("/profiles/catalogues/", {"characteristic": "occupation", "code": "religieus_leider",

@@ -8,9 +8,11 @@ process and version of the row) and named in every advice answer, the page and t
 command, so that a database changed around the services and their triggers cannot
 steer the advice unseen.
 
-The index is rebuilt when the stamp of the active profiles, their criteria or the
-catalogue changes (one small query per advice), and at least every `MAX_AGE` seconds
-whatever the stamp says.
+The index is rebuilt when the stamp of the active profiles, the criteria or the
+catalogue changes (one small query per advice: a change through the services, or a
+criterion added, removed or moved by SQL, is seen at once), and at least every
+`MAX_AGE` seconds whatever the stamp says (a criterion's values rewritten in place by
+SQL, which the cheap stamp cannot see, is seen within that time).
 """
 
 import logging
@@ -30,7 +32,7 @@ from .parsers import ApplicationParser
 
 logger = logging.getLogger("advice")
 
-MAX_AGE = 60.0
+MAX_AGE = 300.0
 
 
 @dataclass(frozen=True)

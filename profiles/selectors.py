@@ -140,20 +140,21 @@ def active_profiles_with_criteria() -> QuerySet[Profile]:
 
 
 def active_profiles_stamp() -> tuple[Any, ...]:
-    """What changes when the active profiles, their criteria or the catalogue change, in one
+    """What changes when the active profiles, the criteria or the catalogue change, in one
     small query (the advice engine asks it per request to know whether its index is stale).
-    A status change sets `updated_at`; a criterion moved into or out of an active profile
-    changes the count; a criterion rewritten in place changes the sum of lengths and ids."""
+    A status change sets `updated_at`; a criterion added, removed or moved to another
+    profile changes the criteria's count or the sum of their profile ids. Whole-table
+    aggregates without a join keep it cheap; a criterion rewritten in place by SQL is left
+    to the engine's periodic rebuild (`advice.cache.MAX_AGE`)."""
     profiles, codes = Profile._meta.db_table, CatalogueCode._meta.db_table
     criteria = ProfileCriterion._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT COUNT(*), MAX(updated_at), MAX(id), (SELECT COUNT(*) FROM {codes}), "
-            f"(SELECT MAX(id) FROM {codes}), "
-            f"(SELECT COUNT(*) FROM {criteria} c JOIN {profiles} p ON p.id = c.profile_id WHERE p.status = %s), "
-            f"(SELECT SUM(LENGTH(CAST(c.\"values\" AS TEXT)) + LENGTH(c.characteristic) + c.id) FROM {criteria} c "
-            f"JOIN {profiles} p ON p.id = c.profile_id WHERE p.status = %s) "
-            f"FROM {profiles} WHERE status = %s", [ProfileStatus.ACTIVE] * 3)
+            f"(SELECT MAX(id) FROM {codes}), (SELECT COUNT(*) FROM {criteria}), "
+            f"(SELECT SUM(profile_id) FROM {criteria}) FROM {profiles} WHERE status = %s",
+            [ProfileStatus.ACTIVE],
+        )
         return tuple(cursor.fetchone())
 
 

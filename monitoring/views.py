@@ -138,7 +138,7 @@ class ImportDetailView(View):
         return render(request, "monitoring/import_detail.html", {
             "run": run, "problems": problems, "shown": len(problems), "stored": len(run.problems),
             "summary_line": _summary_line(run) if run.problem_count else "",
-            "groups": _problem_groups(run, may_add_codes=request.user.has_perm(MANAGE_CATALOGUES)),
+            "groups": _problem_groups(run, may_add_codes=actor_has_right(request.user, MANAGE_CATALOGUES)),
             "finished": run.is_finished, "imported": run.status == ImportStatus.IMPORTED})
 
 

@@ -13,7 +13,13 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 DEFAULT_FEATURES_ORDERED = [
-    "application_location", "travel_purpose", "age_group", "nationality", "gender", "marital_status", "occupation",
+    "application_location",
+    "travel_purpose",
+    "age_group",
+    "nationality",
+    "gender",
+    "marital_status",
+    "occupation",
 ]
 
 
@@ -26,8 +32,7 @@ class ParameterSetStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-PARAMETER_OPEN_STATUSES = (ParameterSetStatus.DRAFT, ParameterSetStatus.IN_REVIEW,
-                           ParameterSetStatus.CHANGES_REQUESTED)
+PARAMETER_OPEN_STATUSES = (ParameterSetStatus.DRAFT, ParameterSetStatus.IN_REVIEW, ParameterSetStatus.CHANGES_REQUESTED)
 
 
 class ParameterSet(models.Model):
@@ -37,8 +42,9 @@ class ParameterSet(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=100)
     version = models.PositiveIntegerField(default=1)
-    previous_version = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
-                                            related_name="next_version")
+    previous_version = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_version"
+    )
     status = models.CharField(max_length=24, choices=ParameterSetStatus.choices, default=ParameterSetStatus.DRAFT)
     features_ordered = models.JSONField(default=list)
     min_group_size = models.PositiveIntegerField()
@@ -50,11 +56,13 @@ class ParameterSet(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     approved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -67,10 +75,13 @@ class ParameterSet(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(fields=["name", "version"], name="parameterset_name_version_unique"),
-            models.UniqueConstraint(fields=["name"], condition=Q(status__in=PARAMETER_OPEN_STATUSES),
-                                    name="parameterset_one_open_version"),
+            models.UniqueConstraint(
+                fields=["name"], condition=Q(status__in=PARAMETER_OPEN_STATUSES), name="parameterset_one_open_version"
+            ),
             models.CheckConstraint(condition=Q(status__in=ParameterSetStatus.values), name="parameterset_status_valid"),
-            models.CheckConstraint(condition=Q(min_depth__gte=3, min_depth__lte=7), name="parameterset_min_depth_3_to_7"),
+            models.CheckConstraint(
+                condition=Q(min_depth__gte=3, min_depth__lte=7), name="parameterset_min_depth_3_to_7"
+            ),
             models.CheckConstraint(condition=Q(min_group_size__gte=1), name="parameterset_min_group_size_positive"),
             models.CheckConstraint(
                 condition=Q(chance_max_hit_rate__gte=0, chance_max_hit_rate__lte=1)
@@ -80,7 +91,9 @@ class ParameterSet(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(approved_by__isnull=True)
-                | (~Q(approved_by=F("created_by")) & (Q(submitted_by__isnull=True) | ~Q(approved_by=F("submitted_by")))),
+                | (
+                    ~Q(approved_by=F("created_by")) & (Q(submitted_by__isnull=True) | ~Q(approved_by=F("submitted_by")))
+                ),
                 name="parameterset_four_eyes",
             ),
             models.CheckConstraint(
@@ -95,9 +108,12 @@ class ParameterSet(models.Model):
 
     def as_parameters(self) -> dict:
         return {
-            "features_ordered": list(self.features_ordered), "min_group_size": self.min_group_size,
-            "chance_max_hit_rate": self.chance_max_hit_rate, "chance_max_refusal_rate": self.chance_max_refusal_rate,
-            "risk_min_hit_rate": self.risk_min_hit_rate, "min_depth": self.min_depth,
+            "features_ordered": list(self.features_ordered),
+            "min_group_size": self.min_group_size,
+            "chance_max_hit_rate": self.chance_max_hit_rate,
+            "chance_max_refusal_rate": self.chance_max_refusal_rate,
+            "risk_min_hit_rate": self.risk_min_hit_rate,
+            "min_depth": self.min_depth,
         }
 
 
@@ -106,8 +122,9 @@ class ParameterSetTransition(models.Model):
     action = models.CharField(max_length=32)
     from_status = models.CharField(max_length=24, choices=ParameterSetStatus.choices)
     to_status = models.CharField(max_length=24, choices=ParameterSetStatus.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     comment = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -162,8 +179,9 @@ class GenerationRun(models.Model):
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
     error = models.TextField(blank=True)
     job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     started_by_name = models.CharField(max_length=150)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -177,10 +195,12 @@ class GenerationRun(models.Model):
             models.CheckConstraint(condition=Q(status__in=RunStatus.values), name="generationrun_status_valid"),
             models.CheckConstraint(condition=Q(origin__in=RunOrigin.values), name="generationrun_origin_valid"),
             models.CheckConstraint(condition=Q(window_from__lte=F("window_to")), name="generationrun_window_ordered"),
-            models.CheckConstraint(condition=Q(valid_from__lt=F("valid_until")),
-                                   name="generationrun_validity_ordered"),
-            models.UniqueConstraint(fields=["parameter_set", "valid_from", "window_from", "window_to"],
-                                    condition=~Q(status=RunStatus.FAILED), name="generationrun_once_per_month"),
+            models.CheckConstraint(condition=Q(valid_from__lt=F("valid_until")), name="generationrun_validity_ordered"),
+            models.UniqueConstraint(
+                fields=["parameter_set", "valid_from", "window_from", "window_to"],
+                condition=~Q(status=RunStatus.FAILED),
+                name="generationrun_once_per_month",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -222,10 +242,10 @@ class RunCandidate(models.Model):
     hit_rate = models.FloatField(default=0)
     refusal_rate = models.FloatField(default=0)
     reasons = models.JSONField(default=list, blank=True)
-    profile = models.ForeignKey("profiles.Profile", null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="+")
-    previous_profile = models.ForeignKey("profiles.Profile", null=True, blank=True, on_delete=models.PROTECT,
-                                         related_name="+")
+    profile = models.ForeignKey("profiles.Profile", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    previous_profile = models.ForeignKey(
+        "profiles.Profile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["run", "-n", "id"]
@@ -236,8 +256,9 @@ class RunCandidate(models.Model):
             models.CheckConstraint(condition=Q(outcome__in=CandidateOutcome.values), name="runcandidate_outcome_valid"),
             models.CheckConstraint(condition=Q(change__in=CandidateChange.values), name="runcandidate_change_valid"),
             models.CheckConstraint(condition=Q(kind__in=["chance", "risk"]), name="runcandidate_kind_valid"),
-            models.CheckConstraint(condition=~Q(outcome=CandidateOutcome.PROPOSED) | Q(depth__gte=3),
-                                   name="runcandidate_proposed_depth_3"),
+            models.CheckConstraint(
+                condition=~Q(outcome=CandidateOutcome.PROPOSED) | Q(depth__gte=3), name="runcandidate_proposed_depth_3"
+            ),
             models.UniqueConstraint(fields=["run", "outcome", "path_key"], name="runcandidate_path_once"),
         ]
 

@@ -43,8 +43,12 @@ def run_get(*, public_id) -> GenerationRun:
 
 def run_previous(*, run: GenerationRun) -> GenerationRun | None:
     """The completed run for the month before (last month's set, for comparison)."""
-    return (GenerationRun.objects.filter(status=RunStatus.COMPLETED, valid_from__lt=run.valid_from)
-            .defer("outline").order_by("-valid_from", "-finished_at").first())
+    return (
+        GenerationRun.objects.filter(status=RunStatus.COMPLETED, valid_from__lt=run.valid_from)
+        .defer("outline")
+        .order_by("-valid_from", "-finished_at")
+        .first()
+    )
 
 
 def run_candidates(*, run: GenerationRun, filters: dict[str, Any] | None = None) -> QuerySet[RunCandidate]:
@@ -84,56 +88,106 @@ def run_summary(*, run: GenerationRun, top: int = 10) -> dict[str, Any]:
     """Summary first: counts by type and by change, how often each characteristic (and
     each nationality) appears in risk profiles against last month's run, the largest groups."""
     previous = run_previous(run=run)
-    risk_now = list(RunCandidate.objects.filter(run=run, outcome=CandidateOutcome.PROPOSED, kind="risk")
-                    .values_list("characteristics", flat=True))
-    risk_before = list(RunCandidate.objects.filter(run=previous, outcome=CandidateOutcome.PROPOSED, kind="risk")
-                       .values_list("characteristics", flat=True)) if previous else []
+    risk_now = list(
+        RunCandidate.objects.filter(run=run, outcome=CandidateOutcome.PROPOSED, kind="risk").values_list(
+            "characteristics", flat=True
+        )
+    )
+    risk_before = (
+        list(
+            RunCandidate.objects.filter(run=previous, outcome=CandidateOutcome.PROPOSED, kind="risk").values_list(
+                "characteristics", flat=True
+            )
+        )
+        if previous
+        else []
+    )
     now_c, now_v = _frequency(risk_now)
     before_c, before_v = _frequency(risk_before)
-    characteristics = [{"characteristic": c, "now": now_c[c], "before": before_c[c], "delta": now_c[c] - before_c[c]}
-                       for c in Characteristic.values]
+    characteristics = [
+        {"characteristic": c, "now": now_c[c], "before": before_c[c], "delta": now_c[c] - before_c[c]}
+        for c in Characteristic.values
+    ]
     characteristics.sort(key=lambda r: (r["characteristic"] != Characteristic.NATIONALITY, -r["now"]))
-    nationalities = sorted({v for (c, v) in [*now_v, *before_v] if c == Characteristic.NATIONALITY},
-                           key=lambda v: (-now_v[(Characteristic.NATIONALITY, v)], v))
+    nationalities = sorted(
+        {v for (c, v) in [*now_v, *before_v] if c == Characteristic.NATIONALITY},
+        key=lambda v: (-now_v[(Characteristic.NATIONALITY, v)], v),
+    )
     return {
         "counts": run.counts,
         "previous": previous,
         "risk_by_characteristic": characteristics,
-        "risk_by_nationality": [{"value": v, "now": now_v[(Characteristic.NATIONALITY, v)],
-                                 "before": before_v[(Characteristic.NATIONALITY, v)],
-                                 "delta": now_v[(Characteristic.NATIONALITY, v)]
-                                 - before_v[(Characteristic.NATIONALITY, v)]} for v in nationalities][:top * 2],
-        "largest": list(RunCandidate.objects.filter(run=run, outcome=CandidateOutcome.PROPOSED)
-                        .select_related("profile").order_by("-n", "id")[:top]),
+        "risk_by_nationality": [
+            {
+                "value": v,
+                "now": now_v[(Characteristic.NATIONALITY, v)],
+                "before": before_v[(Characteristic.NATIONALITY, v)],
+                "delta": now_v[(Characteristic.NATIONALITY, v)] - before_v[(Characteristic.NATIONALITY, v)],
+            }
+            for v in nationalities
+        ][: top * 2],
+        "largest": list(
+            RunCandidate.objects.filter(run=run, outcome=CandidateOutcome.PROPOSED)
+            .select_related("profile")
+            .order_by("-n", "id")[:top]
+        ),
     }
 
 
 def run_document_stored(*, run: GenerationRun) -> dict[str, Any]:
     """The stored run as iob-profile-run/1 (the API's and the command's JSON)."""
+
     def entry(c: RunCandidate) -> dict[str, Any]:
-        out = {"type": c.kind, "depth": c.depth, "characteristics": c.characteristics, "n": c.n,
-               "hit_rate": c.hit_rate, "refusal_rate": c.refusal_rate}
+        out = {
+            "type": c.kind,
+            "depth": c.depth,
+            "characteristics": c.characteristics,
+            "n": c.n,
+            "hit_rate": c.hit_rate,
+            "refusal_rate": c.refusal_rate,
+        }
         if c.profile_id:
-            out.update(profile={"code": c.profile.code, "version": c.profile.version, "status": c.profile.status},
-                       change=c.change)
+            out.update(
+                profile={"code": c.profile.code, "version": c.profile.version, "status": c.profile.status},
+                change=c.change,
+            )
         return out
 
     rows = list(RunCandidate.objects.filter(run=run).select_related("profile"))
     return {
         "schema": "iob-profile-run/1",
-        "run": str(run.public_id), "status": run.status,
+        "run": str(run.public_id),
+        "status": run.status,
         "parameter_set": {"name": run.parameter_set.name, "version": run.parameter_set.version},
         "parameters": run.parameters,
         "window": {"from": run.window_from.isoformat(), "to": run.window_to.isoformat()},
         "valid": {"from": run.valid_from.isoformat(), "until": run.valid_until.isoformat()},
-        "n_records": run.n_records, "input_checksum": run.input_checksum, "counts": run.counts,
-        "started_by": run.started_by_name, "created_at": run.created_at.isoformat(),
+        "n_records": run.n_records,
+        "input_checksum": run.input_checksum,
+        "counts": run.counts,
+        "started_by": run.started_by_name,
+        "created_at": run.created_at.isoformat(),
         "duration_ms": run.duration_ms,
         "profiles": [entry(c) for c in rows if c.outcome == CandidateOutcome.PROPOSED],
-        "dropped": [{"characteristics": c.characteristics, "type": c.kind, "depth": c.depth, "n": c.n,
-                     "reason": "; ".join(r["en"] for r in c.reasons), "codes": [r["code"] for r in c.reasons]}
-                    for c in rows if c.outcome == CandidateOutcome.DROPPED],
-        "gone": [{"characteristics": c.characteristics, "type": c.kind,
-                  "profile": c.previous_profile.code if c.previous_profile_id else None}
-                 for c in rows if c.outcome == CandidateOutcome.GONE],
+        "dropped": [
+            {
+                "characteristics": c.characteristics,
+                "type": c.kind,
+                "depth": c.depth,
+                "n": c.n,
+                "reason": "; ".join(r["en"] for r in c.reasons),
+                "codes": [r["code"] for r in c.reasons],
+            }
+            for c in rows
+            if c.outcome == CandidateOutcome.DROPPED
+        ],
+        "gone": [
+            {
+                "characteristics": c.characteristics,
+                "type": c.kind,
+                "profile": c.previous_profile.code if c.previous_profile_id else None,
+            }
+            for c in rows
+            if c.outcome == CandidateOutcome.GONE
+        ],
     }

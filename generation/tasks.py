@@ -15,14 +15,15 @@ log = logging.getLogger(__name__)
 TRANSIENT = (OperationalError, InterfaceError)
 
 
-@shared_task(name="generation.execute_run", bind=True, max_retries=3, soft_time_limit=30 * 60,
-             time_limit=35 * 60, acks_late=True)
+@shared_task(
+    name="generation.execute_run", bind=True, max_retries=3, soft_time_limit=30 * 60, time_limit=35 * 60, acks_late=True
+)
 def execute_run(self, *, job_id: int, run_id: int) -> None:
     try:
         run_execute(run_id=run_id, job_id=job_id)
     except TRANSIENT as error:
         if self.request.retries < self.max_retries:
-            raise self.retry(exc=error, countdown=min(600, 30 * 2 ** self.request.retries)) from error
+            raise self.retry(exc=error, countdown=min(600, 30 * 2**self.request.retries)) from error
         run_fail(run_id=run_id, job_id=job_id, error=f"{type(error).__name__}: {error}")
     except SoftTimeLimitExceeded:
         run_fail(run_id=run_id, job_id=job_id, error="The run took longer than its time limit.")

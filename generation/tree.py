@@ -35,17 +35,23 @@ class TreeParameters:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TreeParameters:
         return cls(
-            features_ordered=tuple(data["features_ordered"]), min_group_size=int(data["min_group_size"]),
+            features_ordered=tuple(data["features_ordered"]),
+            min_group_size=int(data["min_group_size"]),
             chance_max_hit_rate=float(data["chance_max_hit_rate"]),
             chance_max_refusal_rate=float(data["chance_max_refusal_rate"]),
-            risk_min_hit_rate=float(data["risk_min_hit_rate"]), min_depth=int(data["min_depth"]),
+            risk_min_hit_rate=float(data["risk_min_hit_rate"]),
+            min_depth=int(data["min_depth"]),
         )
 
     def as_dict(self) -> dict[str, Any]:
-        return {"features_ordered": list(self.features_ordered), "min_group_size": self.min_group_size,
-                "chance_max_hit_rate": self.chance_max_hit_rate,
-                "chance_max_refusal_rate": self.chance_max_refusal_rate,
-                "risk_min_hit_rate": self.risk_min_hit_rate, "min_depth": self.min_depth}
+        return {
+            "features_ordered": list(self.features_ordered),
+            "min_group_size": self.min_group_size,
+            "chance_max_hit_rate": self.chance_max_hit_rate,
+            "chance_max_refusal_rate": self.chance_max_refusal_rate,
+            "risk_min_hit_rate": self.risk_min_hit_rate,
+            "min_depth": self.min_depth,
+        }
 
 
 @dataclass
@@ -83,8 +89,9 @@ class TreeResult:
         return dict(zip(self.parameters.features_ordered, node.path, strict=False))
 
 
-def rollup_sql(*, features: Sequence[str], window_from: date, window_to: date, min_group_size: int,
-               source: str = "records") -> str:
+def rollup_sql(
+    *, features: Sequence[str], window_from: date, window_to: date, min_group_size: int, source: str = "records"
+) -> str:
     """The one grouped pass. `source` has the seven characteristics, `lodged_on` (DATE),
     `chain_hit` (BOOLEAN) and `decision` (text). Identifiers and values are checked
     (the seven names, dates, an integer) before they are put into the text."""
@@ -120,8 +127,9 @@ def _at_least(count: int, n: int, threshold: float) -> bool:
 def label_of(node: Node, p: TreeParameters) -> str:
     if node.depth == 0:
         return INBETWEEN
-    if _at_most(node.hits, node.n, p.chance_max_hit_rate) and _at_most(node.refusals, node.n,
-                                                                        p.chance_max_refusal_rate):
+    if _at_most(node.hits, node.n, p.chance_max_hit_rate) and _at_most(
+        node.refusals, node.n, p.chance_max_refusal_rate
+    ):
         return CHANCE
     if _at_least(node.hits, node.n, p.risk_min_hit_rate):
         return RISK
@@ -154,8 +162,7 @@ def tree_build(rows: Iterable[Sequence[Any]], p: TreeParameters) -> TreeResult:
             changed = True
     leaves = [node for path, node in nodes.items() if path and not node.children]
     leaves.sort(key=lambda node: node.path)
-    return TreeResult(parameters=p, n_records=n_records, nodes_after_cut=nodes_after_cut, kept=nodes,
-                      leaves=leaves)
+    return TreeResult(parameters=p, n_records=n_records, nodes_after_cut=nodes_after_cut, kept=nodes, leaves=leaves)
 
 
 def _remove(nodes: dict[tuple[str, ...], Node], path: tuple[str, ...]) -> None:
@@ -191,8 +198,12 @@ def outline(result: TreeResult) -> list[dict[str, Any]]:
     def build(path: tuple[str, ...]) -> dict[str, Any]:
         node = result.kept[path]
         return {
-            "c": features[len(path) - 1], "v": path[-1], "n": node.n, "hit_rate": round(node.hit_rate, 6),
-            "refusal_rate": round(node.refusal_rate, 6), "label": node.label,
+            "c": features[len(path) - 1],
+            "v": path[-1],
+            "n": node.n,
+            "hit_rate": round(node.hit_rate, 6),
+            "refusal_rate": round(node.refusal_rate, 6),
+            "label": node.label,
             "children": [build(c) for c in sorted(node.children)],
         }
 

@@ -30,16 +30,21 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("submit", (S.DRAFT,), S.IN_REVIEW, Role.POLICY_OFFICER),
         Transition("reopen", (S.CHANGES_REQUESTED,), S.DRAFT, Role.POLICY_OFFICER),
         Transition("approve", (S.IN_REVIEW,), S.APPROVED, Role.REVIEWER, four_eyes=True),
-        Transition("request_changes", (S.IN_REVIEW,), S.CHANGES_REQUESTED, Role.REVIEWER, four_eyes=True,
-                   comment_required=True),
+        Transition(
+            "request_changes", (S.IN_REVIEW,), S.CHANGES_REQUESTED, Role.REVIEWER, four_eyes=True, comment_required=True
+        ),
         Transition("reject", (S.IN_REVIEW,), S.REJECTED, Role.REVIEWER, four_eyes=True, comment_required=True),
         Transition("withdraw", (S.APPROVED,), S.WITHDRAWN, Role.REVIEWER, comment_required=True),
     )
 }
 
 ACTION_LABELS = {
-    "submit": _("submit for review"), "reopen": _("reopen as draft"), "approve": _("approve"),
-    "request_changes": _("request changes"), "reject": _("reject"), "withdraw": _("withdraw"),
+    "submit": _("submit for review"),
+    "reopen": _("reopen as draft"),
+    "approve": _("approve"),
+    "request_changes": _("request changes"),
+    "reject": _("reject"),
+    "withdraw": _("withdraw"),
 }
 
 # For the database guards (migration 0002): the moves a status may make.

@@ -18,8 +18,7 @@ TODAY = date.today()
 
 
 def _run(users, **kw):
-    run = services.run_request(actor=users["policy_officer"], origin=RunOrigin.PORTAL, today=TODAY, enqueue=False,
-                               **kw)
+    run = services.run_request(actor=users["policy_officer"], origin=RunOrigin.PORTAL, today=TODAY, enqueue=False, **kw)
     return services.run_execute(run_id=run.pk, job_id=run.job_id)
 
 
@@ -29,8 +28,14 @@ def _data(records_in_db):
 
 def test_parameter_set_workflow_with_four_eyes(users):
     officer, reviewer = users["policy_officer"], users["reviewer"]
-    ps = services.parameter_set_create(actor=officer, name="A", min_group_size=100, chance_max_hit_rate=0.01,
-                                       chance_max_refusal_rate=0.05, risk_min_hit_rate=0.05)
+    ps = services.parameter_set_create(
+        actor=officer,
+        name="A",
+        min_group_size=100,
+        chance_max_hit_rate=0.01,
+        chance_max_refusal_rate=0.05,
+        risk_min_hit_rate=0.05,
+    )
     assert ps.status == "draft" and ps.min_depth == 3
     ps = services.parameter_set_transition(actor=officer, parameter_set=ps, action="submit")
     with pytest.raises(DomainError) as error:
@@ -46,8 +51,14 @@ def test_a_reviewer_who_edited_cannot_approve(users):
     from accounts.services import user_create_or_update
 
     both = user_create_or_update(username="both", password="x", roles=["policy_officer", "reviewer"])
-    ps = services.parameter_set_create(actor=both, name="B", min_group_size=10, chance_max_hit_rate=0.01,
-                                       chance_max_refusal_rate=0.05, risk_min_hit_rate=0.05)
+    ps = services.parameter_set_create(
+        actor=both,
+        name="B",
+        min_group_size=10,
+        chance_max_hit_rate=0.01,
+        chance_max_refusal_rate=0.05,
+        risk_min_hit_rate=0.05,
+    )
     ps = services.parameter_set_transition(actor=both, parameter_set=ps, action="submit")
     with pytest.raises(DomainError) as error:
         services.parameter_set_transition(actor=both, parameter_set=ps, action="approve")
@@ -57,11 +68,23 @@ def test_a_reviewer_who_edited_cannot_approve(users):
 
 def test_bad_parameters_are_all_reported(users):
     with pytest.raises(DomainError) as error:
-        services.parameter_set_create(actor=users["policy_officer"], name="", min_group_size=0, min_depth=2,
-                                      chance_max_hit_rate=1.5, chance_max_refusal_rate="x", risk_min_hit_rate=None,
-                                      features_ordered=["nationality", "ethnicity"])
-    assert set(error.value.codes) == {"invalid_split_order", "invalid_min_group_size", "invalid_rate",
-                                      "invalid_min_depth", "required"}
+        services.parameter_set_create(
+            actor=users["policy_officer"],
+            name="",
+            min_group_size=0,
+            min_depth=2,
+            chance_max_hit_rate=1.5,
+            chance_max_refusal_rate="x",
+            risk_min_hit_rate=None,
+            features_ordered=["nationality", "ethnicity"],
+        )
+    assert set(error.value.codes) == {
+        "invalid_split_order",
+        "invalid_min_group_size",
+        "invalid_rate",
+        "invalid_min_depth",
+        "required",
+    }
     assert not ParameterSet.objects.exists()
 
 
@@ -77,12 +100,16 @@ def test_an_approved_parameter_set_is_immutable_in_the_database(approved_set):
 
 
 def test_an_unapproved_parameter_set_is_refused_with_a_clear_error(users):
-    ps = services.parameter_set_create(actor=users["policy_officer"], name="C", min_group_size=10,
-                                       chance_max_hit_rate=0.01, chance_max_refusal_rate=0.05,
-                                       risk_min_hit_rate=0.05)
+    ps = services.parameter_set_create(
+        actor=users["policy_officer"],
+        name="C",
+        min_group_size=10,
+        chance_max_hit_rate=0.01,
+        chance_max_refusal_rate=0.05,
+        risk_min_hit_rate=0.05,
+    )
     with pytest.raises(DomainError) as error:
-        services.run_request(actor=users["policy_officer"], origin=RunOrigin.PORTAL, parameter_set=ps,
-                             enqueue=False)
+        services.run_request(actor=users["policy_officer"], origin=RunOrigin.PORTAL, parameter_set=ps, enqueue=False)
     assert error.value.codes == ["parameter_set_not_approved"]
     assert "approved" in str(error.value.problems[0].message)
     with pytest.raises(DomainError) as error:
@@ -123,8 +150,7 @@ def test_a_run_proposes_validated_profiles_for_review(users, approved_set, recor
 def test_a_run_started_twice_is_one_run(users, approved_set, records_in_db):
     approved_set()
     _data(records_in_db)
-    first = services.run_request(actor=users["policy_officer"], origin=RunOrigin.PORTAL, today=TODAY,
-                                 enqueue=False)
+    first = services.run_request(actor=users["policy_officer"], origin=RunOrigin.PORTAL, today=TODAY, enqueue=False)
     again = services.run_request(actor=users["policy_officer2"], origin=RunOrigin.API, today=TODAY, enqueue=False)
     assert again.pk == first.pk
     services.run_execute(run_id=first.pk, job_id=first.job_id)
@@ -135,15 +161,29 @@ def test_a_run_started_twice_is_one_run(users, approved_set, records_in_db):
     assert Profile.objects.filter(generation_run_id=first.public_id).count() == 3
     # The database refuses a second run of the same month and parameters, too.
     with pytest.raises(IntegrityError), transaction.atomic():
-        GenerationRun.objects.create(parameter_set=first.parameter_set, origin="api", window_from=first.window_from,
-                                     window_to=first.window_to, valid_from=first.valid_from,
-                                     valid_until=first.valid_until, started_by_name="x")
+        GenerationRun.objects.create(
+            parameter_set=first.parameter_set,
+            origin="api",
+            window_from=first.window_from,
+            window_to=first.window_to,
+            valid_from=first.valid_from,
+            valid_until=first.valid_until,
+            started_by_name="x",
+        )
 
 
 def test_a_split_order_starting_with_personal_characteristics_drops_profiles_with_reasons(
-        users, approved_set, records_in_db):
-    order = ["nationality", "age_group", "gender", "application_location", "travel_purpose", "marital_status",
-             "occupation"]
+    users, approved_set, records_in_db
+):
+    order = [
+        "nationality",
+        "age_group",
+        "gender",
+        "application_location",
+        "travel_purpose",
+        "marital_status",
+        "occupation",
+    ]
     approved_set(features_ordered=order)
     records_in_db(group(20))
     run = _run(users)
@@ -193,14 +233,22 @@ def test_comparison_with_the_active_generated_set(users, approved_set, records_i
     assert changes[nga.replace("NGA", "CHN")] == ("proposed", "changed_type")
     assert changes["age_group=25-34|application_location=MACAS|travel_purpose=business"] == ("gone", "gone")
     assert changes["age_group=25-34|application_location=TRIST|travel_purpose=business"] == ("proposed", "new")
-    assert second.counts | {"nodes_after_cut": 0} == {"chance": 3, "risk": 1, "dropped": 0, "new": 1,
-                                                     "unchanged": 1, "changed_type": 2, "gone": 1,
-                                                     "nodes_after_cut": 0}
+    assert second.counts | {"nodes_after_cut": 0} == {
+        "chance": 3,
+        "risk": 1,
+        "dropped": 0,
+        "new": 1,
+        "unchanged": 1,
+        "changed_type": 2,
+        "gone": 1,
+        "nodes_after_cut": 0,
+    }
 
 
 def _run_next_month(users, first):
-    run = services.run_request(actor=users["policy_officer"], origin=RunOrigin.PORTAL, today=first.valid_from,
-                               enqueue=False)
+    run = services.run_request(
+        actor=users["policy_officer"], origin=RunOrigin.PORTAL, today=first.valid_from, enqueue=False
+    )
     return services.run_execute(run_id=run.pk, job_id=run.job_id)
 
 
@@ -211,8 +259,7 @@ def test_chance_profiles_are_approved_in_bulk_and_risk_profiles_are_not(users, a
     chance_ids = list(run.candidates.filter(kind="chance", outcome="proposed").values_list("pk", flat=True))
     risk_ids = list(run.candidates.filter(kind="risk").values_list("pk", flat=True))
     with pytest.raises(DomainError) as error:
-        services.run_chance_approve(actor=users["reviewer"], run=run, candidate_ids=chance_ids + risk_ids,
-                                    comment="ok")
+        services.run_chance_approve(actor=users["reviewer"], run=run, candidate_ids=chance_ids + risk_ids, comment="ok")
     assert error.value.codes == ["risk_in_selection"]
     with pytest.raises(DomainError) as error:
         services.run_chance_approve(actor=users["policy_officer"], run=run, candidate_ids=chance_ids, comment="ok")
@@ -220,15 +267,28 @@ def test_chance_profiles_are_approved_in_bulk_and_risk_profiles_are_not(users, a
     with pytest.raises(DomainError) as error:
         services.run_chance_approve(actor=users["reviewer"], run=run, candidate_ids=chance_ids, comment="")
     assert error.value.codes == ["comment_required"]
-    assert services.run_chance_approve(actor=users["reviewer"], run=run, candidate_ids=chance_ids,
-                                       comment="Checked the summary.") == 2
-    assert set(Profile.objects.filter(generation_run_id=run.public_id, kind="chance")
-               .values_list("status", flat=True)) == {"approved"}
+    assert (
+        services.run_chance_approve(
+            actor=users["reviewer"], run=run, candidate_ids=chance_ids, comment="Checked the summary."
+        )
+        == 2
+    )
+    assert set(
+        Profile.objects.filter(generation_run_id=run.public_id, kind="chance").values_list("status", flat=True)
+    ) == {"approved"}
     assert AuditEvent.objects.filter(event_type="generation_run.bulk_approved").count() == 1
 
 
 def test_run_month_takes_the_five_years_before_the_month():
-    assert services.run_month(date(2025, 11, 17)) == (date(2020, 11, 1), date(2025, 10, 31), date(2025, 12, 1),
-                                                      date(2025, 12, 31))
-    assert services.run_month(date(2025, 12, 1)) == (date(2020, 12, 1), date(2025, 11, 30), date(2026, 1, 1),
-                                                     date(2026, 1, 31))
+    assert services.run_month(date(2025, 11, 17)) == (
+        date(2020, 11, 1),
+        date(2025, 10, 31),
+        date(2025, 12, 1),
+        date(2025, 12, 31),
+    )
+    assert services.run_month(date(2025, 12, 1)) == (
+        date(2020, 12, 1),
+        date(2025, 11, 30),
+        date(2026, 1, 1),
+        date(2026, 1, 31),
+    )

@@ -23,8 +23,7 @@ def test_children_with_different_labels_stay_as_deeper_profiles():
     records = group(10, nat="SUR") + group(10, nat="NGA", hits=5)
     result = tree_of(records, params())
     # The depth-3 node (hit rate 0.25) is in between; its two children differ.
-    assert leaves(result) == {("SRPBM", "tourism", "25-34", "SUR"): CHANCE,
-                              ("SRPBM", "tourism", "25-34", "NGA"): RISK}
+    assert leaves(result) == {("SRPBM", "tourism", "25-34", "SUR"): CHANCE, ("SRPBM", "tourism", "25-34", "NGA"): RISK}
 
 
 def test_a_node_folds_only_when_all_children_carry_its_own_label():
@@ -76,8 +75,10 @@ def test_depth_filter_removes_leaves_above_min_depth():
     # Two chance groups that split at depth 2: each folds to depth 3 (min_depth), and the
     # depth-2 node stays (it is above min_depth).
     records = group(10, purpose="tourism") + group(10, purpose="business")
-    assert leaves(tree_of(records, params())) == {("SRPBM", "tourism", "25-34"): CHANCE,
-                                                  ("SRPBM", "business", "25-34"): CHANCE}
+    assert leaves(tree_of(records, params())) == {
+        ("SRPBM", "tourism", "25-34"): CHANCE,
+        ("SRPBM", "business", "25-34"): CHANCE,
+    }
 
 
 def test_records_outside_the_window_and_undecided_ones_are_not_read():

@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.actors import SystemActor, actor_name, actor_require, actor_require_role, actor_user
-from accounts.roles import AUTHOR_PARAMETERS, AUTHOR_PROFILES, START_GENERATION
+from accounts.roles import AUTHOR_PARAMETERS, AUTHOR_PROFILES, START_GENERATION, Role
 from audit.refusals import audited_refusal
 from audit.selectors import audit_actor_ids
 from iob_portal.errors import DomainError, Problem, conflict, forbidden
@@ -585,6 +585,7 @@ def run_chance_approve(*, actor, run: GenerationRun, candidate_ids: list[int], c
     through the profile workflow (role and four eyes hold for every one). All or none."""
     comment = (comment or "").strip()
     with audited_refusal(_run_refused(actor, "bulk_approve", run)):
+        actor_require_role(actor, Role.REVIEWER, _("Only a reviewer may approve profiles."))
         if not comment:
             raise DomainError.single("comment_required", _("Give one comment for the whole selection."), "comment")
         candidates = list(

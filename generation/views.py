@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from accounts.permissions import PermissionRequired
-from accounts.roles import AUTHOR_PARAMETERS, REVIEW_PROFILES, START_GENERATION, VIEW_AUDIT, VIEW_GENERATION
+from accounts.roles import AUTHOR_PARAMETERS, REVIEW_PARAMETERS, REVIEW_PROFILES, START_GENERATION, VIEW_AUDIT, VIEW_GENERATION
 from iob_portal.errors import DomainError, problems_to_form
 
 from . import selectors, services
@@ -111,9 +111,12 @@ class ParameterSetDetailView(PermissionRequired, View):
 
 
 class ParameterSetActionView(PermissionRequired, View):
-    """Any reader may post; the service checks the role and four eyes (and audits a refusal)."""
+    """Writers and reviewers of parameter sets post here; the service checks which action
+    each role may take, and four eyes (and audits a refusal)."""
 
-    permission_required = VIEW_GENERATION
+    def has_permission(self):
+        user = self.request.user
+        return user.has_perm(AUTHOR_PARAMETERS) or user.has_perm(REVIEW_PARAMETERS)
 
     def post(self, request, public_id):
         ps = _ps_or_404(public_id)
@@ -173,7 +176,7 @@ class RunDetailView(PermissionRequired, View):
 class RunApproveChanceView(PermissionRequired, View):
     """Approve the chance profiles of the filtered page shown, with one comment."""
 
-    permission_required = VIEW_GENERATION
+    permission_required = REVIEW_PROFILES
 
     def post(self, request, public_id):
         run = _run_or_404(public_id)

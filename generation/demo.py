@@ -9,8 +9,13 @@ from .services import parameter_set_create, parameter_set_transition, run_execut
 DEMO_NAME = "Standaard"
 # Looser than the published example (100, 1%, 5%, 5%) so that a few thousand synthetic
 # records already give a tree worth reviewing.
-DEMO_VALUES = {"min_group_size": 30, "chance_max_hit_rate": 0.02, "chance_max_refusal_rate": 0.10,
-               "risk_min_hit_rate": 0.06, "min_depth": 3}
+DEMO_VALUES = {
+    "min_group_size": 30,
+    "chance_max_hit_rate": 0.02,
+    "chance_max_refusal_rate": 0.10,
+    "risk_min_hit_rate": 0.06,
+    "min_depth": 3,
+}
 
 
 def generation_demo_seed(*, users: dict[str, Any]) -> tuple[ParameterSet, GenerationRun]:
@@ -19,13 +24,16 @@ def generation_demo_seed(*, users: dict[str, Any]) -> tuple[ParameterSet, Genera
     if ps is None:
         ps = ParameterSet.objects.filter(name=DEMO_NAME).order_by("-version").first()
         if ps is None:
-            ps = parameter_set_create(actor=users["policy_officer"], name=DEMO_NAME,
-                                      explanation="Demo thresholds for synthetic data.", **DEMO_VALUES)
+            ps = parameter_set_create(
+                actor=users["policy_officer"],
+                name=DEMO_NAME,
+                explanation="Demo thresholds for synthetic data.",
+                **DEMO_VALUES,
+            )
         if ps.status == ParameterSetStatus.DRAFT:
             ps = parameter_set_transition(actor=users["policy_officer"], parameter_set=ps, action="submit")
         if ps.status == ParameterSetStatus.IN_REVIEW:
-            ps = parameter_set_transition(actor=users["reviewer"], parameter_set=ps, action="approve",
-                                          comment="Demo")
+            ps = parameter_set_transition(actor=users["reviewer"], parameter_set=ps, action="approve", comment="Demo")
     run = run_request(actor=users["policy_officer"], origin=RunOrigin.DEMO, parameter_set=ps, enqueue=False)
     if run.status != RunStatus.COMPLETED:
         run = run_execute(run_id=run.pk, job_id=run.job_id)

@@ -15,7 +15,14 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from accounts.permissions import PermissionRequired
-from accounts.roles import AUTHOR_PARAMETERS, REVIEW_PARAMETERS, REVIEW_PROFILES, START_GENERATION, VIEW_AUDIT, VIEW_GENERATION
+from accounts.roles import (
+    AUTHOR_PARAMETERS,
+    REVIEW_PARAMETERS,
+    REVIEW_PROFILES,
+    START_GENERATION,
+    VIEW_AUDIT,
+    VIEW_GENERATION,
+)
 from iob_portal.errors import DomainError, problems_to_form
 
 from . import selectors, services

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.utils import translation
 
 from audit.models import AuditEvent
 from generation import services
@@ -111,12 +112,13 @@ def test_an_unapproved_parameter_set_is_refused_with_a_clear_error(users):
     with pytest.raises(DomainError) as error:
         services.run_request(actor=users["policy_officer"], origin=RunOrigin.PORTAL, parameter_set=ps, enqueue=False)
     assert error.value.codes == ["parameter_set_not_approved"]
-    assert "approved" in str(error.value.problems[0].message)
+    with translation.override("en"):
+        assert "only an approved parameter set" in str(error.value.problems[0].message)
     with pytest.raises(DomainError) as error:
         services.run_request(actor=users["policy_officer"], origin=RunOrigin.PORTAL, enqueue=False)
     assert error.value.codes == ["no_approved_parameter_set"]
     assert not GenerationRun.objects.exists()
-    assert AuditEvent.objects.filter(event_type="generation_run.refused").count() == 2
+    assert AuditEvent.objects.filter(event_type="generation_run.refused").count() == 3
 
 
 def test_only_a_policy_officer_or_the_schedule_starts_a_run(users, approved_set):

@@ -109,11 +109,15 @@ def test_an_unapproved_parameter_set_is_refused_with_a_clear_error(users):
         chance_max_refusal_rate=0.05,
         risk_min_hit_rate=0.05,
     )
-    with pytest.raises(DomainError) as error:
-        services.run_request(actor=users["policy_officer"], origin=RunOrigin.PORTAL, parameter_set=ps, enqueue=False)
-    assert error.value.codes == ["parameter_set_not_approved"]
-    with translation.override("en"):
-        assert "only an approved parameter set" in str(error.value.problems[0].message)
+    # The message is in the language of whoever asked (a request's, here set by hand).
+    for language, text in (("en", "only an approved parameter set"), ("nl", "alleen een goedgekeurde parameterset")):
+        with translation.override(language):
+            with pytest.raises(DomainError) as error:
+                services.run_request(
+                    actor=users["policy_officer"], origin=RunOrigin.PORTAL, parameter_set=ps, enqueue=False
+                )
+            assert error.value.codes == ["parameter_set_not_approved"]
+            assert text in str(error.value.problems[0].message)
     with pytest.raises(DomainError) as error:
         services.run_request(actor=users["policy_officer"], origin=RunOrigin.PORTAL, enqueue=False)
     assert error.value.codes == ["no_approved_parameter_set"]

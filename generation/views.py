@@ -153,7 +153,6 @@ class RunDetailView(PermissionRequired, View):
             and (
                 request.user.has_perm(VIEW_AUDIT)
                 or run.job.created_by_id == request.user.pk
-                or request.user.has_perm(START_GENERATION)
             ),
         }
         if run.status == "completed":

@@ -8,7 +8,7 @@ DEMO_PASSWORD ?= demo
 DEMO_RECORDS ?= 20000
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test setup setup-test system-deps browser-deps messages bench lint
+.PHONY: run test setup setup-test system-deps browser-deps test-deps messages bench lint
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +35,11 @@ messages: $(VENV)/.installed system-deps
 
 setup: $(VENV)/.installed system-deps messages
 
-setup-test: $(VENV)/.installed-dev system-deps browser-deps messages
+# Java 17 for the local Spark session that checks the generation SQL (tests/generation/test_spark.py).
+test-deps:
+	@scripts/apt-ensure.sh openjdk-17-jre-headless
+
+setup-test: $(VENV)/.installed-dev system-deps browser-deps test-deps messages
 
 run: setup
 	$(PY) manage.py migrate --noinput -v0

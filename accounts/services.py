@@ -38,3 +38,16 @@ def user_create_or_update(*, username: str, password: str, roles: list[str], act
     user.groups.set(Group.objects.filter(name__in=roles))
     events.user_saved(actor=actor, user=user, created=created, roles=sorted(roles))
     return user
+
+
+def service_account_get(*, username: str):
+    """The user that work done by the system is recorded under where a row needs a user
+    (a generated profile's writer): inactive, no password, no role, so it can never sign
+    in or take part in a workflow. Created once (idempotent)."""
+    User = get_user_model()
+    user, created = User.objects.get_or_create(username=username, defaults={"is_active": False})
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        events.user_saved(actor=None, user=user, created=True, roles=[])
+    return user

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "advice",
     "monitoring",
     "reports",
+    "generation",
     "iob_portal",
 ]
 

@@ -17,6 +17,7 @@ api_patterns = [
     path("", include("audit.api_urls")),
     path("", include("monitoring.api_urls")),
     path("", include("reports.api_urls")),
+    path("", include("generation.api_urls")),
 ]
 
 urlpatterns = [
@@ -32,6 +33,7 @@ urlpatterns = [
     path("monitoring/advice/", include("advice.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("reports/", include("reports.urls")),
+    path("generation/", include("generation.urls")),
 ]
 
 handler403 = "iob_portal.views.error_403"

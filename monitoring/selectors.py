@@ -69,3 +69,37 @@ def impact_preview_progress(*, public_id) -> dict[str, Any]:
             pass
     return {"id": str(preview.public_id), "status": status, "progress": progress, "message": message,
             "error": preview.error}
+
+
+# Columns of `decided_records_export`, in file order.
+DECIDED_RECORD_COLUMNS = ("application_id", "lodged_on", "nationality", "age_group", "gender", "marital_status",
+                          "occupation", "travel_purpose", "application_location", "chain_hit", "decision")
+
+
+def decided_records_export(*, path: str, period_from: date, period_to: date) -> None:
+    """Write the granted and refused records lodged in the period to `path` as headerless
+    CSV (DECIDED_RECORD_COLUMNS; chain_hit as 0/1), streamed: PostgreSQL by COPY, SQLite
+    in pages of rows. For bulk analytics (profile generation) that parse the file at once."""
+    import csv
+
+    from django.db import connection
+
+    q = connection.ops.quote_name
+    fields = {f.name: f.column for f in MonitoringRecord._meta.concrete_fields}
+    table = q(MonitoringRecord._meta.db_table)
+    chain = f"CASE WHEN {q(fields['chain_hit'])} THEN 1 ELSE 0 END"
+    select = ", ".join(chain if name == "chain_hit" else q(fields[name]) for name in DECIDED_RECORD_COLUMNS)
+    where = f"{q(fields['decision'])} IN ('granted', 'refused') AND {q(fields['lodged_on'])} BETWEEN %s AND %s"
+    sql = f"SELECT {select} FROM {table} WHERE {where}"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with open(path, "wb") as out, cursor.cursor.copy(
+                    f"COPY ({sql}) TO STDOUT (FORMAT csv)", (period_from, period_to)) as copy:
+                for block in copy:
+                    out.write(block)
+            return
+        cursor.execute(sql, [period_from.isoformat(), period_to.isoformat()])
+        with open(path, "w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out)
+            while rows := cursor.fetchmany(50_000):
+                writer.writerows(rows)

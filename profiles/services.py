@@ -727,3 +727,50 @@ def profile_statuses_refresh(*, today: date | None = None) -> dict[str, int]:
                 elif after.status == ProfileStatus.EXPIRED:
                     counts["expired"] += 1
     return counts
+
+
+# --- Generated profiles ---------------------------------------------------------------------------
+
+
+def profiles_generated_submit(*, actor, author, generation_run_id: UUID, candidates: list[dict[str, Any]]) -> list[Profile]:
+    """Create a generation run's candidates and submit them for review, all or none.
+
+    The door of the decision-tree generator: each candidate (kind, title, criteria,
+    valid_from, valid_until, justification, evidence) passes the one validator like any
+    hand-written profile, gets origin "generated" and the run's id, and is written to the
+    audit trail (created, then submitted). `actor` needs the right to author profiles (a
+    policy officer, or the generator's system actor); `author` is the user recorded as the
+    writer, so four eyes keeps them from approving what they generated."""
+    from accounts.actors import actor_require
+    from accounts.roles import AUTHOR_PROFILES
+
+    def work() -> list[Profile]:
+        actor_require(actor, AUTHOR_PROFILES, _("Only a policy officer or the generator may propose profiles."))
+        catalogue = catalogue_index()
+        today = timezone.localdate()
+        prefix = f"P-{today:%Y-%m}-"
+        last = _next_code(today)
+        number = int(last.rsplit("-", 1)[1])
+        created: list[Profile] = []
+        now = timezone.now()
+        for candidate in candidates:
+            normalised, problems = profile_rules_check(
+                kind=candidate["kind"], criteria=candidate["criteria"], valid_from=candidate["valid_from"],
+                valid_until=candidate["valid_until"], justification=candidate.get("justification"),
+                catalogue=catalogue)
+            ev = {k: (candidate.get("evidence") or {}).get(k) for k in EVIDENCE_FIELDS}
+            problems += _evidence_check(ev) + _title_check(candidate.get("title"))
+            if problems:
+                raise DomainError(problems)
+            profile = Profile.objects.create(
+                code=f"{prefix}{number:04d}", version=1, kind=candidate["kind"], title=candidate["title"].strip(),
+                origin=ProfileOrigin.GENERATED, generation_run_id=generation_run_id,
+                valid_from=candidate["valid_from"], valid_until=candidate["valid_until"], created_by=author,
+                **_justification_fields(candidate.get("justification")), **ev)
+            number += 1
+            _write_criteria(profile, normalised)
+            events.profile_created(actor=actor, profile=profile)
+            created.append(_apply(current=profile, action="submit", actor=author, comment="generated", now=now))
+        return created
+
+    return _audited_refusal("generate", actor, work, detail={"generation_run_id": str(generation_run_id)})

@@ -156,13 +156,17 @@ class Command(BaseCommand):
         created_codes = catalogue_sync()
         made = self._profiles(users)
         self.stdout.write(f"users: {len(users)}; catalogue codes added: {created_codes}; demo profiles added: {made}")
-        self.stdout.write("approved parameter set: none yet (profile generation is not built yet)")
         if records:
             from monitoring.demo import monitoring_demo_records_generate
             from monitoring.services import importer
 
             count = monitoring_demo_records_generate(n=records, seed=0, actor=importer("manage.py seed_demo"))
             self.stdout.write(f"monitoring records: {count}")
+        from generation.demo import generation_demo_seed
+
+        parameter_set, run = generation_demo_seed(users=users)
+        self.stdout.write(f"approved parameter set: {parameter_set}; generation run for {run.valid_from:%Y-%m}: "
+                          f"{run.counts.get('chance', 0)} chance, {run.counts.get('risk', 0)} risk profiles proposed")
 
     def _profiles(self, users) -> int:
         today = timezone.localdate()

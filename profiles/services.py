@@ -741,10 +741,7 @@ def profiles_generated_submit(*, actor, author, generation_run_id: UUID, candida
     audit trail (created, then submitted). `actor` needs the right to author profiles (a
     policy officer, or the generator's system actor); `author` is the user recorded as the
     writer, so four eyes keeps them from approving what they generated."""
-    from accounts.actors import actor_require
-    from accounts.roles import AUTHOR_PROFILES
-
-    def work() -> list[Profile]:
+    with audited_refusal(_refusal_of("generate", actor, detail={"generation_run_id": str(generation_run_id)})):
         actor_require(actor, AUTHOR_PROFILES, _("Only a policy officer or the generator may propose profiles."))
         catalogue = catalogue_index()
         today = timezone.localdate()
@@ -760,6 +757,7 @@ def profiles_generated_submit(*, actor, author, generation_run_id: UUID, candida
                 catalogue=catalogue)
             ev = {k: (candidate.get("evidence") or {}).get(k) for k in EVIDENCE_FIELDS}
             problems += _evidence_check(ev) + _title_check(candidate.get("title"))
+            problems += _retired_problems(candidate["criteria"])
             if problems:
                 raise DomainError(problems)
             profile = Profile.objects.create(
@@ -771,6 +769,4 @@ def profiles_generated_submit(*, actor, author, generation_run_id: UUID, candida
             _write_criteria(profile, normalised)
             events.profile_created(actor=actor, profile=profile)
             created.append(_apply(current=profile, action="submit", actor=author, comment="generated", now=now))
-        return created
-
-    return _audited_refusal("generate", actor, work, detail={"generation_run_id": str(generation_run_id)})
+    return created

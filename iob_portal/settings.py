@@ -36,7 +36,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "drf_standardized_errors",
@@ -127,7 +126,7 @@ X_FRAME_OPTIONS = "DENY"
 # --- REST API -------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.tokens.PortalTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Deny by default; each API view narrows further by role.
@@ -195,6 +194,10 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
+
+# --- Sign-in and tokens ----------------------------------------------------------------
+# API tokens live this long; signing out, a new password or deactivation ends them sooner.
+IOB_TOKEN_TTL_HOURS = env.int("IOB_TOKEN_TTL_HOURS", default=12)
 
 # --- Domain settings --------------------------------------------------------------
 # Rule 6 of characteristics.md: the longest validity window a profile may have.

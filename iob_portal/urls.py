@@ -9,6 +9,7 @@ from . import views
 
 api_patterns = [
     path("auth/token/", views.TokenObtainApi.as_view(), name="api-token"),
+    path("auth/", include("accounts.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("jobs/<uuid:id>/", include("jobs.api_urls")),

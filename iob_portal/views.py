@@ -6,12 +6,12 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.roles import Role, user_roles
+from accounts.tokens import token_issue
 from profiles import selectors as profile_selectors
 from reports import selectors as report_selectors
 
@@ -46,7 +46,8 @@ def error_500(request):
 
 
 class TokenObtainApi(APIView):
-    """Exchange a username and password for an API token."""
+    """Exchange a username and password for a new API token (shown once; it expires, and
+    ends when the user signs out of the web, changes password or is deactivated)."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
@@ -56,7 +57,9 @@ class TokenObtainApi(APIView):
         password = serializers.CharField(style={"input_type": "password"})
 
     @extend_schema(request=InputSerializer,
-                   responses=inline_serializer("TokenOutput", {"token": serializers.CharField()}), tags=["auth"])
+                   responses=inline_serializer("TokenOutput", {"token": serializers.CharField(),
+                                                               "expires_at": serializers.DateTimeField()}),
+                   tags=["auth"])
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -66,5 +69,5 @@ class TokenObtainApi(APIView):
             return Response({"type": "client_error", "errors": [
                 {"code": "invalid_credentials", "detail": str(_("Unknown username or wrong password.")),
                  "attr": None}]}, status=status.HTTP_400_BAD_REQUEST)
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        token, secret = token_issue(user=user)
+        return Response({"token": secret, "expires_at": token.expires_at})

@@ -11,6 +11,9 @@ DEFAULT_SCHEDULES = {
     "Profielstatussen bijwerken (dagelijks)": (
         "profiles.refresh_statuses", {"minute": "5", "hour": "0", "day_of_week": "*", "day_of_month": "*",
                                       "month_of_year": "*"}),
+    # Jobs the broker never delivered, and jobs whose worker died, are sent again.
+    "Achtergrondtaken nalopen (elke minuut)": (
+        "jobs.sweep", {"minute": "*", "hour": "*", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"}),
 }
 
 

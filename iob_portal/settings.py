@@ -183,6 +183,18 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
     }
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # Sized to the work: longer than the longest task may run (CELERY_TASK_TIME_LIMIT), so
+        # Redis never hands a running task to a second worker. A worker that dies is found
+        # sooner by the jobs' heartbeat (IOB_JOB_STALE_SECONDS) and its job sent again.
+        "visibility_timeout": 60 * 35,
+        # A broker that does not answer fails the send fast; the job waits for the sweep.
+        "socket_connect_timeout": 3,
+        "socket_timeout": 10,
+    }
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Job outcomes live in the jobs app's table, not in a result backend.
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -198,6 +210,15 @@ CELERY_TIMEZONE = TIME_ZONE
 # --- Sign-in and tokens ----------------------------------------------------------------
 # API tokens live this long; signing out, a new password or deactivation ends them sooner.
 IOB_TOKEN_TTL_HOURS = env.int("IOB_TOKEN_TTL_HOURS", default=12)
+
+# --- Background jobs under broker faults (jobs/services.py) ------------------------
+IOB_JOB_HEARTBEAT_SECONDS = env.int("IOB_JOB_HEARTBEAT_SECONDS", default=10)
+# A running job whose worker has not beaten for this long is restarted. SQLite has one
+# writer, so a long import can hold back the beats: there, wait out the task time limit.
+IOB_JOB_STALE_SECONDS = env.int(
+    "IOB_JOB_STALE_SECONDS", default=90 if DATABASES["default"]["ENGINE"].endswith("postgresql") else 60 * 31)
+IOB_JOB_PICKUP_SECONDS = env.int("IOB_JOB_PICKUP_SECONDS", default=300)
+IOB_JOB_MAX_ATTEMPTS = env.int("IOB_JOB_MAX_ATTEMPTS", default=3)
 
 # --- Domain settings --------------------------------------------------------------
 # Rule 6 of characteristics.md: the longest validity window a profile may have.

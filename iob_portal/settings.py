@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Oversized API bodies get the API's JSON 413 (the batch route a larger limit).
+    "iob_portal.limits.ApiBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -131,6 +133,9 @@ REST_FRAMEWORK = {
     ],
     # Deny by default; each API view narrows further by role.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON nesting is bounded (a 1,000-level document made the decoder recurse into a 500).
+    "DEFAULT_PARSER_CLASSES": ["iob_portal.parsers.BoundedJSONParser", "rest_framework.parsers.FormParser",
+                               "rest_framework.parsers.MultiPartParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "iob_portal.api_errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -206,6 +211,18 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
+
+# --- Audit chain -------------------------------------------------------------------------
+# The key of the audit chain's HMAC, kept out of the database. Production must be given
+# one; development derives one from SECRET_KEY (audit/chain.py).
+IOB_AUDIT_KEY = env.str("IOB_AUDIT_KEY") if PRODUCTION else env.str("IOB_AUDIT_KEY", default="")
+# Signed checkpoints of the chain's head, outside the database (audit/checkpoints.py).
+IOB_AUDIT_CHECKPOINT_DIR = env.str("IOB_AUDIT_CHECKPOINT_DIR", default=str(VAR_DIR / "audit-checkpoints"))
+
+# --- Request sizes ---------------------------------------------------------------------------
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+# The monitoring batch (10,000 records, about 5 MB of JSON) alone may send this much.
+IOB_API_BATCH_MAX_BYTES = env.int("IOB_API_BATCH_MAX_BYTES", default=12 * 1024 * 1024)
 
 # --- Sign-in and tokens ----------------------------------------------------------------
 # API tokens live this long; signing out, a new password or deactivation ends them sooner.

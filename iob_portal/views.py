@@ -2,6 +2,7 @@
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_not_required
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -37,6 +38,10 @@ def error_403(request, exception=None):
 
 @login_not_required
 def error_404(request, exception=None):
+    if request.path_info.startswith("/api/"):
+        # A malformed id (not a UUID) never reaches a view: answer in the API's JSON.
+        return JsonResponse({"type": "client_error", "errors": [
+            {"code": "not_found", "detail": str(_("Not found.")), "attr": None}]}, status=404)
     return render(request, "errors/404.html", status=404)
 
 

@@ -31,6 +31,20 @@ log = logging.getLogger(__name__)
 TOKEN_HEADER = "iob_job_token"
 
 
+def WAITING() -> str:  # noqa: N802 - read as the message it is
+    return gettext("Queued; it will start when the job service is back.")
+
+
+def _waiting_messages() -> list[str]:
+    from django.utils import translation
+
+    messages = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            messages.append(WAITING())
+    return messages
+
+
 def _seconds(name: str, default: int) -> timedelta:
     return timedelta(seconds=getattr(settings, name, default))
 
@@ -134,11 +148,11 @@ def job_dispatch(*, job_id: int) -> bool:
         task.apply_async(kwargs=job.task_kwargs, headers={TOKEN_HEADER: str(token)}, retry=False)
     except Exception as error:  # noqa: BLE001 - any broker fault: the job waits, the request succeeds
         log.warning("job %s (%s) not sent: %s: %s", job.public_id, job.task_name, type(error).__name__, error)
-        Job.objects.filter(pk=job_id, dispatch_token=token, status=JobStatus.QUEUED).update(
-            message=gettext("Queued; it will start when the job service is back."))
+        Job.objects.filter(pk=job_id, dispatch_token=token, status=JobStatus.QUEUED).update(message=WAITING())
         return False
-    Job.objects.filter(pk=job_id, dispatch_token=token, status=JobStatus.QUEUED).update(
-        dispatched_at=timezone.now(), message="")
+    sent = Job.objects.filter(pk=job_id, dispatch_token=token, status=JobStatus.QUEUED)
+    sent.update(dispatched_at=timezone.now())
+    sent.filter(message__in=_waiting_messages()).update(message="")  # the broker took it: no longer waiting
     return True
 
 

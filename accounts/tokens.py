@@ -85,8 +85,9 @@ def tokens_for(*, user) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user).order_by("-created_at")
 
 
-class PortalTokenAuthentication(authentication.BaseAuthentication):
-    """`Authorization: Token <secret>`, checked against the stored digest."""
+class PortalTokenAuthentication(authentication.TokenAuthentication):
+    """`Authorization: Token <secret>`, checked against the stored digest. (A subclass of
+    DRF's class for the schema's sake only: DRF's token table is not used.)"""
 
     keyword = "Token"
 

@@ -5,6 +5,7 @@ with no services. Production (DJANGO_DEBUG unset and IOB_ENV=production) refuses
 start without its secrets.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "drf_standardized_errors",
     "django_filters",
     "django_celery_beat",
+    "axes",
     "audit",
     "accounts",
     "jobs",
@@ -71,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Content Security Policy: scripts and styles from our own static files only.
     "csp.middleware.CSPMiddleware",
+    # Lock-out after repeated failed sign-ins (web and token door); last, as django-axes asks.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "iob_portal.urls"
@@ -109,7 +113,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["accounts.backends.PortalModelBackend"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "accounts.backends.PortalModelBackend"]
+# Five failed sign-ins for one username, or from one address, lock it for 15 minutes (the
+# username from any address, so guessing from many machines does not help); a success resets.
+AXES_FAILURE_LIMIT = env.int("IOB_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("IOB_LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -68,7 +68,8 @@ class TokenObtainApi(APIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(request, username=data.validated_data["username"],
+        # The HttpRequest itself, so that django-axes' lock-out sees this door's failures.
+        user = authenticate(request._request, username=data.validated_data["username"],
                             password=data.validated_data["password"])
         if user is None or not user.is_active:
             return Response({"type": "client_error", "errors": [

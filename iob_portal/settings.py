@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Deny by default: every page needs a signed-in user unless marked otherwise.
     "accounts.middleware.PortalLoginRequiredMiddleware",
+    "accounts.middleware.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Content Security Policy: scripts and styles from our own static files only.
@@ -143,9 +144,9 @@ SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-# Idle sessions end: every request moves the expiry on, so only inactivity counts.
+# Idle sessions end: activity moves the expiry on (accounts.middleware.IdleSessionMiddleware,
+# at most one session write a minute), so only inactivity ends a session.
 SESSION_COOKIE_AGE = 60 * env.int("IOB_SESSION_IDLE_MINUTES", default=30)
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"
 if PRODUCTION:

@@ -16,7 +16,9 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from . import events
+from .models import ApiToken
 from .roles import WORKFLOW_ROLES, Role
+from .tokens import token_revoke
 
 User = get_user_model()
 
@@ -86,3 +88,31 @@ admin.site.unregister(Group)
 admin.site.register(Group, RoleAdmin)
 admin.site.unregister(User)
 admin.site.register(User, PortalUserAdmin)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens without their secret (only a digest is stored); revoking is the one change."""
+
+    list_display = ["prefix", "user", "created_at", "expires_at", "last_used_at", "revoked_at", "revoked_reason"]
+    list_filter = ["revoked_reason"]
+    search_fields = ["user__username", "prefix"]
+    list_select_related = ["user"]
+    fields = ["public_id", "user", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at",
+              "revoked_reason"]
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request, queryset) -> None:
+        for token in queryset:
+            token_revoke(actor=request.user, token=token)

@@ -27,3 +27,15 @@ def user_login_failed(*, username: str, ip: str | None) -> None:
     # A refused attempt: the actor is unknown, the username tried is kept as data.
     audit_event_record(event_type="auth.login_failed", target_type="auth.user",
                        target_label=username[:150], data={"username": username[:150], "ip": ip})
+
+
+def token_issued(*, user, token) -> None:
+    audit_event_record(event_type="auth.token_issued", actor=user, target=user, target_label=user.get_username(),
+                       data={"token": str(token.public_id), "prefix": token.prefix,
+                             "expires_at": token.expires_at.isoformat()})
+
+
+def token_revoked(*, actor, token, reason: str) -> None:
+    audit_event_record(event_type="auth.token_revoked", actor=actor, target=token.user,
+                       target_label=token.user.get_username(),
+                       data={"token": str(token.public_id), "prefix": token.prefix, "reason": reason})

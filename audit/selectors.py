@@ -1,7 +1,11 @@
 """Reading and verifying the audit trail."""
 
+import hmac
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -34,16 +38,70 @@ class ChainVerdict:
     reason: str = ""
 
 
-def audit_chain_verify() -> ChainVerdict:
-    """Walk the chain in sequence order and recompute every hash.
+@contextmanager
+def _snapshot() -> Iterator[None]:
+    """One consistent view of the trail while others append to it.
 
-    An edited event fails its own hash; a deleted one leaves a gap in `seq` or a
-    `prev_hash` that no longer matches; a reordered pair fails on `prev_hash`. The head
-    row catches a deletion at the end of the chain.
+    PostgreSQL: a REPEATABLE READ, read-only transaction. SQLite: a deferred read
+    transaction (in WAL mode it reads one snapshot and blocks no writer). Inside a
+    caller's transaction, that transaction's view is used as it is."""
+    if connection.in_atomic_block:
+        yield
+        return
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield
+        return
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute("BEGIN DEFERRED")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("COMMIT")
+
+
+def audit_chain_verify() -> ChainVerdict:
+    """Walk the chain in sequence order and recompute every (keyed) hash, in one snapshot.
+
+    An edited event fails its own hash, and without the key no one can make a new one;
+    a deleted one leaves a gap in `seq` or a `prev_hash` that no longer matches; a
+    reordered pair fails on `prev_hash`. The head row catches a deletion at the end of
+    the chain, and the signed checkpoints outside the database catch a truncated table.
     """
+    from .checkpoints import checkpoint_latest
+
+    checkpoint = checkpoint_latest()
+    with _snapshot():
+        verdict, hash_at_checkpoint = _verify_rows(checkpoint_seq=checkpoint.seq if checkpoint else 0)
+    if not verdict.intact:
+        return verdict
+    if checkpoint is not None:
+        if not checkpoint.valid:
+            return ChainVerdict(False, verdict.checked, None, _("a checkpoint outside the database is not genuine"))
+        if checkpoint.seq > verdict.checked:
+            return ChainVerdict(False, verdict.checked, verdict.checked + 1, _(
+                "events up to #%(seq)s were checkpointed but are missing (table truncated or cut short)")
+                % {"seq": checkpoint.seq})
+        if hash_at_checkpoint != checkpoint.hash:
+            return ChainVerdict(False, verdict.checked, checkpoint.seq,
+                                _("event does not match its checkpoint outside the database"))
+    return verdict
+
+
+def _verify_rows(*, checkpoint_seq: int) -> tuple[ChainVerdict, str | None]:
+    from .chain import KEYED_MARKER, audit_key, event_mac
+
+    key = audit_key()
+    marker = AuditEvent.objects.filter(event_type=KEYED_MARKER).order_by("seq").values_list("seq", flat=True).first()
+    keyed_from = marker or 1
     expected_prev = GENESIS_HASH
     expected_seq = 1
     checked = 0
+    at_checkpoint: str | None = None
     fields = (
         "seq",
         "prev_hash",
@@ -64,22 +122,18 @@ def audit_chain_verify() -> ChainVerdict:
                 checked,
                 seq,
                 _("sequence gap: expected #%(expected)s, found #%(found)s") % {"expected": expected_seq, "found": seq},
-            )
+            ), at_checkpoint
         if prev_hash != expected_prev:
-            return ChainVerdict(False, checked, seq, _("previous-hash link broken (event removed or reordered)"))
-        recomputed = event_hash(
-            seq=seq,
-            prev_hash=prev_hash,
-            created_at=created_at.isoformat(),
-            actor_username=actor_username,
-            event_type=event_type,
-            target_type=target_type,
-            target_id=target_id,
-            target_label=label,
-            data=data,
-        )
-        if recomputed != stored_hash:
-            return ChainVerdict(False, checked, seq, _("content does not match its hash (event edited)"))
+            return ChainVerdict(False, checked, seq, _("previous-hash link broken (event removed or reordered)")), \
+                at_checkpoint
+        content = dict(seq=seq, prev_hash=prev_hash, created_at=created_at.isoformat(), actor_username=actor_username,
+                       event_type=event_type, target_type=target_type, target_id=target_id, target_label=label,
+                       data=data)
+        recomputed = event_mac(**content, key=key) if seq >= keyed_from else event_hash(**content)
+        if not hmac.compare_digest(recomputed, stored_hash):
+            return ChainVerdict(False, checked, seq, _("content does not match its hash (event edited)")), at_checkpoint
+        if seq == checkpoint_seq:
+            at_checkpoint = stored_hash
         expected_prev = stored_hash
         expected_seq += 1
         checked += 1
@@ -90,8 +144,8 @@ def audit_chain_verify() -> ChainVerdict:
             checked,
             checked + 1 if head.seq > checked else head.seq,
             _("chain head does not match the last event (events removed at the end)"),
-        )
-    return ChainVerdict(True, checked)
+        ), at_checkpoint
+    return ChainVerdict(True, checked), at_checkpoint
 
 
 def audit_actor_ids(*, target_type: str, target_id: str, event_types: list[str]) -> set[int]:

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from .chain import event_hash
+from .chain import event_mac
 from .models import AuditChainHead, AuditEvent
 
 
@@ -40,7 +40,7 @@ def audit_event_record(*, event_type: str, actor: Any = None, target: models.Mod
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(singleton=True)
         created_at = timezone.now()
         seq = head.seq + 1
-        digest = event_hash(
+        digest = event_mac(
             seq=seq, prev_hash=head.hash, created_at=created_at.isoformat(), actor_username=actor_username,
             event_type=event_type, target_type=target_type, target_id=target_id,
             target_label=target_label, data=payload,
@@ -52,3 +52,14 @@ def audit_event_record(*, event_type: str, actor: Any = None, target: models.Mod
         )
         AuditChainHead.objects.filter(pk=head.pk).update(seq=seq, hash=digest)
     return event
+
+
+def audit_checkpoint_write() -> int:
+    """Write a signed checkpoint of the chain's head outside the database (see checkpoints.py)."""
+    from .checkpoints import checkpoint_append
+
+    head = AuditChainHead.objects.filter(singleton=True).values("seq", "hash").first()
+    if head is None or head["seq"] == 0:
+        return 0
+    checkpoint_append(seq=head["seq"], hash=head["hash"])
+    return head["seq"]

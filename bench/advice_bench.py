@@ -199,13 +199,12 @@ def bench_api(apps: list[dict], processes: int, threads: int, requests: int) -> 
     each, all sending at once."""
     import multiprocessing as mp
 
-    from rest_framework.authtoken.models import Token
-
     from accounts.services import user_create_or_update
+    from accounts.tokens import token_issue
 
     user = user_create_or_update(username=f"bench_api_{processes}_{threads}", password="bench-pw-123",
                                  roles=["reviewer"])
-    token = Token.objects.create(user=user).key
+    _row, token = token_issue(user=user)
     connections.close_all()  # each worker opens its own
     context = mp.get_context("fork")
     clients = processes * threads

@@ -11,6 +11,13 @@ DEFAULT_SCHEDULES = {
     "Profielstatussen bijwerken (dagelijks)": (
         "profiles.refresh_statuses", {"minute": "5", "hour": "0", "day_of_week": "*", "day_of_month": "*",
                                       "month_of_year": "*"}),
+    # A signed checkpoint of the audit chain's head, outside the database.
+    "Audittrail-controlepunt (elke vijf minuten)": (
+        "audit.checkpoint", {"minute": "*/5", "hour": "*", "day_of_week": "*", "day_of_month": "*",
+                             "month_of_year": "*"}),
+    # Jobs the broker never delivered, and jobs whose worker died, are sent again.
+    "Achtergrondtaken nalopen (elke minuut)": (
+        "jobs.sweep", {"minute": "*", "hour": "*", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"}),
 }
 
 

@@ -5,6 +5,7 @@ with no services. Production (DJANGO_DEBUG unset and IOB_ENV=production) refuses
 start without its secrets.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -20,6 +21,11 @@ IOB_ENV = env.str("IOB_ENV", default="development")
 PRODUCTION = IOB_ENV == "production"
 
 DEBUG = env.bool("DJANGO_DEBUG", default=not PRODUCTION)
+if PRODUCTION and DEBUG:
+    # Debug pages show settings, SQL and stack frames to whoever triggers an error.
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("DJANGO_DEBUG must not be set in production (IOB_ENV=production).")
 if PRODUCTION:
     # No default: production must be given its secret and hosts.
     SECRET_KEY = env.str("DJANGO_SECRET_KEY")
@@ -36,12 +42,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "drf_standardized_errors",
     "django_filters",
     "django_celery_beat",
+    "axes",
     "audit",
     "accounts",
     "jobs",
@@ -56,6 +62,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Oversized API bodies get the API's JSON 413 (the batch route a larger limit).
+    "iob_portal.limits.ApiBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -63,8 +71,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Deny by default: every page needs a signed-in user unless marked otherwise.
     "accounts.middleware.PortalLoginRequiredMiddleware",
+    "accounts.middleware.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content Security Policy: scripts and styles from our own static files only.
+    "csp.middleware.CSPMiddleware",
+    # Lock-out after repeated failed sign-ins (web and token door); last, as django-axes asks.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "iob_portal.urls"
@@ -103,7 +116,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["accounts.backends.PortalModelBackend"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "accounts.backends.PortalModelBackend"]
+# Five failed sign-ins for one username, or from one address, lock it for 15 minutes (the
+# username from any address, so guessing from many machines does not help); a success resets.
+AXES_FAILURE_LIMIT = env.int("IOB_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("IOB_LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -127,15 +148,48 @@ SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Idle sessions end: activity moves the expiry on (accounts.middleware.IdleSessionMiddleware,
+# at most one session write a minute), so only inactivity ends a session.
+SESSION_COOKIE_AGE = 60 * env.int("IOB_SESSION_IDLE_MINUTES", default=30)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_SAMESITE = "Lax"
+if PRODUCTION:
+    # HTTPS only, remembered by the browser for a year (behind a proxy that sets
+    # X-Forwarded-Proto, set DJANGO_SECURE_PROXY_SSL=1).
+    SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    if env.bool("DJANGO_SECURE_PROXY_SSL", default=False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 # --- REST API -------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.tokens.PortalTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Deny by default; each API view narrows further by role.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON nesting is bounded (a 1,000-level document made the decoder recurse into a 500).
+    "DEFAULT_PARSER_CLASSES": ["iob_portal.parsers.BoundedJSONParser", "rest_framework.parsers.FormParser",
+                               "rest_framework.parsers.MultiPartParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "iob_portal.api_errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -188,6 +242,18 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
     }
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # Sized to the work: longer than the longest task may run (CELERY_TASK_TIME_LIMIT), so
+        # Redis never hands a running task to a second worker. A worker that dies is found
+        # sooner by the jobs' heartbeat (IOB_JOB_STALE_SECONDS) and its job sent again.
+        "visibility_timeout": 60 * 35,
+        # A broker that does not answer fails the send fast; the job waits for the sweep.
+        "socket_connect_timeout": 3,
+        "socket_timeout": 10,
+    }
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Job outcomes live in the jobs app's table, not in a result backend.
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -199,6 +265,31 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
+
+# --- Audit chain -------------------------------------------------------------------------
+# The key of the audit chain's HMAC, kept out of the database. Production must be given
+# one; development derives one from SECRET_KEY (audit/chain.py).
+IOB_AUDIT_KEY = env.str("IOB_AUDIT_KEY") if PRODUCTION else env.str("IOB_AUDIT_KEY", default="")
+# Signed checkpoints of the chain's head, outside the database (audit/checkpoints.py).
+IOB_AUDIT_CHECKPOINT_DIR = env.str("IOB_AUDIT_CHECKPOINT_DIR", default=str(VAR_DIR / "audit-checkpoints"))
+
+# --- Request sizes ---------------------------------------------------------------------------
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+# The monitoring batch (10,000 records, about 5 MB of JSON) alone may send this much.
+IOB_API_BATCH_MAX_BYTES = env.int("IOB_API_BATCH_MAX_BYTES", default=12 * 1024 * 1024)
+
+# --- Sign-in and tokens ----------------------------------------------------------------
+# API tokens live this long; signing out, a new password or deactivation ends them sooner.
+IOB_TOKEN_TTL_HOURS = env.int("IOB_TOKEN_TTL_HOURS", default=12)
+
+# --- Background jobs under broker faults (jobs/services.py) ------------------------
+IOB_JOB_HEARTBEAT_SECONDS = env.int("IOB_JOB_HEARTBEAT_SECONDS", default=10)
+# A running job whose worker has not beaten for this long is restarted. SQLite has one
+# writer, so a long import can hold back the beats: there, wait out the task time limit.
+IOB_JOB_STALE_SECONDS = env.int(
+    "IOB_JOB_STALE_SECONDS", default=90 if DATABASES["default"]["ENGINE"].endswith("postgresql") else 60 * 31)
+IOB_JOB_PICKUP_SECONDS = env.int("IOB_JOB_PICKUP_SECONDS", default=300)
+IOB_JOB_MAX_ATTEMPTS = env.int("IOB_JOB_MAX_ATTEMPTS", default=3)
 
 # --- Domain settings --------------------------------------------------------------
 # Rule 6 of characteristics.md: the longest validity window a profile may have.

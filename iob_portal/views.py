@@ -2,16 +2,17 @@
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_not_required
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.roles import Role, user_roles
+from accounts.tokens import token_issue
 from profiles import selectors as profile_selectors
 from reports import selectors as report_selectors
 
@@ -37,6 +38,10 @@ def error_403(request, exception=None):
 
 @login_not_required
 def error_404(request, exception=None):
+    if request.path_info.startswith("/api/"):
+        # A malformed id (not a UUID) never reaches a view: answer in the API's JSON.
+        return JsonResponse({"type": "client_error", "errors": [
+            {"code": "not_found", "detail": str(_("Not found.")), "attr": None}]}, status=404)
     return render(request, "errors/404.html", status=404)
 
 
@@ -46,7 +51,8 @@ def error_500(request):
 
 
 class TokenObtainApi(APIView):
-    """Exchange a username and password for an API token."""
+    """Exchange a username and password for a new API token (shown once; it expires, and
+    ends when the user signs out of the web, changes password or is deactivated)."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
@@ -56,15 +62,18 @@ class TokenObtainApi(APIView):
         password = serializers.CharField(style={"input_type": "password"})
 
     @extend_schema(request=InputSerializer,
-                   responses=inline_serializer("TokenOutput", {"token": serializers.CharField()}), tags=["auth"])
+                   responses=inline_serializer("TokenOutput", {"token": serializers.CharField(),
+                                                               "expires_at": serializers.DateTimeField()}),
+                   tags=["auth"])
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(request, username=data.validated_data["username"],
+        # The HttpRequest itself, so that django-axes' lock-out sees this door's failures.
+        user = authenticate(request._request, username=data.validated_data["username"],
                             password=data.validated_data["password"])
         if user is None or not user.is_active:
             return Response({"type": "client_error", "errors": [
                 {"code": "invalid_credentials", "detail": str(_("Unknown username or wrong password.")),
                  "attr": None}]}, status=status.HTTP_400_BAD_REQUEST)
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        token, secret = token_issue(user=user)
+        return Response({"token": secret, "expires_at": token.expires_at})

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class JobsConfig(AppConfig):
     name = "jobs"
     verbose_name = _("Background jobs")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (heartbeat, retry, sweep at worker start)

@@ -25,6 +25,14 @@ class Job(models.Model):
     result = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # How to send the job (again): the Celery task's name and its keyword arguments (ids).
+    task_name = models.CharField(max_length=200, blank=True)
+    task_kwargs = models.JSONField(default=dict, blank=True)
+    # The token of the one message that may run the job; older copies of the message
+    # (a redelivery, a re-send by the sweep) find another token and do nothing.
+    dispatch_token = models.UUIDField(null=True, blank=True)
+    # When the broker accepted the current message; empty while the broker is unreachable.
+    dispatched_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -42,5 +50,25 @@ class Job(models.Model):
         return f"{self.kind} {self.public_id} ({self.status})"
 
     @property
+    def waiting_for_broker(self) -> bool:
+        return self.status == JobStatus.QUEUED and bool(self.task_name) and self.dispatched_at is None
+
+    @property
     def is_finished(self) -> bool:
         return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+
+class JobHeartbeat(models.Model):
+    """The worker running a job says every few seconds that it is alive. Its own row, so
+    that a beat never waits for a lock the job's work holds on the job row."""
+
+    job = models.OneToOneField(Job, on_delete=models.CASCADE, primary_key=True, related_name="heartbeat")
+    token = models.UUIDField()
+    worker = models.CharField(max_length=200, blank=True)
+    beat_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-beat_at"]
+
+    def __str__(self) -> str:
+        return f"{self.job_id} at {self.beat_at:%H:%M:%S}"

@@ -18,3 +18,5 @@ from iob_portal.settings import *  # noqa: E402,F401,F403
 CELERY_TASK_ALWAYS_EAGER = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LANGUAGE_CODE = "nl"
+# Each test starts from an empty trail; checkpoints of another test's trail would not match.
+IOB_AUDIT_CHECKPOINT_DIR = None

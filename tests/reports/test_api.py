@@ -4,16 +4,16 @@
 import json
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.tokens import token_issue
 from reports.models import BiasReport, ReportStatus
 
 
 def api(users, username, language="en"):
     client = APIClient(HTTP_ACCEPT_LANGUAGE=language)
-    token, _ = Token.objects.get_or_create(user=users[username])
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, secret = token_issue(user=users[username])
+    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
     return client
 
 

@@ -1,0 +1,49 @@
+"""API tokens, hashed at rest.
+
+The secret is shown once, when issued; the database keeps only its SHA-256 digest (the
+secret is 256 random bits, so a fast hash is enough: nothing to guess). A token expires,
+and is revoked when its user signs out of the web, changes password or is deactivated.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TokenRevocation(models.TextChoices):
+    LOGOUT = "logout", _("Signed out")
+    PASSWORD_CHANGE = "password_change", _("Password changed")
+    DEACTIVATED = "deactivated", _("Account deactivated")
+    REVOKED = "revoked", _("Revoked")
+
+
+class ApiToken(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    # The first characters of the secret, so that a user can tell their tokens apart.
+    prefix = models.CharField(max_length=12)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=20, choices=TokenRevocation.choices, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(revoked_reason="") | models.Q(
+                revoked_reason__in=TokenRevocation.values), name="apitoken_revoked_reason_valid"),
+            models.CheckConstraint(condition=models.Q(revoked_at__isnull=True, revoked_reason="") | models.Q(
+                revoked_at__isnull=False) & ~models.Q(revoked_reason=""), name="apitoken_revoked_with_reason"),
+            models.CheckConstraint(condition=models.Q(expires_at__gt=models.F("created_at")),
+                                   name="apitoken_expires_after_creation"),
+        ]
+        indexes = [models.Index(fields=["user", "revoked_at"], name="apitoken_user_live_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user_id})"

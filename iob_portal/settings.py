@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "profiles",
     "monitoring",
     "reports",
+    "prefill",
+    "assessments",
     "iob_portal",
 ]
 

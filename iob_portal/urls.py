@@ -16,6 +16,7 @@ api_patterns = [
     path("", include("audit.api_urls")),
     path("", include("monitoring.api_urls")),
     path("", include("reports.api_urls")),
+    path("", include("documents.api_urls")),
 ]
 
 urlpatterns = [
@@ -30,6 +31,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("reports/", include("reports.urls")),
+    path("exports/", include("documents.urls")),
 ]
 
 handler403 = "iob_portal.views.error_403"

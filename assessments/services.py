@@ -105,8 +105,9 @@ def questionset_latest(prefix: str) -> QuestionSet:
 # --- Documents and versions -----------------------------------------------------------------
 
 
-def assessment_ensure(*, actor: Any, kind: str) -> Assessment:
-    """The IOB DPIA or IAMA, created with a first draft on the current question set."""
+def assessment_ensure(*, actor: Any, kind: str, question_set: QuestionSet | None = None) -> Assessment:
+    """The IOB DPIA or IAMA, created with a first draft on the current question set (or
+    the one given: an IAMA begun on the 2021 edition)."""
     with _refused(actor, "create"):
         actor_require(actor, AUTHOR_ASSESSMENTS)
         if kind not in DocumentKind.values:
@@ -119,7 +120,7 @@ def assessment_ensure(*, actor: Any, kind: str) -> Assessment:
             version = AssessmentVersion.objects.create(
                 assessment=assessment,
                 number=1,
-                question_set=questionset_latest(CURRENT[kind]),
+                question_set=question_set or questionset_latest(CURRENT[kind]),
                 created_by=actor_user(actor),
             )
             events.version_created(actor=actor, version=version, carry_over={})

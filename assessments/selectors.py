@@ -329,3 +329,23 @@ def answer_text_latest(*, kind: str, short: str) -> tuple[AssessmentVersion, lis
     answers = version_answers(version=version)
     found = [(q, answers[q.key]) for q in qs.resolve(short) if q.key in answers]
     return version, found
+
+
+def work_for(*, roles: set[str], today: date | None = None) -> dict[str, list[AssessmentVersion]]:
+    """The home page's DPIA/IAMA block: overdue reviews (authors, the DPO and the
+    responsible official all see them) and versions waiting for this person's step."""
+    from accounts.roles import Role
+
+    waiting_status = []
+    if Role.POLICY_OFFICER in roles:
+        waiting_status.append(VersionStatus.DRAFT)
+    if Role.DPO in roles:
+        waiting_status.append(VersionStatus.IN_REVIEW)
+    if Role.REVIEWER in roles:
+        waiting_status.append(VersionStatus.DPO_ADVISED)
+    waiting = list(
+        AssessmentVersion.objects.filter(status__in=waiting_status)
+        .select_related("assessment")
+        .order_by("assessment__kind")
+    )
+    return {"overdue": reviews_overdue(today=today), "waiting": waiting}

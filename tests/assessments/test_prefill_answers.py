@@ -117,7 +117,7 @@ def test_profile_approval_marks_the_answer_stale_and_refresh_shows_the_diff(
 def test_report_sign_off_marks_answers_built_on_bias_stale(users, draft, django_capture_on_commit_callbacks):
     report, sign = _signed_report(users)
     answer, proposal = _accept(users, draft, C16, ["BIAS", "MON", "PRF"])
-    assert "No bias report" in proposal.text
+    assert [s.id for s in proposal.sources if s.type == "reports.biasreport"] == ["none"]
     with django_capture_on_commit_callbacks(execute=True):
         sign()
     provenance = provenance_for(target=answer)

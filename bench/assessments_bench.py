@@ -7,9 +7,10 @@ exported as PDF/A with its JSON attached and stored. Target: under 5 s for 40+ p
 
 Prints the page count, the size, and the time of each of three exports (the export
 service end to end: collecting the answers, drawing the tagged PDF/A, attaching the
-JSON, storing the file with its hash, the audit events) and of the JSON alone. It also prints the CPU time of the export: the rendering is single-threaded,
-so on an idle machine the wall time approaches the CPU time; on a shared machine the gap is
-the wait for a core (the load average is printed too).
+JSON, storing the file with its hash, the audit events) and of the JSON alone. It also
+prints the CPU time of the export: the rendering is single-threaded, so on an idle machine
+the wall time approaches the CPU time; on a shared machine the gap is the wait for a core
+(the load average is printed too).
 """
 
 import io
@@ -70,11 +71,19 @@ def fill(users, version) -> int:
             text = f"{q.number} {q.title_nl}. " + PARAGRAPH * 15
             payload = {"text": text, "considerations": PARAGRAPH}
             if q.kind == "repeatable":
-                payload["items"] = [{"values": {f["name"]: (f.get("options") or [f"{f['name']} {n}: " + PARAGRAPH[:90]])[0]
-                                                for f in q.fields}} for n in range(8)]
+                payload["items"] = [
+                    {
+                        "values": {
+                            f["name"]: (f.get("options") or [f"{f['name']} {n}: " + PARAGRAPH[:90]])[0]
+                            for f in q.fields
+                        }
+                    }
+                    for n in range(8)
+                ]
             elif q.kind == "form":
-                payload["fields"] = {f["name"]: ("no" if f.get("kind") == "yesno" else PARAGRAPH[:200])
-                                     for f in q.fields}
+                payload["fields"] = {
+                    f["name"]: ("no" if f.get("kind") == "yesno" else PARAGRAPH[:200]) for f in q.fields
+                }
             answers[q.key] = payload
             answered += 1
         services.section_save(actor=users["policy_officer"], version=version, section_id=section.id, answers=answers)
@@ -82,13 +91,23 @@ def fill(users, version) -> int:
         codes = effective_prefill(q)
         proposal = registry.proposal_compute(codes) if codes else None
         if proposal is not None:
-            services.prefill_accept_answer(actor=users["policy_officer"], version=version, key=q.key,
-                                           fingerprint=proposal.fingerprint)
-            services.section_save(actor=users["policy_officer"], version=version, section_id=q.section, answers={
-                q.key: {"text": proposal.text + "\n\n" + PARAGRAPH * 4, "considerations": PARAGRAPH}})
+            services.prefill_accept_answer(
+                actor=users["policy_officer"], version=version, key=q.key, fingerprint=proposal.fingerprint
+            )
+            services.section_save(
+                actor=users["policy_officer"],
+                version=version,
+                section_id=q.section,
+                answers={q.key: {"text": proposal.text + "\n\n" + PARAGRAPH * 4, "considerations": PARAGRAPH}},
+            )
     for n in range(12):
-        services.action_point_save(actor=users["policy_officer"], version=version, part="D17",
-                                   text=f"Actiepunt {n + 1}: " + PARAGRAPH[:160], owner="CA/VV")
+        services.action_point_save(
+            actor=users["policy_officer"],
+            version=version,
+            part="D17",
+            text=f"Actiepunt {n + 1}: " + PARAGRAPH[:160],
+            owner="CA/VV",
+        )
     return answered
 
 
@@ -102,8 +121,9 @@ def main() -> int:
 
     old_name = make_database()
     try:
-        users = {name: user_create_or_update(username=name, password="x", roles=roles)
-                 for name, roles in DEMO_USERS.items()}
+        users = {
+            name: user_create_or_update(username=name, password="x", roles=roles) for name, roles in DEMO_USERS.items()
+        }
         call_command("seed_demo", "--password", "x", stdout=io.StringIO())  # profiles for the proposals
         from assessments.models import Assessment
 
@@ -112,8 +132,9 @@ def main() -> int:
         version = services.version_new(actor=users["policy_officer"], assessment=dpia, note="benchmark")
         answered = fill(users, version)
         services.version_transition(actor=users["policy_officer"], version=version, action="submit")
-        services.version_transition(actor=users["dpo"], version=version, action="record_dpo_advice",
-                                    advice=PARAGRAPH * 3)
+        services.version_transition(
+            actor=users["dpo"], version=version, action="record_dpo_advice", advice=PARAGRAPH * 3
+        )
         services.version_transition(actor=users["reviewer"], version=version, action="sign")
 
         times, cpu_times, json_times, export = [], [], [], None
@@ -130,10 +151,15 @@ def main() -> int:
         median = statistics.median(times)
         print(f"database: {connection.vendor}; questions answered: {answered}")
         print(f"DPIA PDF/A export: {pages} pages, {len(content) / 1024:.0f} KiB")
-        print("  end to end (s): " + ", ".join(f"{t:.2f}" for t in times) + f"; median {median:.2f} "
-              f"(target < {TARGET_S:.0f} s)")
-        print("  CPU time of this process (s): " + ", ".join(f"{t:.2f}" for t in cpu_times)
-              + f"; median {statistics.median(cpu_times):.2f}")
+        print(
+            "  end to end (s): " + ", ".join(f"{t:.2f}" for t in times) + f"; median {median:.2f} "
+            f"(target < {TARGET_S:.0f} s)"
+        )
+        print(
+            "  CPU time of this process (s): "
+            + ", ".join(f"{t:.2f}" for t in cpu_times)
+            + f"; median {statistics.median(cpu_times):.2f}"
+        )
         print(f"  JSON alone, median: {statistics.median(json_times):.3f} s")
         print(f"  load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         ok = median < TARGET_S and pages >= MIN_PAGES

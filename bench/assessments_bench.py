@@ -98,7 +98,7 @@ def fill(users, version) -> int:
                 actor=users["policy_officer"],
                 version=version,
                 section_id=q.section,
-                answers={q.key: {"text": proposal.text + "\n\n" + PARAGRAPH * 4, "considerations": PARAGRAPH}},
+                answers={q.key: {"text": proposal.text + "\n\n" + PARAGRAPH * 15, "considerations": PARAGRAPH}},
             )
     for n in range(12):
         services.action_point_save(

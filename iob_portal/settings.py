@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "monitoring",
     "reports",
     "generation",
+    "prefill",
+    "assessments",
     "iob_portal",
 ]
 

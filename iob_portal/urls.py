@@ -20,6 +20,8 @@ api_patterns = [
     path("", include("monitoring.api_urls")),
     path("", include("reports.api_urls")),
     path("", include("generation.api_urls")),
+    path("", include("documents.api_urls")),
+    path("", include("assessments.api_urls")),
 ]
 
 urlpatterns = [
@@ -36,6 +38,8 @@ urlpatterns = [
     path("monitoring/", include("monitoring.urls")),
     path("reports/", include("reports.urls")),
     path("generation/", include("generation.urls")),
+    path("exports/", include("documents.urls")),
+    path("assessments/", include("assessments.urls")),
 ]
 
 handler403 = "iob_portal.views.error_403"

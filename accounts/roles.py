@@ -62,3 +62,18 @@ def user_roles(user) -> set[str]:
 
 def user_has_role(user, role: str) -> bool:
     return role in user_roles(user)
+
+
+# The Algorithm Register (register/): the register editor writes; a reviewer (the senior
+# approver, never an editor of the version) approves and publishes; readers see entries.
+VIEW_REGISTER = "register.view_registerentry"
+EDIT_REGISTER = "register.edit_registerentry"
+APPROVE_REGISTER = "register.approve_registerentry"
+for _role, _rights in {
+    Role.REGISTER_EDITOR: {VIEW_REGISTER, EDIT_REGISTER},
+    Role.REVIEWER: {VIEW_REGISTER, APPROVE_REGISTER},
+    Role.DPO: {VIEW_REGISTER},
+    Role.AUDITOR: {VIEW_REGISTER},
+    Role.ADMINISTRATOR: {VIEW_REGISTER},
+}.items():
+    ROLE_PERMISSIONS[_role] |= _rights

@@ -39,8 +39,10 @@ def _no_network(url: str, timeout: int = 10, ssl_context=None):
 
 
 def pdf_render(*, body_html: str, footer: str, title: str, lang: str = "nl", stylesheet: str = "",
-               attachments: list[PdfAttachment] | None = None, created: datetime | None = None) -> RenderedPdf:
-    """Render `body_html` (the inside of <body>) into an archival PDF."""
+               attachments: list[PdfAttachment] | None = None, created: datetime | None = None,
+               tagged: bool = False) -> RenderedPdf:
+    """Render `body_html` (the inside of <body>) into an archival PDF; `tagged` adds the
+    structure tree (headings, lists, tables) that screen readers use."""
     from weasyprint import HTML, Attachment
 
     html = render_to_string("documents/pdf_base.html", {
@@ -53,5 +55,5 @@ def pdf_render(*, body_html: str, footer: str, title: str, lang: str = "nl", sty
     ]
     document = HTML(string=html, url_fetcher=_no_network, base_url="about:blank")
     content = document.write_pdf(pdf_variant=PDF_VARIANT, attachments=files, custom_metadata=True,
-                                 optimize_images=False)
+                                 optimize_images=False, pdf_tags=tagged)
     return RenderedPdf(content=content, sha256=hashlib.sha256(content).hexdigest())

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "profiles",
     "monitoring",
     "reports",
+    "register",
     "iob_portal",
 ]
 

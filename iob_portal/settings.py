@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "profiles",
     "monitoring",
     "reports",
+    "prefill",
+    "assessments",
     "register",
     "iob_portal",
 ]

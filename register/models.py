@@ -166,3 +166,18 @@ class FieldTranslation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field}@{self.language}"
+
+
+class EntryField(models.Model):
+    """One field of one version, as a row: the anchor of that field's prefill provenance
+    in the shared prefill app (one provenance per target row)."""
+
+    version = models.ForeignKey(EntryVersion, on_delete=models.PROTECT, related_name="field_rows")
+    key = models.CharField(max_length=32)
+
+    class Meta:
+        ordering = ["version_id", "key"]
+        constraints = [models.UniqueConstraint(fields=["version", "key"], name="entryfield_one_per_key")]
+
+    def __str__(self) -> str:
+        return f"register v{self.version.number} · {self.key}"

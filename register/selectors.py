@@ -51,7 +51,27 @@ def version_diff(*, left: EntryVersion, right: EntryVersion) -> list[dict[str, A
 
 
 def version_staleness(*, version: EntryVersion) -> dict[str, dict[str, Any]]:
-    return prefill.staleness(provenance=version.provenance)
+    """Prefilled fields whose sources changed since they were taken: marked stale by the
+    shared prefill app (after a watched event), or with another fingerprint now. Each
+    with the refreshed proposal and its sources, for the editor to take or leave."""
+    from prefill.selectors import provenance_for_many
+
+    from .models import EntryField
+
+    if not version.provenance:
+        return {}
+    rows = {r.pk: r.key for r in EntryField.objects.filter(version=version)}
+    marked = {rows[int(pk)] for pk, p in provenance_for_many(model=EntryField, ids=rows).items() if p.is_stale}
+    current = prefill.proposals()
+    out = {}
+    for key, stored in version.provenance.items():
+        now = current.get(key)
+        if now is None:
+            continue
+        if key in marked or stored.get("fingerprint") != now.fingerprint:
+            out[key] = {"value": now.value, "sources": [s.as_dict() for s in now.sources],
+                        "since": stored.get("prefilled_at")}
+    return out
 
 
 def translations_for(*, version: EntryVersion, language: str) -> dict[str, str]:

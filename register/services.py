@@ -24,7 +24,7 @@ from audit.refusals import audited_refusal
 from iob_portal.errors import DomainError, Problem, conflict, forbidden
 
 from . import events, prefill, system
-from .models import EntryTransition, EntryVersion, FieldTranslation, RegisterEntry, VersionStatus
+from .models import EntryField, EntryTransition, EntryVersion, FieldTranslation, RegisterEntry, VersionStatus
 from .standard import EDITABLE, FIELD, TRANSLATABLE, blank_fields, entry_validate
 from .workflow import TRANSITIONS
 
@@ -50,6 +50,39 @@ def entry_get_or_create(*, system_code: str = "IOB") -> RegisterEntry:
     entry, _created = RegisterEntry.objects.get_or_create(
         system=system_code, defaults={"organisation_code": system.system_record().get("organisation_code", "")})
     return entry
+
+
+# --- Prefill provenance (the shared prefill app) ------------------------------------------------------
+
+
+def _anchor(version: EntryVersion, key: str) -> EntryField:
+    return EntryField.objects.get_or_create(version=version, key=key)[0]
+
+
+def _accept(actor: Any, version: EntryVersion, proposal: prefill.FieldProposal) -> dict[str, Any]:
+    from prefill.services import prefill_accept
+
+    prefill_accept(actor=actor, target=_anchor(version, proposal.key), proposal=proposal.shared(), edited=False)
+    return {**proposal.snapshot(), "text": proposal.shared().text}
+
+
+def _mark_edited(actor: Any, version: EntryVersion, key: str) -> None:
+    from prefill.services import prefill_accept
+
+    stored = version.provenance.get(key)
+    if not stored or stored.get("edited"):
+        return
+    version.provenance[key] = {**stored, "edited": True}
+    prefill_accept(actor=actor, target=_anchor(version, key), edited=True, proposal={
+        "codes": stored.get("codes", []), "text": stored.get("text", ""), "sources": stored.get("sources", []),
+        "computed_at": stored.get("prefilled_at"), "value": None})
+
+
+def _carry_provenance(base: EntryVersion, version: EntryVersion) -> None:
+    from prefill.services import prefill_copy
+
+    for row in base.field_rows.all():
+        prefill_copy(source=row, target=_anchor(version, row.key))
 
 
 # --- Drafts ---------------------------------------------------------------------------------------------
@@ -78,26 +111,29 @@ def version_create_draft(*, actor: Any, entry: RegisterEntry | None = None, use_
         if base is not None:
             data.update({k: v for k, v in base.fields.items() if k in data})
             provenance = dict(base.provenance)
-        filled: list[str] = []
+        chosen: list[prefill.FieldProposal] = []
         if use_prefill:
             for key, proposal in prefill.proposals().items():
                 if key in data and (data[key] in ("", [], None)):
                     data[key] = proposal.value
-                    provenance[key] = proposal.provenance()
-                    filled.append(key)
+                    chosen.append(proposal)
         data["source_id"] = data.get("source_id") or str(entry.public_id)
         data["lang"], data["standard_version"] = "nld", "1.0"
-        if fields:
-            data.update(fields)
-            for key in fields:
-                if key in provenance:
-                    provenance[key] = {**provenance[key], "edited": True}
+        data.update(fields or {})
         checked = entry_validate(data)
         _raise(checked.problems)
         number = (entry.versions.aggregate(n=Max("number"))["n"] or 0) + 1
         version = EntryVersion.objects.create(entry=entry, number=number, fields=checked.fields,
                                               provenance=provenance, created_by=actor_user(actor),
                                               editor_ids=[actor_pk(actor)] if actor_is_user(actor) else [])
+        if base is not None:
+            _carry_provenance(base, version)
+        for proposal in chosen:
+            version.provenance[proposal.key] = _accept(actor, version, proposal)
+        for key in fields or {}:
+            _mark_edited(actor, version, key)
+        filled = [p.key for p in chosen]
+        version.save(update_fields=["provenance"])
         events.version_created(actor=actor, version=version, based_on=base.number if base else None,
                                prefilled=filled)
     return version
@@ -134,8 +170,7 @@ def version_update(*, actor: Any, version: EntryVersion, fields: dict[str, Any])
                    if k in FIELD and locked.fields.get(k) != checked.fields.get(k)}
         if changed:
             for key in changed:
-                if key in locked.provenance:
-                    locked.provenance[key] = {**locked.provenance[key], "edited": True}
+                _mark_edited(actor, locked, key)
             locked.fields = checked.fields
             _note_editor(locked, actor)
             locked.save(update_fields=["fields", "provenance", "editor_ids", "updated_at"])
@@ -165,7 +200,7 @@ def version_prefill(*, actor: Any, version: EntryVersion, keys: list[str] | None
         _raise(checked.problems)
         locked.fields = checked.fields
         for key, proposal in chosen.items():
-            locked.provenance[key] = proposal.provenance()
+            locked.provenance[key] = _accept(actor, locked, proposal)
         _note_editor(locked, actor)
         locked.save(update_fields=["fields", "provenance", "editor_ids", "updated_at"])
         events.version_prefilled(actor=actor, version=locked, keys=sorted(chosen),

@@ -14,7 +14,8 @@ from register.services import version_create_draft, version_transition, version_
 def test_prefilled_draft_passes_release_checks(users, draft):
     assert draft.status == VersionStatus.DRAFT and draft.number == 1
     assert draft.fields["organization"] == "Ministerie van Buitenlandse Zaken"
-    assert draft.provenance["source_data"]["sources"][0]["code"] == "CHR"
+    assert draft.provenance["source_data"]["codes"] == ["CHR", "GEN", "BAN"]
+    assert {s["type"] for s in draft.provenance["source_data"]["sources"]} >= {"profiles.catalogue", "profiles.ban"}
     assert "nationaliteit" in draft.fields["source_data"]
 
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.actors import actor_is_user, actor_name, actor_pk, actor_require, actor_require_role, actor_user
-from accounts.roles import EDIT_REGISTER
+from accounts.roles import EDIT_REGISTER, Role
 from audit.refusals import audited_refusal
 from iob_portal.errors import DomainError, Problem, conflict, forbidden
 
@@ -333,3 +333,43 @@ def version_record_delivery(*, actor: Any, version: EntryVersion, operation: str
         locked.refresh_from_db()
         events.version_delivered(actor=actor, version=locked, operation=operation, answer=answer)
     return locked
+
+
+def version_deliver(*, actor: Any, version: EntryVersion, operation: str = "publish", client: Any = None
+                    ) -> EntryVersion:
+    """Send a published version to the register (create or update, release, publish), or
+    retract a retracted one there. An approver's act; the register's answer is stored and
+    audited. `client` defaults to a `delivery.RegisterClient` configured from the environment."""
+    from .delivery import RegisterApiConfig, RegisterApiError, RegisterClient, RegisterNotConfigured
+    from .exports import register_body
+
+    def refused(error: DomainError) -> None:
+        events.version_refused(actor=actor, action=f"deliver_{operation}", codes=error.codes, version=version)
+
+    with audited_refusal(refused):
+        actor_require_role(actor, Role.REVIEWER)
+        wanted = {"publish": VersionStatus.PUBLISHED, "retract": VersionStatus.RETRACTED}.get(operation)
+        if wanted is None:
+            raise DomainError.single("unknown_action", _("Unknown action: %(action)s.") % {"action": operation})
+        if version.status != wanted:
+            raise conflict("invalid_transition", _("Only a %(status)s version can be sent for this.")
+                           % {"status": wanted.label})
+        try:
+            client = client or RegisterClient(RegisterApiConfig.from_env())
+        except RegisterNotConfigured as error:
+            raise conflict("register_not_configured", _("The register's API is not configured: %(why)s.")
+                           % {"why": error}) from error
+    try:
+        if operation == "publish":
+            answer = client.deliver(register_body(version))
+        else:
+            lars = version.entry.lars
+            if not lars:
+                raise DomainError.single("no_lars", _("The register has not assigned this entry an id yet."))
+            answer = client.retract(lars)
+    except RegisterApiError as error:
+        problem = DomainError.single("register_api_error", _("The register refused: %(status)s %(detail)s")
+                                     % {"status": error.status, "detail": error.detail}, status=502)
+        with audited_refusal(refused):
+            raise problem from error
+    return version_record_delivery(actor=actor, version=version, operation=operation, answer=answer)

@@ -17,6 +17,7 @@ api_patterns = [
     path("", include("monitoring.api_urls")),
     path("", include("reports.api_urls")),
     path("", include("documents.api_urls")),
+    path("", include("register.api_urls")),
 ]
 
 urlpatterns = [
@@ -32,6 +33,8 @@ urlpatterns = [
     path("monitoring/", include("monitoring.urls")),
     path("reports/", include("reports.urls")),
     path("exports/", include("documents.urls")),
+    path("register/", include("register.urls")),
+    path("algoritmeregister/", include("register.public_urls")),
 ]
 
 handler403 = "iob_portal.views.error_403"

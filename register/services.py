@@ -373,3 +373,13 @@ def version_deliver(*, actor: Any, version: EntryVersion, operation: str = "publ
         with audited_refusal(refused):
             raise problem from error
     return version_record_delivery(actor=actor, version=version, operation=operation, answer=answer)
+
+
+def register_demo_draft(*, actor: Any) -> str:
+    """seed_demo: a prefilled draft of the entry, once (so exports work on a fresh install)."""
+    entry = entry_get_or_create()
+    existing = entry.versions.order_by("-number").first()
+    if existing is not None:
+        return f"version {existing.number} ({existing.status}) exists"
+    version = version_create_draft(actor=actor, entry=entry)
+    return f"draft version {version.number} created, prefilled"

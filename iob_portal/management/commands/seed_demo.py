@@ -156,6 +156,9 @@ class Command(BaseCommand):
         made = self._profiles(users)
         self.stdout.write(f"users: {len(users)}; catalogue codes added: {created_codes}; demo profiles added: {made}")
         self.stdout.write("approved parameter set: none yet (profile generation is not built yet)")
+        from register.services import register_demo_draft
+
+        self.stdout.write(f"register entry: {register_demo_draft(actor=users['register_editor'])}")
         if records:
             from monitoring.demo import monitoring_demo_records_generate
 

@@ -8,7 +8,7 @@ class RegisterConfig(AppConfig):
 
     def ready(self) -> None:
         from .exports import register_export_kind
-        from .prefill import register_codes
+        from .proposals import register_codes
 
         register_export_kind()
         register_codes()

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from . import prefill
+from . import proposals
 from .models import EntryVersion, FieldTranslation, RegisterEntry, VersionStatus
 from .standard import FIELD, FIELDS, TABS, TRANSLATABLE
 
@@ -62,7 +62,7 @@ def version_staleness(*, version: EntryVersion) -> dict[str, dict[str, Any]]:
         return {}
     rows = {r.pk: r.key for r in EntryField.objects.filter(version=version)}
     marked = {rows[int(pk)] for pk, p in provenance_for_many(model=EntryField, ids=rows).items() if p.is_stale}
-    current = prefill.proposals()
+    current = proposals.proposals()
     out = {}
     for key, stored in version.provenance.items():
         now = current.get(key)

@@ -23,7 +23,7 @@ from accounts.roles import EDIT_REGISTER, Role
 from audit.refusals import audited_refusal
 from iob_portal.errors import DomainError, Problem, conflict, forbidden
 
-from . import events, prefill, system
+from . import events, proposals, system
 from .models import EntryField, EntryTransition, EntryVersion, FieldTranslation, RegisterEntry, VersionStatus
 from .standard import EDITABLE, FIELD, TRANSLATABLE, blank_fields, entry_validate
 from .workflow import TRANSITIONS
@@ -59,7 +59,7 @@ def _anchor(version: EntryVersion, key: str) -> EntryField:
     return EntryField.objects.get_or_create(version=version, key=key)[0]
 
 
-def _accept(actor: Any, version: EntryVersion, proposal: prefill.FieldProposal) -> dict[str, Any]:
+def _accept(actor: Any, version: EntryVersion, proposal: proposals.FieldProposal) -> dict[str, Any]:
     from prefill.services import prefill_accept
 
     prefill_accept(actor=actor, target=_anchor(version, proposal.key), proposal=proposal.shared(), edited=False)
@@ -111,9 +111,9 @@ def version_create_draft(*, actor: Any, entry: RegisterEntry | None = None, use_
         if base is not None:
             data.update({k: v for k, v in base.fields.items() if k in data})
             provenance = dict(base.provenance)
-        chosen: list[prefill.FieldProposal] = []
+        chosen: list[proposals.FieldProposal] = []
         if use_prefill:
-            for key, proposal in prefill.proposals().items():
+            for key, proposal in proposals.proposals().items():
                 if key in data and (data[key] in ("", [], None)):
                     data[key] = proposal.value
                     chosen.append(proposal)
@@ -190,7 +190,7 @@ def version_prefill(*, actor: Any, version: EntryVersion, keys: list[str] | None
         actor_require(actor, EDIT_REGISTER)
         locked = _lock(version)
         _require_draft(locked)
-        current = prefill.proposals()
+        current = proposals.proposals()
         unknown = [k for k in keys or [] if k not in current]
         if unknown:
             raise DomainError.single("no_prefill", _("The portal has no proposal for: %(keys)s.")

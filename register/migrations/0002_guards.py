@@ -96,10 +96,16 @@ SQLITE_BACKWARD = [f"DROP TRIGGER IF EXISTS {name}" for name in (
     "register_version_workflow", "register_version_four_eyes")]
 
 
+def _run(schema_editor, sql: str) -> None:
+    # No parameters: plpgsql's RAISE uses % placeholders of its own.
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(sql)
+
+
 def forward(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(PG_FORWARD)
+        _run(schema_editor, PG_FORWARD)
     elif vendor == "sqlite":
         for statement in SQLITE_FORWARD:
             schema_editor.execute(statement)
@@ -108,7 +114,7 @@ def forward(apps, schema_editor):
 def backward(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(PG_BACKWARD)
+        _run(schema_editor, PG_BACKWARD)
     elif vendor == "sqlite":
         for statement in SQLITE_BACKWARD:
             schema_editor.execute(statement)

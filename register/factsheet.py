@@ -1,4 +1,4 @@
-"""The applicant factsheet: a one-page PDF made from the published entry, in Dutch,
+"""The applicant factsheet: a short PDF made from the published entry, in Dutch,
 English, French and Spanish (the languages applicants are told about IOB in).
 
 The entry's text appears in a language only as an approved translation

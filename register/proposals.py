@@ -89,7 +89,8 @@ class FieldProposal:
 def _set_part() -> Part:
     record = system.system_record()
     digest = hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()[:16]
-    return Part(text="", value=record,
+    text = f"{record.get('name')} ({record.get('organization')}); contact {record.get('contact_email')}."
+    return Part(text=text, value=record,
                 sources=(SourceRef("register.system", "IOB", digest, "systeemgegevens (beheerder)"),))
 
 
@@ -97,7 +98,8 @@ def _doc_part() -> Part:
     record = system.system_record()
     items = record.get("assessments", [])
     digest = hashlib.sha256(json.dumps(items, sort_keys=True).encode()).hexdigest()[:16]
-    return Part(text="", value={"assessments": items},
+    text = "; ".join(str(i.get("title")) for i in items) or "geen impacttoetsen vastgelegd"
+    return Part(text=text, value={"assessments": items},
                 sources=(SourceRef("register.system", "assessments", digest, "uitgevoerde impacttoetsen"),))
 
 

@@ -114,3 +114,19 @@ def test_service_reports_a_register_refusal(server, client, users, published):
         version_deliver(actor=users["reviewer"], version=published, client=client)
     assert failed.value.codes == ["register_api_error"] and failed.value.status == 502
     assert AuditEvent.objects.filter(event_type="register.refused", data__action="deliver_publish").exists()
+
+
+def test_command_delivers_with_the_environment(server, users, published, monkeypatch):
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    monkeypatch.setenv("IOB_REGISTER_API_URL", server.base_url)
+    monkeypatch.setenv("IOB_REGISTER_ORG", ORG)
+    monkeypatch.setenv("IOB_REGISTER_TOKEN", TOKEN)
+    with pytest.raises(CommandError):
+        call_command("register_deliver", "--as", "register_editor", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("register_deliver", "--as", "reviewer", stdout=out)
+    assert "lars 94596537" in out.getvalue()

@@ -132,7 +132,8 @@ def _assessment_paragraph(part: Part | None) -> str:
 
 def _values(parts: dict[str, Part | None]) -> dict[str, Any]:
     record = (parts.get("SET") or _set_part()).value or {}
-    prf = (parts.get("PRF").value if parts.get("PRF") else None) or {}
+    prf_part = parts.get("PRF")
+    prf = (prf_part.value if prf_part else None) or {}
     bias = parts.get("BIAS")
     return {"record": record, "prf": prf, "bias": bias, "bias_value": (bias.value if bias else None) or {}}
 
@@ -149,7 +150,8 @@ def _texts(parts: dict[str, Part | None]) -> dict[str, Any]:
     out: dict[str, Any] = {k: record[k] for k in FIELD_CODES if FIELD_CODES[k] == ("SET",) and k in record}
     out["status"] = "In gebruik" if active else record.get("status", "In ontwikkeling")
     out["lawful_basis_grouping"] = record.get("legal_bases", [])
-    docs = (parts.get("DOC").value if parts.get("DOC") else None) or {}
+    doc_part = parts.get("DOC")
+    docs = (doc_part.value if doc_part else None) or {}
     out["impacttoetsen_grouping"] = docs.get("assessments", record.get("assessments", []))
     out["description_short"] = (
         "IOB geeft de beslismedewerker bij een aanvraag voor een kort verblijf visum een behandeladvies: een spoor "

@@ -68,7 +68,7 @@ ROUTES = [
     access("register:translations", kwargs=_v("published"), GET=READERS, POST=EDITOR,
            body={"field": "name", "language": "en", "text": "IOB"}),
     access("register:diff", kwargs=_diff, GET=READERS),
-    access("register:action", kwargs=_action("draft", "submit"), POST=EDITOR),
+    # One URL name, one declaration: the approver's step (the editor's submit is the API row below).
     access("register:action", kwargs=_action("in_review", "approve"), POST=APPROVER),
     access("register_public:nl", kwargs=_published_exists, GET=PUBLIC),
     access("register_public:en", kwargs=_published_exists, GET=PUBLIC),

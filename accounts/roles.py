@@ -30,6 +30,10 @@ REQUEST_ADVICE = "profiles.request_advice"
 VIEW_REPORTS = "reports.view_biasreport"
 GENERATE_REPORTS = "reports.generate_biasreport"
 REVIEW_REPORTS = "reports.review_biasreport"
+VIEW_ASSESSMENTS = "assessments.view_assessment"
+AUTHOR_ASSESSMENTS = "assessments.author_assessment"
+ADVISE_ASSESSMENTS = "assessments.dpo_advise_assessment"
+SIGN_ASSESSMENTS = "assessments.sign_assessment"
 
 # Administrators move the periodic jobs (daily status refresh, monthly bias report) in the admin.
 EDIT_SCHEDULES = {
@@ -48,6 +52,19 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.ADMINISTRATOR: {VIEW_PROFILES, MANAGE_CATALOGUES, VIEW_AUDIT, IMPORT_MONITORING,
                          VIEW_MONITORING, GENERATE_REPORTS, VIEW_REPORTS, *EDIT_SCHEDULES},
 }
+
+
+# DPIA and IAMA: policy officers (and the DPO, for the DPO's questions) write; the DPO advises;
+# the responsible official (RESP) holds the reviewer role and signs; everyone else reads.
+for _role, _perms in {
+    Role.POLICY_OFFICER: {VIEW_ASSESSMENTS, AUTHOR_ASSESSMENTS},
+    Role.REVIEWER: {VIEW_ASSESSMENTS, SIGN_ASSESSMENTS},
+    Role.DPO: {VIEW_ASSESSMENTS, AUTHOR_ASSESSMENTS, ADVISE_ASSESSMENTS},
+    Role.REGISTER_EDITOR: {VIEW_ASSESSMENTS},
+    Role.AUDITOR: {VIEW_ASSESSMENTS},
+    Role.ADMINISTRATOR: {VIEW_ASSESSMENTS},
+}.items():
+    ROLE_PERMISSIONS[_role] |= _perms
 
 
 def user_roles(user) -> set[str]:

@@ -13,6 +13,9 @@ from datetime import datetime
 from django.template.loader import render_to_string
 
 PDF_VARIANT = "pdf/a-3b"
+# Level A adds the structure tree (headings, paragraphs, tables, reading order) that screen
+# readers need; callers whose documents people read on screen ask for it (`tagged=True`).
+PDF_VARIANT_TAGGED = "pdf/a-3a"
 
 
 @dataclass(frozen=True)
@@ -41,8 +44,7 @@ def _no_network(url: str, timeout: int = 10, ssl_context=None):
 def pdf_render(*, body_html: str, footer: str, title: str, lang: str = "nl", stylesheet: str = "",
                attachments: list[PdfAttachment] | None = None, created: datetime | None = None,
                tagged: bool = False) -> RenderedPdf:
-    """Render `body_html` (the inside of <body>) into an archival PDF; `tagged` adds the
-    structure tree (headings, lists, tables) that screen readers use."""
+    """Render `body_html` (the inside of <body>) into an archival PDF."""
     from weasyprint import HTML, Attachment
 
     html = render_to_string("documents/pdf_base.html", {
@@ -54,6 +56,6 @@ def pdf_render(*, body_html: str, footer: str, title: str, lang: str = "nl", sty
         for a in attachments or []
     ]
     document = HTML(string=html, url_fetcher=_no_network, base_url="about:blank")
-    content = document.write_pdf(pdf_variant=PDF_VARIANT, attachments=files, custom_metadata=True,
-                                 optimize_images=False, pdf_tags=tagged)
+    content = document.write_pdf(pdf_variant=PDF_VARIANT_TAGGED if tagged else PDF_VARIANT, attachments=files,
+                                 custom_metadata=True, optimize_images=False, pdf_tags=tagged)
     return RenderedPdf(content=content, sha256=hashlib.sha256(content).hexdigest())

@@ -18,6 +18,7 @@ api_patterns = [
     path("", include("reports.api_urls")),
     path("", include("documents.api_urls")),
     path("", include("register.api_urls")),
+    path("", include("assessments.api_urls")),
 ]
 
 urlpatterns = [
@@ -35,6 +36,7 @@ urlpatterns = [
     path("exports/", include("documents.urls")),
     path("register/", include("register.urls")),
     path("algoritmeregister/", include("register.public_urls")),
+    path("assessments/", include("assessments.urls")),
 ]
 
 handler403 = "iob_portal.views.error_403"

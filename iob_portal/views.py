@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.roles import Role, user_roles
+from assessments import selectors as assessment_selectors
 from profiles import selectors as profile_selectors
 from reports import selectors as report_selectors
 
@@ -27,6 +28,9 @@ def home(request):
         context["report_follow_ups"] = report_selectors.follow_ups_open()[:20]
     if Role.DPO in roles:
         context["sign_off_queue"] = profile_selectors.sign_off_queue()[:20]
+    if roles & {Role.POLICY_OFFICER, Role.DPO, Role.REVIEWER}:
+        # DPIA and IAMA: overdue reviews and versions waiting for this person's step.
+        context["assessment_work"] = assessment_selectors.work_for(roles=roles)
     return render(request, "home.html", context)
 
 

@@ -48,6 +48,17 @@ def prefill_accept(
     return provenance
 
 
+def prefill_mark_edited(*, target: models.Model) -> bool:
+    """The author changed an accepted proposal: the answer still rests on its sources
+    (and still becomes stale with them), but is no longer the proposal word for word."""
+    ct = ContentType.objects.get_for_model(target)
+    return bool(
+        PrefillProvenance.objects.filter(target_type=ct, target_id=str(target.pk))
+        .exclude(disposition=Disposition.EDITED)
+        .update(disposition=Disposition.EDITED)
+    )
+
+
 def prefill_detach(*, target: models.Model) -> int:
     """The answer no longer rests on a proposal (the author wrote it anew)."""
     ct = ContentType.objects.get_for_model(target)

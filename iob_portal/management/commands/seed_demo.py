@@ -156,6 +156,9 @@ class Command(BaseCommand):
         made = self._profiles(users)
         self.stdout.write(f"users: {len(users)}; catalogue codes added: {created_codes}; demo profiles added: {made}")
         self.stdout.write("approved parameter set: none yet (profile generation is not built yet)")
+        from assessments.demo import assessments_demo_create
+
+        self.stdout.write("assessments: " + (", ".join(assessments_demo_create(users=users)) or "already there"))
         from register.services import register_demo_draft
 
         self.stdout.write(f"register entry: {register_demo_draft(actor=users['register_editor'])}")

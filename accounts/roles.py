@@ -101,3 +101,17 @@ def role_permissions(user) -> set[str]:
     if not getattr(user, "is_active", False):
         return set()
     return {perm for role in user_roles(user) for perm in ROLE_PERMISSIONS.get(role, ())}
+
+# The Algorithm Register (register/): the register editor writes; a reviewer (the senior
+# approver, never an editor of the version) approves and publishes; readers see entries.
+VIEW_REGISTER = "register.view_registerentry"
+EDIT_REGISTER = "register.edit_registerentry"
+APPROVE_REGISTER = "register.approve_registerentry"
+for _role, _rights in {
+    Role.REGISTER_EDITOR: {VIEW_REGISTER, EDIT_REGISTER},
+    Role.REVIEWER: {VIEW_REGISTER, APPROVE_REGISTER},
+    Role.DPO: {VIEW_REGISTER},
+    Role.AUDITOR: {VIEW_REGISTER},
+    Role.ADMINISTRATOR: {VIEW_REGISTER},
+}.items():
+    ROLE_PERMISSIONS[_role] |= _rights

@@ -26,7 +26,7 @@ def export_start(request):
     try:
         params = json.loads(request.POST.get("params") or "{}")
     except ValueError:
-        params = None
+        params = []  # not an object: the service refuses it with invalid_export_params
     try:
         export = export_request(
             actor=request.user, kind=request.POST.get("kind", ""), fmt=request.POST.get("format", ""), params=params

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "generation",
     "prefill",
     "assessments",
+    "register",
     "iob_portal",
 ]
 

@@ -21,6 +21,7 @@ api_patterns = [
     path("", include("reports.api_urls")),
     path("", include("generation.api_urls")),
     path("", include("documents.api_urls")),
+    path("", include("register.api_urls")),
     path("", include("assessments.api_urls")),
 ]
 
@@ -39,6 +40,8 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("generation/", include("generation.urls")),
     path("exports/", include("documents.urls")),
+    path("register/", include("register.urls")),
+    path("algoritmeregister/", include("register.public_urls")),
     path("assessments/", include("assessments.urls")),
 ]
 

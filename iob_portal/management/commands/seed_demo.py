@@ -170,6 +170,9 @@ class Command(BaseCommand):
         from assessments.demo import assessments_demo_create
 
         self.stdout.write("assessments: " + (", ".join(assessments_demo_create(users=users)) or "already there"))
+        from register.services import register_demo_draft
+
+        self.stdout.write(f"register entry: {register_demo_draft(actor=users['register_editor'])}")
 
     def _profiles(self, users) -> int:
         today = timezone.localdate()

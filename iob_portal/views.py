@@ -61,16 +61,16 @@ class TokenObtainApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    class InputSerializer(serializers.Serializer):
+    class TokenRequestSerializer(serializers.Serializer):
         username = serializers.CharField()
         password = serializers.CharField(style={"input_type": "password"})
 
-    @extend_schema(request=InputSerializer,
+    @extend_schema(request=TokenRequestSerializer,
                    responses=inline_serializer("TokenOutput", {"token": serializers.CharField(),
                                                                "expires_at": serializers.DateTimeField()}),
                    tags=["auth"])
     def post(self, request):
-        data = self.InputSerializer(data=request.data)
+        data = self.TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         # The HttpRequest itself, so that django-axes' lock-out sees this door's failures.
         user = authenticate(request._request, username=data.validated_data["username"],

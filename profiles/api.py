@@ -172,6 +172,8 @@ class ProfileNewVersionApi(GenericAPIView):
                    tags=["profile workflow"])
     def post(self, request, id):
         profile = _profile(id)
-        ActionInputSerializer(data=request.data).is_valid(raise_exception=True)
-        copy = services.profile_new_version(actor=request.user, profile=profile)
+        data = ActionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        copy = services.profile_new_version(actor=request.user, profile=profile,
+                                            comment=data.validated_data.get("comment", ""))
         return _present(copy.public_id, status_code=status.HTTP_201_CREATED)

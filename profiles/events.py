@@ -30,9 +30,9 @@ def profile_updated(*, actor, profile, before: dict[str, Any]) -> None:
                        data={"before": before, "after": _snapshot(profile)})
 
 
-def profile_version_created(*, actor, profile, previous) -> None:
+def profile_version_created(*, actor, profile, previous, comment: str = "") -> None:
     audit_event_record(event_type="profile.version_created", actor=actor, target=profile,
-                       data={"previous_version": previous.version, "after": _snapshot(profile)})
+                       data={"previous_version": previous.version, "comment": comment, "after": _snapshot(profile)})
 
 
 def profile_transitioned(*, actor, profile, action: str, from_status: str, to_status: str, comment: str) -> None:

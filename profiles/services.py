@@ -448,8 +448,9 @@ def profile_update(*, actor, profile: Profile, **changes: Any) -> Profile:
         return work()
 
 
-def profile_new_version(*, actor, profile: Profile) -> Profile:
-    """Start a new draft version from a version that is no longer open (approved, active, …)."""
+def profile_new_version(*, actor, profile: Profile, comment: str = "") -> Profile:
+    """Start a new draft version from a version that is no longer open (approved, active, …).
+    The comment (why a new version) is kept in the audit event."""
 
     def work() -> Profile:
         actor_require(actor, AUTHOR_PROFILES, _("Only a policy officer may write profiles."))
@@ -482,7 +483,7 @@ def profile_new_version(*, actor, profile: Profile) -> Profile:
                 for c in source.criteria.all()
             ]
         )
-        events.profile_version_created(actor=actor, profile=copy, previous=source)
+        events.profile_version_created(actor=actor, profile=copy, previous=source, comment=(comment or "").strip())
         return copy
 
     with audited_refusal(_refusal_of("new_version", actor, target=profile)):

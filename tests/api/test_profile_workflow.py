@@ -202,6 +202,9 @@ def test_a_new_version_is_a_new_draft_and_the_old_one_stays(api, make_profile, u
     assert copy["code"] == profile.code and copy["version"] == 2 and copy["previous_version"] == 1
     assert copy["status"] == "draft" and copy["created_by"] == "policy_officer2" and copy["id"] != str(
         profile.public_id)
+    # The reason given for the new version is kept.
+    event = AuditEvent.objects.get(event_type="profile.version_created", target_id=copy["id"])
+    assert event.data["comment"] == "next month"
     assert api("policy_officer2").patch(detail_url(copy["id"]), {"title": "v2"}, format="json").status_code == 200
     assert Profile.objects.get(pk=profile.pk).title == "Test profile"
     again = api("policy_officer").post(action_url(profile, "new-version"), {}, format="json")

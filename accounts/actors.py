@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.utils.translation import gettext_lazy as _
 
-from iob_portal.errors import forbidden
+from problems import forbidden
 
 from .roles import WORKFLOW_ROLES, Role, role_permissions, user_roles
 

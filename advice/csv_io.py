@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.actors import actor_require
 from accounts.roles import REQUEST_ADVICE
 from documents.spreadsheet import SafeWriter
-from iob_portal.errors import DomainError, Problem
+from problems import DomainError, Problem
 from profiles.application_input import CHARACTERISTICS, PARTY_COLUMNS, header_check, input_problem
 from profiles.characteristics import banned_term_in
 from profiles.validation import banned_problem

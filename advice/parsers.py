@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from iob_portal.errors import Problem
+from problems import Problem
 from profiles.application_input import (
     CHARACTERISTICS,
     DATE_RE,

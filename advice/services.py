@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.actors import actor_require
 from accounts.roles import REQUEST_ADVICE
-from iob_portal.errors import DomainError, Problem
+from problems import DomainError, Problem
 
 from . import events
 from .cache import advice_state

@@ -13,7 +13,7 @@ from django.views import View
 
 from accounts.permissions import PermissionRequired
 from accounts.roles import REQUEST_ADVICE
-from iob_portal.errors import DomainError, problems_to_form
+from problems import DomainError, problems_to_form
 from profiles.characteristics import Characteristic
 from profiles.selectors import catalogue_choices
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import VIEW_ASSESSMENTS
 from documents.exports import ExportFile, ExportKind, export_kind_register
-from iob_portal.errors import DomainError
+from problems import DomainError
 
 from .models import AssessmentVersion, DocumentKind
 from .selectors import version_current, version_export

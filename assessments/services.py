@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.actors import actor_require, actor_require_role, actor_user
 from accounts.roles import AUTHOR_ASSESSMENTS
 from audit.refusals import audited_refusal
-from iob_portal.errors import DomainError, Problem, conflict, forbidden
+from problems import DomainError, Problem, conflict, forbidden
 from prefill import registry
 from prefill import services as prefill_services
 from prefill.selectors import provenance_for

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 
 from django.db import transaction
 
-from iob_portal.errors import DomainError
+from problems import DomainError
 
 _state = threading.local()
 

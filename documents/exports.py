@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.actors import SystemActor, actor_has_right, actor_name, actor_require, actor_user
 from audit.refusals import audited_refusal
-from iob_portal.errors import DomainError, Problem, conflict
+from problems import DomainError, Problem, conflict
 from jobs.services import job_create, job_enqueue_on_commit, job_fail, job_progress, job_start, job_succeed
 
 from . import events

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from iob_portal.errors import DomainError
+from problems import DomainError
 
 from .api import export_file_response
 from .exports import export_file_for, export_get_for, export_request

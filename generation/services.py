@@ -23,7 +23,7 @@ from accounts.actors import SystemActor, actor_name, actor_require, actor_requir
 from accounts.roles import AUTHOR_PARAMETERS, AUTHOR_PROFILES, START_GENERATION, Role
 from audit.refusals import audited_refusal
 from audit.selectors import audit_actor_ids
-from iob_portal.errors import DomainError, Problem, conflict, forbidden
+from problems import DomainError, Problem, conflict, forbidden
 from jobs.services import job_create, job_enqueue_on_commit, job_fail, job_progress, job_start, job_succeed
 from profiles.characteristics import Characteristic
 from profiles.models import ProfileKind, ProfileStatus

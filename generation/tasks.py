@@ -7,7 +7,7 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError
 
-from iob_portal.errors import DomainError
+from problems import DomainError
 
 from .services import run_execute, run_fail, run_schedule_monthly
 

@@ -23,7 +23,7 @@ from accounts.roles import (
     VIEW_AUDIT,
     VIEW_GENERATION,
 )
-from iob_portal.errors import DomainError, problems_to_form
+from problems import DomainError, problems_to_form
 
 from . import selectors, services
 from .forms import CandidateFilterForm, CommentForm, ParameterSetForm

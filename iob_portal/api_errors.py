@@ -10,7 +10,7 @@ from django.core.exceptions import RequestDataTooBig
 from drf_standardized_errors.handler import exception_handler as standard_handler
 from rest_framework.response import Response
 
-from .errors import DomainError
+from problems import DomainError
 
 
 def exception_handler(exc, context):

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 
 from accounts.permissions import api_permission
 from accounts.roles import IMPORT_MONITORING, VIEW_MONITORING, VIEW_PROFILES
-from iob_portal.errors import DomainError, Problem
+from problems import DomainError, Problem
 from profiles.models import Profile
 from profiles.selectors import profile_get
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.actors import actor_user
-from iob_portal.errors import DomainError
+from problems import DomainError
 from jobs.services import job_create, job_enqueue_on_commit, job_fail, job_progress, job_start, job_succeed
 
 from .impact import impact_compute, period_record_count

@@ -21,7 +21,7 @@ from accounts.actors import actor_has_right
 from accounts.permissions import PermissionRequired
 from accounts.roles import IMPORT_MONITORING, MANAGE_CATALOGUES, VIEW_MONITORING, VIEW_PROFILES
 from documents.spreadsheet import SafeWriter
-from iob_portal.errors import DomainError, problems_to_form
+from problems import DomainError, problems_to_form
 from profiles.characteristics import EXTENDABLE, Characteristic
 from profiles.models import Profile
 from profiles.selectors import catalogue_choices, profile_get

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.actors import actor_has_right
 from accounts.roles import AUTHOR_PROFILES, MANAGE_CATALOGUES, VIEW_PROFILES
-from iob_portal.errors import DomainError, problems_to_form
+from problems import DomainError, problems_to_form
 
 from .characteristics import EXTENDABLE, Characteristic
 from .models import CatalogueCode, Profile

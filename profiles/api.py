@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from accounts.permissions import api_permission
 from accounts.roles import AUTHOR_PROFILES, VIEW_PROFILES
-from iob_portal.errors import DomainError
+from problems import DomainError
 
 from . import selectors, services
 from .models import Profile, ProfileCriterion, ProfileTransition

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from iob_portal.errors import Problem
+from problems import Problem
 
 from .characteristics import Characteristic, banned_term_in, normalise_code
 from .validation import banned_problem

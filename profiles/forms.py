@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from iob_portal.errors import Problem
+from problems import Problem
 
 from .characteristics import EXTENDABLE, KIND_OF, LABEL_SORTED, Characteristic, CharacteristicKind
 from .models import Profile, ProfileKind, ProfileOrigin, ProfileStatus

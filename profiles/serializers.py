@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from iob_portal.errors import DomainError, Problem
+from problems import DomainError, Problem
 
 from .characteristics import Characteristic
 from .models import Profile, ProfileKind, ProfileOrigin, ProfileStatus, ProfileTransition, Track

@@ -29,7 +29,7 @@ from accounts.actors import (
 from accounts.roles import AUTHOR_PROFILES, MANAGE_CATALOGUES
 from audit.refusals import audited_refusal
 from audit.selectors import audit_actor_ids
-from iob_portal.errors import DomainError, Problem, conflict, forbidden
+from problems import DomainError, Problem, conflict, forbidden
 
 from . import events
 from .characteristics import (

@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from iob_portal.errors import Problem
+from problems import Problem
 
 from .characteristics import (
     APPLICATION_CHARACTERISTICS,

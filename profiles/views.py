@@ -30,7 +30,7 @@ from accounts.roles import (
     VIEW_PROFILES,
 )
 from audit.selectors import audit_event_list
-from iob_portal.errors import DomainError, Problem, problems_to_form
+from problems import DomainError, Problem, problems_to_form
 
 from . import selectors, services
 from .characteristics import EXTENDABLE, KIND_OF, Characteristic

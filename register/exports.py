@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from documents.exports import ExportFile, ExportKind, Progress, export_kind_register
 from documents.pdf import pdf_render
-from iob_portal.errors import DomainError
+from problems import DomainError
 
 from . import selectors
 from .models import EntryVersion

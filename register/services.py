@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.actors import actor_is_user, actor_name, actor_pk, actor_require, actor_require_role, actor_user
 from accounts.roles import EDIT_REGISTER, Role
 from audit.refusals import audited_refusal
-from iob_portal.errors import DomainError, Problem, conflict, forbidden
+from problems import DomainError, Problem, conflict, forbidden
 
 from . import events, proposals, system
 from .models import EntryField, EntryTransition, EntryVersion, FieldTranslation, RegisterEntry, VersionStatus

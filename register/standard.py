@@ -25,7 +25,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from iob_portal.errors import Problem
+from problems import Problem
 
 STANDARD_VERSION = "1.0"
 LANG = "nld"

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.actors import actor_has_right, actor_has_role
 from accounts.roles import EDIT_REGISTER, VIEW_REGISTER
-from iob_portal.errors import DomainError, problems_to_form
+from problems import DomainError, problems_to_form
 
 from . import factsheet, selectors, services
 from .forms import CommentForm, EntryForm, TranslationForm

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import api_permission
 from accounts.roles import GENERATE_REPORTS, REVIEW_PROFILES, REVIEW_REPORTS, VIEW_REPORTS
-from iob_portal.errors import DomainError
+from problems import DomainError
 
 from . import selectors, services
 from .models import ArtifactKind, BiasReport, FollowUpAction, ReportFinding, ReportOrigin

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
-from iob_portal.errors import DomainError, Problem
+from problems import DomainError, Problem
 
 # A DPO may raise min_cell but not take small-cell protection away.
 MIN_CELL_FLOOR = getattr(settings, "IOB_REPORT_MIN_CELL_FLOOR", 5)

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from iob_portal.errors import DomainError, conflict
+from problems import DomainError, conflict
 
 from .models import (
     ArtifactKind,

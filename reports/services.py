@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.actors import SystemActor, actor_has_role, actor_pk, actor_require, actor_require_role, actor_user
 from accounts.roles import GENERATE_REPORTS, Role
 from audit.refusals import audited_refusal
-from iob_portal.errors import DomainError, Problem, conflict
+from problems import DomainError, Problem, conflict
 from jobs.services import job_create, job_enqueue_on_commit, job_fail, job_progress, job_start, job_succeed
 from profiles import selectors as profile_selectors
 from profiles.services import profile_transition

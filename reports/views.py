@@ -15,7 +15,7 @@ from django.views import View
 from accounts.actors import actor_has_right
 from accounts.permissions import PermissionRequired
 from accounts.roles import GENERATE_REPORTS, REVIEW_PROFILES, REVIEW_REPORTS, VIEW_AUDIT, VIEW_REPORTS
-from iob_portal.errors import DomainError, problems_to_form
+from problems import DomainError, problems_to_form
 
 from . import selectors, services
 from .charts import report_charts

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Permission
 from accounts.actors import SystemActor, actor_has_right, actor_has_role, actor_name, actor_require
 from accounts.roles import REVIEW_PROFILES, Role
 from accounts.services import user_create_or_update
-from iob_portal.errors import DomainError
+from problems import DomainError
 
 
 @pytest.mark.django_db

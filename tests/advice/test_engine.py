@@ -18,7 +18,7 @@ from advice.cache import advice_index_current
 from advice.engine import AdviceIndex, Application, IndexedProfile, ProfileHit
 from advice.selectors import advice_for_applications
 from advice.services import advice_request
-from iob_portal.errors import DomainError
+from problems import DomainError
 from profiles.services import profile_statuses_refresh, profile_transition
 from tests.conftest import current_window
 

@@ -14,7 +14,7 @@ from assessments.questionsets import (
     questionset_files,
     questionset_from_file,
 )
-from iob_portal.errors import DomainError
+from problems import DomainError
 
 pytestmark = pytest.mark.django_db
 

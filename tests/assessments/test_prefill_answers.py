@@ -8,7 +8,7 @@ import pytest
 
 from assessments import services
 from assessments.models import Answer
-from iob_portal.errors import DomainError
+from problems import DomainError
 from prefill import registry
 from prefill.models import Disposition, PrefillProvenance
 from prefill.selectors import prefill_refresh, provenance_for

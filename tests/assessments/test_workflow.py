@@ -7,7 +7,7 @@ from assessments import services
 from assessments.models import ActionPoint, Answer, AssessmentVersion, VersionStatus
 from assessments.selectors import version_content_hash
 from audit.models import AuditEvent
-from iob_portal.errors import DomainError
+from problems import DomainError
 
 pytestmark = pytest.mark.django_db
 

@@ -174,7 +174,7 @@ def test_every_profile_change_is_in_the_trail(users, make_profile):
 
 
 def test_a_refused_banned_attempt_is_audited_as_such(users):
-    from iob_portal.errors import DomainError
+    from problems import DomainError
     from profiles.services import profile_create
     from tests.conftest import next_month_window
 

@@ -6,7 +6,7 @@ from django.db import transaction
 from audit.models import AuditEvent
 from audit.refusals import audited_refusal
 from audit.services import audit_event_record
-from iob_portal.errors import DomainError
+from problems import DomainError
 
 
 def _test_events():

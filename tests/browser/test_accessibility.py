@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from iob_portal.errors import DomainError
+from problems import DomainError
 from tests.conftest import current_window
 
 WIDTHS = (1280, 390)

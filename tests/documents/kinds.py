@@ -4,7 +4,7 @@ apart from any app's content (readers of bias reports may export it)."""
 import json
 
 from documents.exports import ExportFile, ExportKind, export_kind_register
-from iob_portal.errors import DomainError
+from problems import DomainError
 
 TEST_KIND = "test_note"
 

@@ -10,7 +10,7 @@ from django.utils import translation
 from audit.models import AuditEvent
 from generation import services
 from generation.models import CandidateOutcome, GenerationRun, ParameterSet, RunOrigin, RunStatus
-from iob_portal.errors import DomainError
+from problems import DomainError
 from profiles.models import Profile, ProfileStatus
 
 from .helpers import group

@@ -8,7 +8,7 @@ import pytest
 from django.utils import translation
 
 from audit.models import AuditEvent
-from iob_portal.errors import DomainError
+from problems import DomainError
 from monitoring.columns import COLUMNS, problem_message
 from monitoring.models import ImportStatus, MonitoringRecord
 

@@ -3,7 +3,7 @@
 import pytest
 
 from audit.models import AuditEvent
-from iob_portal.errors import DomainError
+from problems import DomainError
 from profiles.models import CatalogueCode
 from profiles.services import catalogue_code_add, catalogue_sync
 

@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
-from iob_portal.errors import DomainError
+from problems import DomainError
 from monitoring.models import ImportDoor, ImportFormat
 from monitoring.services import monitoring_records_import
 from profiles.characteristics import banned_term_in

@@ -5,7 +5,7 @@ import pytest
 from django.db import transaction
 
 from audit.models import AuditEvent
-from iob_portal.errors import DomainError
+from problems import DomainError
 from profiles.characteristics import code_format_ok, collation_key
 from profiles.models import CatalogueCode, Profile, ProfileStatus
 from profiles.selectors import catalogue_choices

@@ -208,7 +208,7 @@ def _accounts(users):
 
 @pytest.mark.parametrize("kind", ["chance", "risk"])
 def test_no_single_account_takes_a_profile_from_draft_to_active(kind, users, make_profile):
-    from iob_portal.errors import DomainError
+    from problems import DomainError
 
     for name, account in _accounts(users).items():
         # A draft the account wrote when it may write; else one a policy officer wrote.
@@ -237,7 +237,7 @@ def test_no_single_account_takes_a_profile_from_draft_to_active(kind, users, mak
 
 def test_the_approver_cannot_also_sign_off_as_dpo_and_the_reverse(users, submitted_risk, make_profile):
     both = user_create_or_update(username="rev_dpo", password="x", roles=[Role.REVIEWER, Role.DPO])
-    from iob_portal.errors import DomainError
+    from problems import DomainError
 
     approved = profile_transition(actor=both, profile=submitted_risk, action="approve")
     assert "dpo_sign_off" not in profile_actions_allowed(actor=both, profile=approved)

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from iob_portal.errors import DomainError
+from problems import DomainError
 from profiles.models import ProfileStatus
 from profiles.services import profile_new_version, profile_statuses_refresh, profile_transition, profile_update
 from tests.conftest import current_window

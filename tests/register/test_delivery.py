@@ -5,7 +5,7 @@ idempotent repeats; configuration from the environment."""
 import pytest
 
 from audit.models import AuditEvent
-from iob_portal.errors import DomainError
+from problems import DomainError
 from register.delivery import RegisterApiConfig, RegisterApiError, RegisterClient, RegisterNotConfigured
 from register.exports import register_body
 from register.services import version_deliver, version_transition

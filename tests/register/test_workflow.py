@@ -6,7 +6,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from audit.models import AuditEvent
-from iob_portal.errors import DomainError
+from problems import DomainError
 from register.models import EntryVersion, VersionStatus
 from register.services import version_create_draft, version_transition, version_update
 

@@ -5,7 +5,7 @@ both refusals stay on record: the inner one is written after the outermost rollb
 import pytest
 
 from audit.models import AuditEvent
-from iob_portal.errors import DomainError
+from problems import DomainError
 from profiles import workflow
 from profiles.models import ProfileStatus
 from reports import services

@@ -7,7 +7,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import translation
 
 from audit.models import AuditEvent
-from iob_portal.errors import DomainError
+from problems import DomainError
 from jobs.models import Job, JobStatus
 from reports import services
 from reports.models import (

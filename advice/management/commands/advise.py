@@ -18,7 +18,7 @@ from django.utils import translation
 from accounts.actors import SystemActor
 from accounts.roles import REQUEST_ADVICE
 from advice.csv_io import advice_csv
-from iob_portal.errors import DomainError
+from problems import DomainError
 
 # The operator runs the command; the trail names it as such.
 OPERATOR = SystemActor("command:advise", rights=frozenset({REQUEST_ADVICE}))

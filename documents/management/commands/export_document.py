@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.actors import SystemActor
 from documents.exports import export_kind_get, export_kinds, export_run_now
-from iob_portal.errors import DomainError
+from problems import DomainError
 
 
 class Command(BaseCommand):

@@ -15,7 +15,7 @@ from accounts.actors import SystemActor
 from accounts.roles import START_GENERATION
 from generation import selectors, services
 from generation.models import RunOrigin, RunStatus
-from iob_portal.errors import DomainError
+from problems import DomainError
 
 OPERATOR = SystemActor("command:generate_profiles", frozenset({START_GENERATION}))
 

@@ -6,7 +6,7 @@ register's API must be configured in the environment (docs/register.md)."""
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from iob_portal.errors import DomainError
+from problems import DomainError
 from register import selectors
 from register.models import VersionStatus
 from register.services import version_deliver

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from iob_portal.errors import DomainError
+from problems import DomainError
 from reports.models import ArtifactKind, ReportOrigin
 from reports.selectors import report_artifact
 from reports.services import command_actor, report_run_now

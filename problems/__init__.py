@@ -1,6 +1,6 @@
 """The one domain error type that services raise and every door turns into a message.
 
-A problem has a stable machine `code` (listed in interfaces.md), a human message
+A problem has a stable machine `code` (listed in docs/api.md), a human message
 (translated lazily, so it renders in the language of the request that shows it) and
 the field it concerns.
 """

@@ -17,7 +17,7 @@ from .models import AuditEvent
 
 class CanViewAudit(BasePermission):
     # Spelled out rather than taken from accounts.permissions: audit imports nothing of
-    # ours (ARCHITECTURE.md), everything else depends on it.
+    # ours (docs/architecture.md), everything else depends on it.
     def has_permission(self, request, view) -> bool:
         user = request.user
         # get_all_permissions, not has_perm: the portal's backend answers from roles only, and

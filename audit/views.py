@@ -1,7 +1,7 @@
 """The audit trail's pages, for auditors, the DPO and administrators: read-only.
 
 The permission check is Django's own mixin rather than accounts' helper: audit imports
-nothing of ours (ARCHITECTURE.md). It asks the backend's role-only answer
+nothing of ours (docs/architecture.md). It asks the backend's role-only answer
 (`get_all_permissions`), not `has_perm`, which says yes to any superuser.
 """
 

@@ -51,7 +51,7 @@ RISK_SHARE = 0.05
 APPLICATIONS = 100_000
 TARGET_BATCH_S, TARGET_P95_MS = 2.0, 20.0
 ORDER = ("application_location", "travel_purpose", "age_group", "nationality", "gender", "marital_status",
-         "occupation")  # the decision tree's split order (profile-generation.md)
+         "occupation")  # the decision tree's split order (docs/profile-generation.md)
 
 
 def make_database() -> str | None:

@@ -1,4 +1,4 @@
-"""The profile-generation API (interfaces.md): parameter sets (write, workflow) and runs
+"""The profile-generation API (docs/api.md): parameter sets (write, workflow) and runs
 (start: 202 with the job's URL; follow; candidates; the run as iob-profile-run/1; bulk
 approval of chance profiles). Thin: serializers check shape, services decide."""
 

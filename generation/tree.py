@@ -1,4 +1,4 @@
-"""The published decision tree (profile-generation.md), computed from one grouped pass.
+"""The published decision tree (docs/profile-generation.md), computed from one grouped pass.
 
 `rollup_sql` is the one statement that gathers every node's statistics: a GROUP BY
 ROLLUP over the characteristics in split order. It is written in the SQL that DuckDB,

@@ -295,7 +295,7 @@ IOB_JOB_PICKUP_SECONDS = env.int("IOB_JOB_PICKUP_SECONDS", default=300)
 IOB_JOB_MAX_ATTEMPTS = env.int("IOB_JOB_MAX_ATTEMPTS", default=3)
 
 # --- Domain settings --------------------------------------------------------------
-# Rule 6 of characteristics.md: the longest validity window a profile may have.
+# Rule 6 of docs/characteristics.md: the longest validity window a profile may have.
 IOB_MAX_VALIDITY_DAYS = env.int("IOB_MAX_VALIDITY_DAYS", default=92)
 
 # One handler, on the root logger: Django's own loggers propagate to it instead of

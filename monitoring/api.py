@@ -63,7 +63,7 @@ _IMPORTED = inline_serializer("MonitoringImportOutput", {
 
 class MonitoringRecordListCreateApi(GenericAPIView):
     """GET: records in lodging order (DPO, auditor, administrator). POST: a batch of at most
-    10,000 records (a JSON list, keys as in monitoring-data.md), kept whole or not at all;
+    10,000 records (a JSON list, keys as in docs/monitoring-data.md), kept whole or not at all;
     re-sending an application_id updates that record."""
 
     serializer_class = RecordSerializer

@@ -1,4 +1,4 @@
-"""The columns of monitoring data and the check of one row (monitoring-data.md).
+"""The columns of monitoring data and the check of one row (docs/monitoring-data.md).
 
 Every door (file upload, command, API batch) sends its rows through `ChunkChecker`, whose checks of single
 values are the ones every door shares (`profiles.application_input`). A

@@ -17,7 +17,7 @@ def records_imported(*, actor, run) -> None:
 
 def import_rejected(*, actor, run, banned: list[str]) -> None:
     """A file refused whole. Naming a banned special category gets its own event type,
-    as every refused attempt to use one does (characteristics.md, rule 5)."""
+    as every refused attempt to use one does (docs/characteristics.md, rule 5)."""
     event_type = "monitoring.banned_characteristic_refused" if banned else "monitoring.import_rejected"
     audit_event_record(event_type=event_type, actor=actor, target=run, data={
         **_facts(run), "bad_rows": run.bad_row_count, "problems": run.problem_count, "codes": run.problem_codes,

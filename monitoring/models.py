@@ -1,5 +1,5 @@
 """Monitoring records: one pseudonymised application with its advice and decision
-(monitoring-data.md). Codes are checked against the catalogues by the import service;
+(docs/monitoring-data.md). Codes are checked against the catalogues by the import service;
 the database holds what a row can say on its own."""
 
 import uuid

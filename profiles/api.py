@@ -1,4 +1,4 @@
-"""The profile API of interfaces.md: thin doors onto the selectors and services.
+"""The profile API of docs/api.md: thin doors onto the selectors and services.
 
 Reading needs `profiles.view_profile`, writing `profiles.author_profile`; for workflow
 actions the door only asks that the user may read profiles and lets the service decide
@@ -32,7 +32,7 @@ CanView = api_permission(VIEW_PROFILES)
 CanAuthor = api_permission(AUTHOR_PROFILES)
 
 _ERRORS = {
-    400: "Bad input: every problem is listed, each with its machine code (interfaces.md).",
+    400: "Bad input: every problem is listed, each with its machine code (docs/api.md).",
     401: "Not signed in (session or `Authorization: Token …`).",
     403: "The role, or the four-eyes rule, forbids it.",
     404: "No profile version has this id.",

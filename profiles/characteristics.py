@@ -1,6 +1,6 @@
 """The seven characteristics, their kinds, their built-in codes and the special-category ban.
 
-This module is the contract of `characteristics.md`. There is no eighth characteristic:
+This module is the contract of `docs/characteristics.md`. There is no eighth characteristic:
 `Characteristic` is an enum backed by a database check constraint, not a table.
 """
 
@@ -41,7 +41,7 @@ KIND_OF: dict[str, str] = {
 APPLICATION_CHARACTERISTICS = frozenset(c for c, k in KIND_OF.items() if k == CharacteristicKind.APPLICATION)
 PERSONAL_CHARACTERISTICS = frozenset(c for c, k in KIND_OF.items() if k == CharacteristicKind.PERSONAL)
 
-# Catalogues an administrator may extend (characteristics.md); the others are fixed.
+# Catalogues an administrator may extend (docs/characteristics.md); the others are fixed.
 EXTENDABLE = frozenset({Characteristic.AGE_GROUP, Characteristic.OCCUPATION, Characteristic.APPLICATION_LOCATION})
 
 # Codes written in capitals by their standard (ISO 3166, ICAO 9303, UN/LOCODE).

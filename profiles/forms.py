@@ -1,7 +1,7 @@
 """Web forms of the profile pages.
 
 The forms only turn posted text into Python values (dates, numbers, lists of codes).
-Every rule of characteristics.md is left to the one validator behind the services, so
+Every rule of docs/characteristics.md is left to the one validator behind the services, so
 that the page shows exactly the problems the API and the importer would report; the
 fields are therefore optional here and `problems_to_form` puts the service's problems
 back onto the fields they concern.

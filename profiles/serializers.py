@@ -1,6 +1,6 @@
 """Serializers of the profile API: input shapes (types only) and the output representation.
 
-The input serializers check types and nothing else. Every rule of characteristics.md is
+The input serializers check types and nothing else. Every rule of docs/characteristics.md is
 the validator's (`validation.py`), reached through the services, so the criteria travel
 to the service exactly as they were sent: an unknown or banned characteristic must
 reach the validator to be refused (and, when banned, audited) there.
@@ -92,7 +92,7 @@ def _username(user) -> str | None:
 
 
 class ProfileInputSerializer(serializers.Serializer):
-    """The body of POST /api/profiles/ and PATCH /api/profiles/{id}/ (interfaces.md).
+    """The body of POST /api/profiles/ and PATCH /api/profiles/{id}/ (docs/api.md).
 
     Every field is optional at this level so that a create with gaps gets one answer
     listing every problem (the validator's codes), not a first round of "required"."""

@@ -1,8 +1,8 @@
-"""The one validator of profile rules (characteristics.md, rules 1–7).
+"""The one validator of profile rules (docs/characteristics.md, rules 1–7).
 
 Every door (form, API, admin, import, generator, and the model's own `clean`) calls
 `profile_rules_check`; the database repeats what it can express (constraints, and on
-PostgreSQL triggers). Each failure is its own Problem with a code from interfaces.md.
+PostgreSQL triggers). Each failure is its own Problem with a code from docs/api.md.
 """
 
 from dataclasses import dataclass

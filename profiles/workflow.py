@@ -1,4 +1,4 @@
-"""The profile workflow of characteristics.md: every transition, in one table.
+"""The profile workflow of docs/characteristics.md: every transition, in one table.
 
 draft → in_review → approved → active → expired; in_review → changes_requested → draft;
 in_review → rejected; approved/active → withdrawn. A risk profile becomes active only

@@ -1,6 +1,6 @@
 """Prefill of the register entry, on the shared prefill app (`prefill/`).
 
-Each field names the prefill codes of algorithm-register.md (ADV, WF, BIAS, CHR, BAN,
+Each field names the prefill codes of docs/algorithm-register.md (ADV, WF, BIAS, CHR, BAN,
 GEN, PRF, LEG, SET, DOC, and question keys of the assessments such as `iama26.3.2.1`).
 The shared registry computes each code's part (its data and the source objects with
 their versions); this module writes the register's own public Dutch text (B1) from
@@ -32,7 +32,7 @@ from prefill.registry import Part, SourceRef
 from . import system
 from .standard import sanitise_rich
 
-# The codes behind each field (algorithm-register.md, section 1).
+# The codes behind each field (docs/algorithm-register.md, section 1).
 FIELD_CODES: dict[str, tuple[str, ...]] = {
     **{k: ("SET",) for k in ("name", "organization", "category", "begin_date", "end_date", "contact_email",
                              "website", "url", "provider", "publiccode", "process_index_url", "tags",

@@ -1,4 +1,4 @@
-"""The bias report API (interfaces.md): start and list reports, follow one, fetch its
+"""The bias report API (docs/api.md): start and list reports, follow one, fetch its
 files, and the DPO's review below `/api/reports/{id}/`. Thin: input serializers check
 shape, services decide."""
 

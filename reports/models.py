@@ -1,4 +1,4 @@
-"""Bias reports (bias-report.md): the report, its stored outputs, and the DPO's review.
+"""Bias reports (docs/bias-report.md): the report, its stored outputs, and the DPO's review.
 
 A report row exists from the moment it is requested (status `pending`), so a retried or
 duplicated job finds it and cannot make a second one. Its outputs are write-once rows

@@ -1,4 +1,4 @@
-"""The report's files: JSON (the figures as bias-report.md defines them), and from the
+"""The report's files: JSON (the figures as docs/bias-report.md defines them), and from the
 disclosure-controlled view the CSV of its tables and the archival PDF."""
 
 import hashlib

@@ -4,7 +4,7 @@ are all made: one place decides what a reader may see.
 Small cells never reach a reader: a group, officer, profile or month resting on fewer than
 `min_cell` records is listed without figures, a count under `min_cell` is not shown, and
 a rate whose denominator is under `min_cell` is not shown. The JSON keeps the
-figures of bias-report.md as they are (it names suppressed groups with null figures); this
+figures of docs/bias-report.md as they are (it names suppressed groups with null figures); this
 view is stricter for officers, profiles and months, whose small denominators the JSON
 does show.
 

@@ -2,7 +2,7 @@
 
 - a version's content changes only while it is a draft (approved versions are immutable);
 - a profile is inserted as a draft, and only a never-submitted draft can be deleted;
-- status moves only along the workflow of characteristics.md;
+- status moves only along the workflow of docs/characteristics.md;
 - leaving draft needs three of seven with the application/personal mix, and every
   criterion value must exist in its catalogue;
 - criteria change only while their profile is a draft.

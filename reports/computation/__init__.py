@@ -1,4 +1,4 @@
-"""The bias report's figures (bias-report.md): load, aggregate once, compute vectorised.
+"""The bias report's figures (docs/bias-report.md): load, aggregate once, compute vectorised.
 
 `bias_figures_compute` is the one entry point; the JSON, CSV, page and PDF are all views
 of what it returns.

@@ -1,4 +1,4 @@
-"""From counts to the report of bias-report.md: every figure computed over arrays, then
+"""From counts to the report of docs/bias-report.md: every figure computed over arrays, then
 laid out in the JSON shape `iob-bias-report/1`.
 
 Besides the report, `support` keeps the denominators that the JSON does not show (decided

@@ -1,4 +1,4 @@
-"""Vectorised statistics of bias-report.md: every function takes arrays (one entry per
+"""Vectorised statistics of docs/bias-report.md: every function takes arrays (one entry per
 group, officer or profile) and returns arrays, with NaN where a figure is undefined.
 
 - Wilson score intervals (z = 1.959964);

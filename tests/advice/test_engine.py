@@ -1,4 +1,4 @@
-"""The advice engine (characteristics.md, "The advice for one application"): every branch,
+"""The advice engine (docs/characteristics.md, "The advice for one application"): every branch,
 overlapping profiles, validity windows, expired and withdrawn profiles; the API and the
 command."""
 

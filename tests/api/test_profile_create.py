@@ -1,4 +1,4 @@
-"""POST /api/profiles/: every rule of characteristics.md through the API door, with nothing
+"""POST /api/profiles/: every rule of docs/characteristics.md through the API door, with nothing
 saved on a refusal, and no input that gives a 500."""
 
 from datetime import date, timedelta

@@ -1,4 +1,4 @@
-"""The tree of profile-generation.md, step by step, on small hand-built record sets."""
+"""The tree of docs/profile-generation.md, step by step, on small hand-built record sets."""
 
 from generation.tree import CHANCE, RISK
 

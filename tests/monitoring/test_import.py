@@ -1,4 +1,4 @@
-"""The import of monitoring records (monitoring-data.md): every rejection code, whole or
+"""The import of monitoring records (docs/monitoring-data.md): every rejection code, whole or
 nothing, idempotence, the report and the audit trail."""
 
 import hashlib

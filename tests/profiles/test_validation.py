@@ -1,4 +1,4 @@
-"""Rules 1–7 of characteristics.md, in the one validator every door uses."""
+"""Rules 1–7 of docs/characteristics.md, in the one validator every door uses."""
 
 from datetime import date, timedelta
 

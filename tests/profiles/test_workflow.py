@@ -1,4 +1,4 @@
-"""The workflow of characteristics.md, through the services."""
+"""The workflow of docs/characteristics.md, through the services."""
 
 from datetime import date, timedelta
 

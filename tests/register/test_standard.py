@@ -22,7 +22,7 @@ from register.standard import (
     to_plain,
 )
 
-# The contract, written out independently (algorithm-register.md section 1): key -> max after stripping HTML.
+# The contract, written out independently (docs/algorithm-register.md section 1): key -> max after stripping HTML.
 MAXIMA = {
     "name": 100, "description_short": 400, "organization": 100, "begin_date": 7, "end_date": 7,
     "contact_email": 500, "website": 500, "url": 500, "goal": 2500, "proportionality": 2500,

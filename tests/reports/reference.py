@@ -1,4 +1,4 @@
-"""A plain, record-by-record reading of bias-report.md, written independently of the
+"""A plain, record-by-record reading of docs/bias-report.md, written independently of the
 report's vectorised code: loops over the records, scipy's own tests, a looped
 Benjamini–Hochberg. Tests compare the report's JSON with it figure by figure."""
 

@@ -1,4 +1,4 @@
-"""Every validation rule of characteristics.md through the form door: the page names the
+"""Every validation rule of docs/characteristics.md through the form door: the page names the
 problem in words, carries its machine code, answers 400 and saves nothing."""
 
 from datetime import timedelta

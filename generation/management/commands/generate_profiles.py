@@ -30,7 +30,7 @@ def _date(text: str | None, name: str) -> date | None:
 
 
 class Command(BaseCommand):
-    help = "Run the profile-generation decision tree (profile-generation.md)."
+    help = "Run the profile-generation decision tree (docs/profile-generation.md)."
 
     def add_arguments(self, parser):
         parser.add_argument("--from", dest="window_from")

@@ -14,7 +14,7 @@ from reports.services import command_actor, report_run_now
 
 
 class Command(BaseCommand):
-    help = "Compute a bias report (bias-report.md) synchronously and write its JSON, PDF and CSV."
+    help = "Compute a bias report (docs/bias-report.md) synchronously and write its JSON, PDF and CSV."
 
     def add_arguments(self, parser):
         parser.add_argument("--from", dest="period_from", required=True, help="first day, YYYY-MM-DD")
@@ -24,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--csv", dest="csv_path", help="write the CSV of the tables here")
         parser.add_argument("--min-cell", dest="min_cell", help="smallest group shown with figures (default 10)")
         for name in ("alpha", "ratio-low", "ratio-high", "follow-threshold"):
-            parser.add_argument(f"--{name}", dest=name.replace("-", "_"), help="report parameter (see bias-report.md)")
+            parser.add_argument(f"--{name}", dest=name.replace("-", "_"), help="report parameter (see docs/bias-report.md)")
 
     def handle(self, *args, **options):
         parameters = {k: options[k] for k in ("min_cell", "alpha", "ratio_low", "ratio_high", "follow_threshold")

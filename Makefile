@@ -51,6 +51,9 @@ run: setup
 
 test: setup-test
 	$(PY) -m ruff check --quiet .
+	$(PY) -m ruff format --check --quiet .
+	$(VENV)/bin/lint-imports --no-cache
+	$(PY) -m mypy
 	$(PY) manage.py makemigrations --check --dry-run -v0
 	$(PY) -m pytest -n $(PYTEST_WORKERS) -p no:cacheprovider $(PYTEST_ARGS)
 
@@ -59,3 +62,6 @@ bench: setup-test
 
 lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+	$(PY) -m mypy

@@ -42,7 +42,7 @@ def version_out(request: Any, v: AssessmentVersion) -> dict[str, Any]:
         "question_set": {"prefix": v.question_set.prefix, "version": v.question_set.version},
         "review_by": v.review_by,
         "content_hash": v.content_hash or None,
-        "signed_by": v.signed_by.get_username() if v.signed_by_id else None,
+        "signed_by": v.signed_by.get_username() if v.signed_by is not None else None,
         "signed_at": v.signed_at,
         "url": request.build_absolute_uri(reverse("api-assessment-version", args=[v.public_id])),
         "page_url": request.build_absolute_uri(reverse("assessments:version", args=[v.public_id])),

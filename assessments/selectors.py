@@ -151,10 +151,10 @@ def version_content(*, version: AssessmentVersion, qs: QuestionSetData | None = 
                 }
             )
         sections.append({"id": section.id, "part": section.part, "title_nl": section.title_nl, "questions": questions})
-    a = version.assessment
+    doc = version.assessment
     return {
         "schema": SCHEMA,
-        "document": {"kind": a.kind, "system": a.system, "title": a.title, "id": str(a.public_id)},
+        "document": {"kind": doc.kind, "system": doc.system, "title": doc.title, "id": str(doc.public_id)},
         "question_set": {
             "prefix": qs.prefix,
             "version": qs.version,
@@ -168,7 +168,7 @@ def version_content(*, version: AssessmentVersion, qs: QuestionSetData | None = 
             "number": version.number,
             "note": version.note,
             "created_at": version.created_at,
-            "previous": version.previous.number if version.previous_id else None,
+            "previous": version.previous.number if version.previous is not None else None,
         },
         "participants": [
             {"name": p.name, "function": p.function, "role": p.role_code, "organisation": p.organisation}
@@ -226,7 +226,7 @@ def version_export(*, version: AssessmentVersion) -> dict[str, Any]:
         "content_hash": content_hash,
         "review_by": version.review_by,
         "signature": None
-        if not version.signed_by_id
+        if version.signed_by is None
         else {
             "by": version.signed_by.get_username(),
             "at": version.signed_at,

@@ -18,10 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.actors import actor_require, actor_require_role, actor_user
 from accounts.roles import AUTHOR_ASSESSMENTS
 from audit.refusals import audited_refusal
-from problems import DomainError, Problem, conflict, forbidden
 from prefill import registry
 from prefill import services as prefill_services
 from prefill.selectors import provenance_for
+from problems import DomainError, Problem, conflict, forbidden
 
 from . import events
 from .models import (
@@ -50,7 +50,7 @@ from .questionsets import (
 from .selectors import version_content_hash
 from .workflow import TRANSITIONS
 
-TITLES = {DocumentKind.DPIA: "DPIA IOB", DocumentKind.IAMA: "IAMA IOB"}
+TITLES: dict[str, str] = {DocumentKind.DPIA: "DPIA IOB", DocumentKind.IAMA: "IAMA IOB"}
 REVIEW_PERIOD_DAYS = 365
 MAX_TEXT = 20_000
 MAX_ITEMS = 200
@@ -391,7 +391,7 @@ def section_save(
         for key, (value, considerations, items) in cleaned.items():
             answer = existing.get(key)
             before = _answer_state(answer)
-            after = {
+            after: dict[str, Any] = {
                 "value": value,
                 "considerations": considerations,
                 "items": [

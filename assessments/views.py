@@ -21,9 +21,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.actors import actor_has_right, actor_has_role
 from accounts.roles import AUTHOR_ASSESSMENTS, VIEW_ASSESSMENTS
-from problems import DomainError
 from prefill import registry
 from prefill.selectors import prefill_refresh, provenance_for_many
+from problems import DomainError
 
 from . import selectors, services
 from .models import ActionStatus, Answer, AssessmentVersion, DocumentKind, QuestionSet, VersionStatus

@@ -27,8 +27,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.actors import SystemActor, actor_has_right, actor_name, actor_require, actor_user
 from audit.refusals import audited_refusal
-from problems import DomainError, Problem, conflict
 from jobs.services import job_create, job_enqueue_on_commit, job_fail, job_progress, job_start, job_succeed
+from problems import DomainError, Problem, conflict
 
 from . import events
 from .models import DocumentExport, ExportFormat, ExportStatus

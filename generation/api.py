@@ -96,7 +96,8 @@ class ParameterSetIn(serializers.Serializer):
     chance_max_hit_rate = serializers.JSONField()
     chance_max_refusal_rate = serializers.JSONField()
     risk_min_hit_rate = serializers.JSONField()
-    min_depth = serializers.JSONField(required=False, default=3)
+    # The stub only allows a mapping as a JSONField default; any JSON value is valid.
+    min_depth = serializers.JSONField(required=False, default=3)  # type: ignore[arg-type]
     explanation = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -173,7 +174,8 @@ class ParameterSetActionApi(APIView):
 
 def action_view(action: str):
     assert action in TRANSITIONS
-    return type(f"ParameterSet_{action}_Api", (ParameterSetActionApi,), {"action_name": action}).as_view()
+    view_class = type(f"ParameterSet_{action}_Api", (ParameterSetActionApi,), {"action_name": action})
+    return view_class.as_view()  # type: ignore[attr-defined]  # stub: type() returns plain `type`
 
 
 class RunStartIn(serializers.Serializer):
@@ -243,6 +245,7 @@ class RunCandidatesApi(APIView):
         )
         pager = CandidatePage()
         page = pager.paginate_queryset(qs, request, view=self)
+        assert page is not None  # None only when pagination is off; CandidatePage has a page_size
         return pager.get_paginated_response(
             [
                 {

@@ -93,11 +93,13 @@ def input_checksum(con: duckdb.DuckDBPyConnection, *, window_from: date, window_
     (every column the tree reads, and the application id): the same records give the
     same checksum whatever order they were read in."""
     cols = ", ".join(["application_id", "lodged_on", *Characteristic.values, "chain_hit", "decision"])
-    count, total = con.execute(
+    row = con.execute(
         f"SELECT count(*), coalesce(sum(hash({cols})::HUGEINT), 0) FROM records "
         "WHERE decision IN ('granted', 'refused') AND lodged_on BETWEEN ? AND ?",
         [window_from, window_to],
     ).fetchone()
+    assert row is not None  # an aggregate without GROUP BY always returns one row
+    count, total = row
     return int(count), hashlib.sha256(f"{window_from}:{window_to}:{count}:{total}".encode()).hexdigest()
 
 

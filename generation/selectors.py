@@ -104,7 +104,7 @@ def run_summary(*, run: GenerationRun, top: int = 10) -> dict[str, Any]:
     )
     now_c, now_v = _frequency(risk_now)
     before_c, before_v = _frequency(risk_before)
-    characteristics = [
+    characteristics: list[dict[str, Any]] = [
         {"characteristic": c, "now": now_c[c], "before": before_c[c], "delta": now_c[c] - before_c[c]}
         for c in Characteristic.values
     ]
@@ -146,7 +146,7 @@ def run_document_stored(*, run: GenerationRun) -> dict[str, Any]:
             "hit_rate": c.hit_rate,
             "refusal_rate": c.refusal_rate,
         }
-        if c.profile_id:
+        if c.profile is not None:
             out.update(
                 profile={"code": c.profile.code, "version": c.profile.version, "status": c.profile.status},
                 change=c.change,
@@ -185,7 +185,7 @@ def run_document_stored(*, run: GenerationRun) -> dict[str, Any]:
             {
                 "characteristics": c.characteristics,
                 "type": c.kind,
-                "profile": c.previous_profile.code if c.previous_profile_id else None,
+                "profile": c.previous_profile.code if c.previous_profile is not None else None,
             }
             for c in rows
             if c.outcome == CandidateOutcome.GONE

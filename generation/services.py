@@ -23,8 +23,8 @@ from accounts.actors import SystemActor, actor_name, actor_require, actor_requir
 from accounts.roles import AUTHOR_PARAMETERS, AUTHOR_PROFILES, START_GENERATION, Role
 from audit.refusals import audited_refusal
 from audit.selectors import audit_actor_ids
-from problems import DomainError, Problem, conflict, forbidden
 from jobs.services import job_create, job_enqueue_on_commit, job_fail, job_progress, job_start, job_succeed
+from problems import DomainError, Problem, conflict, forbidden
 from profiles.characteristics import Characteristic
 from profiles.models import ProfileKind, ProfileStatus
 from profiles.selectors import active_profiles_on, catalogue_index
@@ -601,6 +601,7 @@ def run_chance_approve(*, actor, run: GenerationRun, candidate_ids: list[int], c
             )
         count = 0
         for candidate in candidates:
+            assert candidate.profile is not None  # a proposed candidate always has its profile (PROTECT)
             if candidate.profile.status != ProfileStatus.IN_REVIEW:
                 continue
             profile_transition(actor=actor, profile=candidate.profile, action="approve", comment=comment)

@@ -149,7 +149,7 @@ class RunDetailView(PermissionRequired, View):
         run = _run_or_404(public_id)
         context = {
             "run": run,
-            "can_follow_job": bool(run.job_id)
+            "can_follow_job": run.job is not None
             and (
                 request.user.has_perm(VIEW_AUDIT)
                 or run.job.created_by_id == request.user.pk

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.actors import actor_user
-from problems import DomainError
 from jobs.services import job_create, job_enqueue_on_commit, job_fail, job_progress, job_start, job_succeed
+from problems import DomainError
 
 from .impact import impact_compute, period_record_count
 from .models import ImpactPreview, PreviewStatus

@@ -59,7 +59,8 @@ def impact_preview_progress(*, public_id) -> dict[str, Any]:
     from jobs.selectors import job_get
 
     preview = ImpactPreview.objects.get(public_id=public_id)
-    status = {PreviewStatus.READY: "succeeded", PreviewStatus.FAILED: "failed"}.get(preview.status, "running")
+    job_statuses: dict[str, str] = {PreviewStatus.READY: "succeeded", PreviewStatus.FAILED: "failed"}
+    status = job_statuses.get(preview.status, "running")
     progress, message = (100 if status == "succeeded" else 0), ""
     if status == "running" and preview.job_id:
         try:
@@ -85,7 +86,7 @@ def decided_records_export(*, path: str, period_from: date, period_to: date) -> 
     from django.db import connection
 
     q = connection.ops.quote_name
-    fields = {f.name: f.column for f in MonitoringRecord._meta.concrete_fields}
+    fields = {f.name: f.column for f in MonitoringRecord._meta.concrete_fields if f.column is not None}  # all of them
     table = q(MonitoringRecord._meta.db_table)
     chain = f"CASE WHEN {q(fields['chain_hit'])} THEN 1 ELSE 0 END"
     select = ", ".join(chain if name == "chain_hit" else q(fields[name]) for name in DECIDED_RECORD_COLUMNS)

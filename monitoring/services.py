@@ -29,8 +29,8 @@ from django.utils.translation import gettext as _
 
 from accounts.actors import SystemActor, actor_require, actor_user
 from accounts.roles import IMPORT_MONITORING
-from problems import DomainError
 from jobs.services import job_create, job_enqueue_on_commit, job_fail, job_progress, job_start, job_succeed
+from problems import DomainError
 from profiles.selectors import catalogue_index
 
 from . import events

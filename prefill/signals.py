@@ -22,7 +22,7 @@ _local = threading.local()
 
 
 def _flush() -> None:
-    pending = getattr(_local, "pending", set())
+    pending: set[str] = getattr(_local, "pending", set())
     _local.pending = set()
     from .tasks import check_staleness
 

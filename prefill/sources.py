@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -43,7 +44,7 @@ def prf() -> Part:
 
     today = date.today()
     active = list(active_profiles_on(day=today).prefetch_related("criteria").order_by("code", "version"))
-    rows = [(p.code, p.version, p.status) for p in active]
+    rows: list[tuple[Any, ...]] = [(p.code, p.version, p.status) for p in active]
     risk = [p for p in active if p.kind == "risk"]
     chance = [p for p in active if p.kind == "chance"]
     with_nat = [p for p in risk if any(c.characteristic == "nationality" for c in p.criteria.all())]

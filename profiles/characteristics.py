@@ -9,6 +9,7 @@ import re
 import unicodedata
 from functools import cache
 from importlib import resources
+from typing import overload
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -185,6 +186,14 @@ def banned_term_in(name: object) -> str | None:
     if len(words) > 1 and all(len(w) == 1 for w in words) and squashed in BANNED_WORDS:
         return squashed
     return None
+
+
+@overload
+def normalise_code(characteristic: str, code: str) -> str: ...
+
+
+@overload
+def normalise_code(characteristic: str, code: object) -> object: ...
 
 
 def normalise_code(characteristic: str, code: object) -> object:

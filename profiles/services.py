@@ -75,11 +75,12 @@ def _refusal_of(action: str, actor: Any, target: Any = None, detail: dict[str, A
 def _nationality_codes() -> list[tuple[str, str, str]]:
     import gettext
 
+    translations: gettext.NullTranslations
     try:
-        dutch = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["nl"]).gettext
+        translations = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["nl"])
     except OSError:  # no Dutch names shipped: fall back to English rather than fail
-        dutch = str
-    rows = [(c.alpha_3, dutch(c.name), c.name) for c in pycountry.countries]
+        translations = gettext.NullTranslations()
+    rows = [(c.alpha_3, translations.gettext(c.name), c.name) for c in pycountry.countries]
     rows.sort(key=lambda r: r[2])
     return rows + ICAO_SPECIAL_NATIONALITIES
 
@@ -540,7 +541,7 @@ def profile_delete_draft(*, actor, profile: Profile) -> None:
 
 def _contributor_ids(profile: Profile) -> set[int | None]:
     """Everyone who wrote or submitted this version (four eyes counts all of them)."""
-    ids = {profile.created_by_id}
+    ids: set[int | None] = {profile.created_by_id}
     if profile.submitted_by_id:
         ids.add(profile.submitted_by_id)
     ids |= audit_actor_ids(
@@ -733,7 +734,9 @@ def profile_statuses_refresh(*, today: date | None = None) -> dict[str, int]:
 # --- Generated profiles ---------------------------------------------------------------------------
 
 
-def profiles_generated_submit(*, actor, author, generation_run_id: UUID, candidates: list[dict[str, Any]]) -> list[Profile]:
+def profiles_generated_submit(
+    *, actor, author, generation_run_id: UUID, candidates: list[dict[str, Any]]
+) -> list[Profile]:
     """Create a generation run's candidates and submit them for review, all or none.
 
     The door of the decision-tree generator: each candidate (kind, title, criteria,

@@ -35,7 +35,7 @@ from problems import DomainError, Problem, problems_to_form
 from . import selectors, services
 from .characteristics import EXTENDABLE, KIND_OF, Characteristic
 from .forms import EVIDENCE_LABELS, JUSTIFICATION_LABELS, CatalogueCodeForm, CommentForm, ProfileFilterForm, ProfileForm
-from .models import OPEN_STATUSES, CatalogueCode, Profile, ProfileStatus
+from .models import OPEN_STATUSES, CatalogueCode, Profile
 from .workflow import ACTION_LABELS, TRANSITIONS
 
 PAGE_SIZE = 50

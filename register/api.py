@@ -58,11 +58,12 @@ VersionOutput = inline_serializer("RegisterVersionOutput", {
 
 class RegisterCreateInput(serializers.Serializer):
     prefill = serializers.BooleanField(default=True)
-    fields = serializers.DictField(required=False, default=dict)
+    # The metaclass moves declared fields out of the class, so this does not replace `Serializer.fields`.
+    fields = serializers.DictField(required=False, default=dict)  # type: ignore[assignment]
 
 
 class RegisterUpdateInput(serializers.Serializer):
-    fields = serializers.DictField()
+    fields = serializers.DictField()  # type: ignore[assignment]  # as in RegisterCreateInput
 
 
 class RegisterPrefillInput(serializers.Serializer):

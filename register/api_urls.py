@@ -12,6 +12,7 @@ urlpatterns = [
          name="api-register-json"),
     path("register/versions/<uuid:id>/translations/", api.VersionTranslationApi.as_view(),
          name="api-register-translations"),
-    *[path(f"register/versions/<uuid:id>/{action.replace('_', '-')}/", view.as_view(),
+    # ACTION_VIEWS are APIView subclasses made by type(), which the stubs only know as `type`
+    *[path(f"register/versions/<uuid:id>/{action.replace('_', '-')}/", view.as_view(),  # type: ignore[attr-defined]
            name=f"api-register-{action.replace('_', '-')}") for action, view in api.ACTION_VIEWS.items()],
 ]

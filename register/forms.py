@@ -10,11 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from .standard import FIELDS, RICH_TAGS, TABS, Field
 
 
-def _groups_to_text(items: list[dict[str, str]]) -> str:
+def _groups_to_text(items: list[dict[str, str]] | None) -> str:
     return "\n".join(f"{i.get('title', '')} | {i.get('link', '')}".rstrip(" |") for i in items or [])
 
 
-def _text_to_groups(text: str) -> list[dict[str, str]]:
+def _text_to_groups(text: str | None) -> list[dict[str, str]]:
     out = []
     for line in (text or "").splitlines():
         if not line.strip():

@@ -82,7 +82,8 @@ def version_detail(request, public_id):
     version = _version(public_id)
     stale = selectors.version_staleness(version=version) if version.status in ("draft", "published") else {}
     checked = entry_validate({k: v for k, v in version.fields.items()}, for_release=True)
-    actions = [a for a in actions_available(status=version.status) if actor_has_role(request.user, TRANSITIONS[a].role)]
+    actions = [a for a in actions_available(status=version.status)
+               if (role := TRANSITIONS[a].role) is not None and actor_has_role(request.user, role)]
     previous = selectors.version_list(entry=version.entry).filter(number__lt=version.number).first()
     return render(request, "register/version.html", {
         "version": version, "tabs": _tabs(version, stale), "stale": stale, "check": checked,

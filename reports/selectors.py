@@ -43,6 +43,7 @@ def report_artifact(*, report: BiasReport, kind: str) -> bytes:
 def _parsed(report_pk: int, content_hash: str, kind: str) -> dict[str, Any]:
     # Keyed by the content hash: a report's files never change once generated.
     content = ReportArtifact.objects.filter(report_id=report_pk, kind=kind).values_list("content", flat=True).first()
+    assert content is not None  # the callers ran report_artifact, which raises when the file is missing
     return json.loads(bytes(content))
 
 

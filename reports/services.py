@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.actors import SystemActor, actor_has_role, actor_pk, actor_require, actor_require_role, actor_user
 from accounts.roles import GENERATE_REPORTS, Role
 from audit.refusals import audited_refusal
-from problems import DomainError, Problem, conflict
 from jobs.services import job_create, job_enqueue_on_commit, job_fail, job_progress, job_start, job_succeed
+from problems import DomainError, Problem, conflict
 from profiles import selectors as profile_selectors
 from profiles.services import profile_transition
 
@@ -108,11 +108,12 @@ def report_request(*, actor, period_from: Any, period_to: Any, parameters: dict[
                 job_enqueue_on_commit(task=generate_report, job=job, report_id=report.pk)
     except IntegrityError:
         # Two identical requests at once (same key, or the same scheduled month): one row won.
-        report = BiasReport.objects.filter(request_key=request_key).first() if request_key else None
-        if report is None and origin == ReportOrigin.SCHEDULE:
-            report = BiasReport.objects.filter(origin=origin, period_from=start, period_to=end).first()
-        if report is None:
+        winner = BiasReport.objects.filter(request_key=request_key).first() if request_key else None
+        if winner is None and origin == ReportOrigin.SCHEDULE:
+            winner = BiasReport.objects.filter(origin=origin, period_from=start, period_to=end).first()
+        if winner is None:
             raise
+        report = winner
     return report
 
 
@@ -140,8 +141,8 @@ def _artifacts(report: BiasReport, progress: Callable[[int, str], None]) -> tupl
     pdf = pdf_document(report_id=str(report.public_id), view=view, content_hash=content_hash,
                        report_json=report_json, generated_at=timezone.now(),
                        record_count=figures.report["population"]["n"])
-    files = {ArtifactKind.JSON: report_json, ArtifactKind.CSV: csv_bytes(view), ArtifactKind.PDF: pdf.content,
-             ArtifactKind.VIEW: json_bytes(view)}
+    files: dict[str, bytes] = {ArtifactKind.JSON: report_json, ArtifactKind.CSV: csv_bytes(view),
+                               ArtifactKind.PDF: pdf.content, ArtifactKind.VIEW: json_bytes(view)}
     summary = {"content_hash": content_hash, "pdf_sha256": pdf.sha256,
                "record_count": figures.report["population"]["n"],
                "decided_count": figures.report["population"]["n_decided"],
@@ -384,7 +385,7 @@ def report_finding_delete(*, actor, finding: ReportFinding) -> None:
         work()
 
 
-FOLLOW_UP_OUTCOMES = {
+FOLLOW_UP_OUTCOMES: dict[str, dict[str, FollowUpStatus]] = {
     FollowUpKind.WITHDRAW_PROFILE: {"withdraw": FollowUpStatus.DONE, "dismiss": FollowUpStatus.DISMISSED},
     FollowUpKind.OTHER: {"done": FollowUpStatus.DONE, "dismiss": FollowUpStatus.DISMISSED},
 }

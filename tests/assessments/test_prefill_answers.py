@@ -8,10 +8,10 @@ import pytest
 
 from assessments import services
 from assessments.models import Answer
-from problems import DomainError
 from prefill import registry
 from prefill.models import Disposition, PrefillProvenance
 from prefill.selectors import prefill_refresh, provenance_for
+from problems import DomainError
 from profiles.services import profile_transition
 from tests.conftest import current_window
 

@@ -12,8 +12,8 @@ from accounts.actors import SystemActor
 from audit.models import AuditEvent
 from documents.exports import export_file_for, export_get_for, export_request, export_run_now
 from documents.models import DocumentExport, ExportStatus
-from problems import DomainError
 from jobs.models import JobStatus
+from problems import DomainError
 
 from .kinds import TEST_KIND
 

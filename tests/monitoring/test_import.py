@@ -8,9 +8,9 @@ import pytest
 from django.utils import translation
 
 from audit.models import AuditEvent
-from problems import DomainError
 from monitoring.columns import COLUMNS, problem_message
 from monitoring.models import ImportStatus, MonitoringRecord
+from problems import DomainError
 
 from .conftest import GOOD, codes, csv_bytes, jsonl_bytes, record, records
 

@@ -13,9 +13,9 @@ from django.core.management.base import CommandError
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
-from problems import DomainError
 from monitoring.models import ImportDoor, ImportFormat
 from monitoring.services import monitoring_records_import
+from problems import DomainError
 from profiles.characteristics import banned_term_in
 from profiles.services import catalogue_code_add
 from tests.advice.test_engine import ADVISOR, APPLICATION

@@ -7,8 +7,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import translation
 
 from audit.models import AuditEvent
-from problems import DomainError
 from jobs.models import Job, JobStatus
+from problems import DomainError
 from reports import services
 from reports.models import (
     ArtifactKind,

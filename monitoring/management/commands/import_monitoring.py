@@ -8,10 +8,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from problems import DomainError
 from monitoring.columns import problem_message
 from monitoring.models import ImportStatus
 from monitoring.services import importer, monitoring_records_import_path
+from problems import DomainError
 
 
 class Command(BaseCommand):

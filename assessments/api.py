@@ -88,12 +88,12 @@ class VersionDetailApi(APIView):
 class SectionSaveApi(APIView):
     permission_classes = [CanAuthor]
 
-    class InputSerializer(serializers.Serializer):
+    class SectionSaveInputSerializer(serializers.Serializer):
         answers = serializers.DictField(child=serializers.DictField())
 
-    @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT, tags=["assessments"])
+    @extend_schema(request=SectionSaveInputSerializer, responses=OpenApiTypes.OBJECT, tags=["assessments"])
     def put(self, request, id, section):
-        data = self.InputSerializer(data=request.data)
+        data = self.SectionSaveInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         version = services.section_save(
             actor=request.user, version=_version(id), section_id=section, answers=data.validated_data["answers"]
@@ -152,15 +152,15 @@ class TransitionApi(APIView):
 
     permission_classes = [CanView]
 
-    class InputSerializer(serializers.Serializer):
+    class TransitionInputSerializer(serializers.Serializer):
         action = serializers.CharField()
         comment = serializers.CharField(required=False, allow_blank=True, default="")
         advice = serializers.CharField(required=False, allow_blank=True, default="")
         review_by = serializers.DateField(required=False, allow_null=True, default=None)
 
-    @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT, tags=["assessments"])
+    @extend_schema(request=TransitionInputSerializer, responses=OpenApiTypes.OBJECT, tags=["assessments"])
     def post(self, request, id):
-        data = self.InputSerializer(data=request.data)
+        data = self.TransitionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         version = services.version_transition(actor=request.user, version=_version(id), **data.validated_data)
         return Response(version_out(request, version))

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from accounts.actors import actor_has_right
 from accounts.permissions import PermissionRequired
 from accounts.roles import (
     AUTHOR_PARAMETERS,
@@ -66,8 +67,8 @@ class IndexView(PermissionRequired, View):
                 "parameter_sets": selectors.parameter_set_list()[:50],
                 "runs": selectors.run_list()[:24],
                 "current": services.parameter_set_current(),
-                "can_start": request.user.has_perm(START_GENERATION),
-                "can_author": request.user.has_perm(AUTHOR_PARAMETERS),
+                "can_start": actor_has_right(request.user, START_GENERATION),
+                "can_author": actor_has_right(request.user, AUTHOR_PARAMETERS),
             },
         )
 
@@ -112,7 +113,7 @@ class ParameterSetDetailView(PermissionRequired, View):
                 "history": selectors.parameter_set_transitions(parameter_set=ps),
                 "actions": [(a, ACTION_LABELS[a]) for a in actions_available(status=ps.status)],
                 "comment_form": CommentForm(),
-                "can_author": request.user.has_perm(AUTHOR_PARAMETERS),
+                "can_author": actor_has_right(request.user, AUTHOR_PARAMETERS),
             },
         )
 
@@ -123,7 +124,7 @@ class ParameterSetActionView(PermissionRequired, View):
 
     def has_permission(self):
         user = self.request.user
-        return user.has_perm(AUTHOR_PARAMETERS) or user.has_perm(REVIEW_PARAMETERS)
+        return actor_has_right(user, AUTHOR_PARAMETERS) or actor_has_right(user, REVIEW_PARAMETERS)
 
     def post(self, request, public_id):
         ps = _ps_or_404(public_id)
@@ -151,7 +152,7 @@ class RunDetailView(PermissionRequired, View):
             "run": run,
             "can_follow_job": run.job is not None
             and (
-                request.user.has_perm(VIEW_AUDIT)
+                actor_has_right(request.user, VIEW_AUDIT)
                 or run.job.created_by_id == request.user.pk
             ),
         }
@@ -173,7 +174,7 @@ class RunDetailView(PermissionRequired, View):
                 page=page,
                 query=query,
                 chance_ids=chance_ids,
-                can_bulk=request.user.has_perm(REVIEW_PROFILES),
+                can_bulk=actor_has_right(request.user, REVIEW_PROFILES),
                 comment_form=CommentForm(),
             )
         return render(request, "generation/run.html", context)

@@ -15,7 +15,7 @@ from audit.models import AuditChainHead, AuditEvent
 from audit.selectors import audit_chain_verify
 from audit.services import audit_checkpoint_write, audit_event_record
 
-from .test_chain import english, tamper  # noqa: F401  (fixtures: English verdicts, lifting the guard)
+from .test_chain import english, lift_audit_guards, tamper  # noqa: F401  (fixtures: English verdicts, lifting the guard)
 
 
 def append(n: int, start: int = 0) -> None:
@@ -107,11 +107,9 @@ def make_sealed_plain_chain() -> None:
     from django.apps import apps
     from django.utils import timezone
 
-    seal = import_module("audit.migrations.0004_keyed_chain").seal
+    seal = import_module("audit.migrations.0005_keyed_chain").seal
     # As if this trail were the whole history written before the key.
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL session_replication_role = replica" if connection.vendor == "postgresql"
-                       else "DROP TRIGGER IF EXISTS audit_event_no_update")
+    lift_audit_guards()
     AuditEvent.objects.all().delete()
     prev = "0" * 64
     for seq in range(1, 4):  # as the code before this change wrote them

@@ -24,7 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("--csv", dest="csv_path", help="write the CSV of the tables here")
         parser.add_argument("--min-cell", dest="min_cell", help="smallest group shown with figures (default 10)")
         for name in ("alpha", "ratio-low", "ratio-high", "follow-threshold"):
-            parser.add_argument(f"--{name}", dest=name.replace("-", "_"), help="report parameter (see docs/bias-report.md)")
+            parser.add_argument(
+                f"--{name}", dest=name.replace("-", "_"), help="report parameter (see docs/bias-report.md)"
+            )
 
     def handle(self, *args, **options):
         parameters = {k: options[k] for k in ("min_cell", "alpha", "ratio_low", "ratio_high", "follow_threshold")

@@ -1,4 +1,4 @@
-"""HTML to archival PDF (PDF/A-3b) with WeasyPrint.
+"""HTML to archival, tagged PDF (PDF/A-3a) with WeasyPrint.
 
 Every page carries the caller's footer (ids, period, parameters, content hash) and its
 page number. Fonts are the installed DejaVu family, embedded in the file; nothing is
@@ -12,7 +12,8 @@ from datetime import datetime
 
 from django.template.loader import render_to_string
 
-PDF_VARIANT = "pdf/a-3b"
+# PDF/A-3a: archival and tagged (a structure tree for screen readers), level "a" (accessible).
+PDF_VARIANT = "pdf/a-3a"
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,6 @@ def pdf_render(*, body_html: str, footer: str, title: str, lang: str = "nl", sty
         for a in attachments or []
     ]
     document = HTML(string=html, url_fetcher=_no_network, base_url="about:blank")
-    content = document.write_pdf(pdf_variant=PDF_VARIANT, attachments=files, custom_metadata=True,
+    content = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, attachments=files, custom_metadata=True,
                                  optimize_images=False)
     return RenderedPdf(content=content, sha256=hashlib.sha256(content).hexdigest())

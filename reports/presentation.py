@@ -116,11 +116,11 @@ def _group_finding(kind: str, g: dict[str, Any], pop: dict[str, Any], label: dic
     def text(lang: str) -> str:
         if kind == "intensive":
             high = g["intensive_ratio"] >= p["ratio_high"]
-            message = (gettext("Applications with %(group)s get the intensive track more often than average: %(rate)s "
-                          "against %(overall)s overall (%(ratio)s times as often; 95%% interval %(low)s to "
+            message = (gettext("Applications in the group “%(group)s” get the intensive track more often than average: "
+                          "%(rate)s against %(overall)s overall (%(ratio)s times as often; 95%% interval %(low)s to "
                           "%(high)s; q %(q)s).") if high else
-                       gettext("Applications with %(group)s get the intensive track less often than average: %(rate)s "
-                          "against %(overall)s overall (%(ratio)s times as often; 95%% interval %(low)s to "
+                       gettext("Applications in the group “%(group)s” get the intensive track less often than average: "
+                          "%(rate)s against %(overall)s overall (%(ratio)s times as often; 95%% interval %(low)s to "
                           "%(high)s; q %(q)s)."))
             return message % {
                 "group": label[lang], "rate": fmt_pct(g["intensive_rate"], lang),
@@ -129,24 +129,24 @@ def _group_finding(kind: str, g: dict[str, Any], pop: dict[str, Any], label: dic
                 "q": _q(g["intensive_q"], lang)}
         if kind == "refusal":
             high = g["refusal_ratio"] >= p["ratio_high"]
-            message = (gettext("Applications with %(group)s are refused more often than average: %(rate)s of decided "
-                          "applications against %(overall)s overall (%(ratio)s times as often; 95%% interval "
-                          "%(low)s to %(high)s; q %(q)s).") if high else
-                       gettext("Applications with %(group)s are refused less often than average: %(rate)s of decided "
-                          "applications against %(overall)s overall (%(ratio)s times as often; 95%% interval "
-                          "%(low)s to %(high)s; q %(q)s)."))
+            message = (gettext("Applications in the group “%(group)s” are refused more often than average: "
+                          "%(rate)s of decided applications against %(overall)s overall (%(ratio)s times as often; "
+                          "95%% interval %(low)s to %(high)s; q %(q)s).") if high else
+                       gettext("Applications in the group “%(group)s” are refused less often than average: "
+                          "%(rate)s of decided applications against %(overall)s overall (%(ratio)s times as often; "
+                          "95%% interval %(low)s to %(high)s; q %(q)s)."))
             return message % {
                 "group": label[lang], "rate": fmt_pct(g["refusal_rate"], lang),
                 "overall": fmt_pct(pop["refusal_rate"], lang), "ratio": fmt_ratio(g["refusal_ratio"], lang),
                 "low": fmt_pct(g["refusal_rate_ci"][0], lang), "high": fmt_pct(g["refusal_rate_ci"][1], lang),
                 "q": _q(g["refusal_q"], lang)}
         high = g["cmh_odds_ratio"] >= p["ratio_high"]
-        message = (gettext("Among applications that got the same advice, officers refuse %(group)s more often than "
-                      "others (Mantel–Haenszel odds ratio %(odds)s; q %(q)s). The human decision, not the advice, "
-                      "adds this difference.") if high else
-                   gettext("Among applications that got the same advice, officers refuse %(group)s less often than "
-                      "others (Mantel–Haenszel odds ratio %(odds)s; q %(q)s). The human decision, not the advice, "
-                      "adds this difference."))
+        message = (gettext("Among applications that got the same advice, officers refuse the group “%(group)s” "
+                      "more often than others (Mantel–Haenszel odds ratio %(odds)s; q %(q)s). The human decision, "
+                      "not the advice, adds this difference.") if high else
+                   gettext("Among applications that got the same advice, officers refuse the group “%(group)s” "
+                      "less often than others (Mantel–Haenszel odds ratio %(odds)s; q %(q)s). The human decision, "
+                      "not the advice, adds this difference."))
         return message % {"group": label[lang], "odds": fmt_ratio(g["cmh_odds_ratio"], lang),
                           "q": _q(g["cmh_q"], lang)}
 

@@ -95,6 +95,8 @@ class ReportDetailView(PermissionRequired, View):
             view = selectors.report_view(report=report)
             decisions = _decisions(report)
             by_id = {f["id"]: f for f in view["findings"]}
+            if failed:
+                failed["known"] = failed.get("id") in by_id and failed["id"] not in decisions
             context.update(
                 view=view, charts=report_charts(view), decisions=decisions,
                 top=[by_id[i] for i in view["findings_summary"]["top"]],
@@ -249,13 +251,14 @@ class FindingCreateView(PermissionRequired, View):
         try:
             services.report_finding_record(actor=request.user, report=report, **form.service_input())
         except DomainError as error:
-            if error.status != 400 or not report.is_ready:
+            if error.status == 403 or not report.is_ready:
                 for problem in error.problems:
                     messages.error(request, problem.message)
                 return HttpResponseRedirect(reverse("reports:detail", args=[report.public_id]) + "#" + anchor)
+            # Shown in the finding's row (or above the list when the report has no such finding).
             failed = {"id": finding_id, "data": request.POST, "errors": [
                 (form.field_of(p.field), p.message) for p in error.problems]}
-            return ReportDetailView.render_page(request, report, failed=failed, status=400)
+            return ReportDetailView.render_page(request, report, failed=failed, status=error.status)
         return HttpResponseRedirect(reverse("reports:detail", args=[report.public_id])
                                     + f"?done={anchor}#{anchor}")
 

@@ -4,7 +4,16 @@ from django import template
 from django.utils import translation
 from django.utils.html import format_html
 
-from ..presentation import DIRECTION_NAMES, METRIC_NAMES, PART_NAMES, fmt_count, fmt_p, fmt_pct, fmt_ratio
+from ..presentation import (
+    DIRECTION_NAMES,
+    METRIC_NAMES,
+    PART_NAMES,
+    finding_anchor,
+    fmt_count,
+    fmt_p,
+    fmt_pct,
+    fmt_ratio,
+)
 
 register = template.Library()
 
@@ -92,3 +101,8 @@ def signal_value(signal):
     if signal.get("metric") == "amplification":
         return fmt_ratio(signal.get("value"), _lang())
     return fmt_pct(signal.get("value"), _lang())
+
+
+@register.filter
+def anchor(finding_id):
+    return finding_anchor(str(finding_id))

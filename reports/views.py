@@ -226,8 +226,9 @@ class ReportReviewView(PermissionRequired, View):
                 "start_review": _("The review has started."), "sign_off": _("You signed off the report."),
                 "return": _("The report was returned."),
             }.get(action, _("Done.")))
-        return HttpResponseRedirect(reverse("reports:detail", args=[report.public_id])
-                                    + _fragment(request.POST.get("back", "review")))
+        # After the sign-off the closing panel is gone: the one at the top offers the record.
+        back = "review" if action == "sign_off" else request.POST.get("back", "review")
+        return HttpResponseRedirect(reverse("reports:detail", args=[report.public_id]) + _fragment(back))
 
 
 def _fragment(anchor: str) -> str:

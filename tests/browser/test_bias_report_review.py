@@ -53,6 +53,8 @@ def demo_report(users):
 def test_dpo_reviews_a_20000_record_report_from_the_finding_rows(page, live_server, sign_in, demo_report):
     from reports.selectors import report_view
 
+    # At this volume a busy machine answers slowly: wait longer than the default.
+    page.set_default_timeout(90_000)
     report = demo_report
     view = report_view(report=report)
     findings = view["findings"]

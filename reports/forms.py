@@ -42,3 +42,35 @@ class ReportRequestForm(forms.Form):
     def parameters(self) -> dict:
         data = self.cleaned_data
         return {k: data.get(k) for k in ("min_cell", "alpha", "ratio_low", "ratio_high", "follow_threshold")}
+
+
+class FindingDecisionForm(forms.Form):
+    """The DPO's decision on one finding of the report, from the finding's own row. The
+    fields are drawn by the row's template (ids carry the finding's anchor)."""
+
+    finding_id = forms.CharField(required=False)
+    decision = forms.CharField(required=False)
+    note = forms.CharField(required=False)
+    withdraw_profile = forms.BooleanField(required=False)
+    withdraw_note = forms.CharField(required=False)
+    other_action = forms.CharField(required=False)
+
+    def field_of(self, field: str | None) -> str:
+        """The row's field for a problem the service names (follow-ups by their position)."""
+        data = getattr(self, "cleaned_data", {})
+        follow_up_fields = (["withdraw_note"] if data.get("withdraw_profile") else []) + ["other_action"]
+        if field and field.startswith("follow_ups["):
+            index = int(field[len("follow_ups["):-1]) if field[-1] == "]" else 0
+            return follow_up_fields[min(index, len(follow_up_fields) - 1)]
+        return {"subject": "", "subject_type": "", "finding_id": "", "follow_ups": "withdraw_note"}.get(
+            field or "", field or "")
+
+    def service_input(self) -> dict:
+        data = self.cleaned_data
+        follow_ups = []
+        if data.get("withdraw_profile"):
+            follow_ups.append({"kind": "withdraw_profile", "note": data.get("withdraw_note", "")})
+        if (data.get("other_action") or "").strip():
+            follow_ups.append({"kind": "other", "note": data["other_action"]})
+        return {"finding_id": data.get("finding_id", ""), "decision": data.get("decision", ""),
+                "note": data.get("note", ""), "follow_ups": follow_ups}

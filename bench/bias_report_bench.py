@@ -146,6 +146,7 @@ def measure() -> dict:
     from django.db import connection
 
     from reports.computation import bias_figures_compute
+    from reports.computation.findings import PARTS, finding_part
     from reports.models import ArtifactKind
     from reports.parameters import ReportParameters
     from reports.selectors import report_artifact
@@ -212,6 +213,10 @@ def measure() -> dict:
         "pandas_over_ours": round((read_s + groupby_s) / figures_s, 2),
         "pandas_groupby_over_ours": round(groupby_s / figures_s, 2),
         "groups_compared": compared, "mismatches": mismatches,
+        # Schema /2: flags raised against findings for the DPO to review.
+        "flags": report.flagged_count, "findings": len(figures.report["findings"]),
+        "findings_by_part": {part: sum(1 for f in figures.report["findings"] if finding_part(f) == part)
+                             for part in PARTS},
     }
 
 

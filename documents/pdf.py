@@ -1,4 +1,4 @@
-"""HTML to archival PDF (PDF/A-3b) with WeasyPrint.
+"""HTML to archival, tagged PDF (PDF/A-3a) with WeasyPrint.
 
 Every page carries the caller's footer (ids, period, parameters, content hash) and its
 page number. Fonts are the installed DejaVu family, embedded in the file; nothing is
@@ -43,8 +43,9 @@ def _no_network(url: str, timeout: int = 10, ssl_context=None):
 
 def pdf_render(*, body_html: str, footer: str, title: str, lang: str = "nl", stylesheet: str = "",
                attachments: list[PdfAttachment] | None = None, created: datetime | None = None,
-               tagged: bool = False) -> RenderedPdf:
-    """Render `body_html` (the inside of <body>) into an archival PDF."""
+               tagged: bool = True) -> RenderedPdf:
+    """Render `body_html` (the inside of <body>) into an archival PDF, tagged for screen
+    readers (PDF/A-3a) unless `tagged=False` asks for the plain archival level (3b)."""
     from weasyprint import HTML, Attachment
 
     html = render_to_string("documents/pdf_base.html", {

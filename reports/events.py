@@ -36,6 +36,15 @@ def report_transitioned(*, actor, report, action: str, from_status: str, to_stat
         "pdf_sha256": report.pdf_sha256})
 
 
+def review_record_made(*, actor, report, record) -> None:
+    """The signed review record's hash, beside the hashes of the report it signs."""
+    audit_event_record(event_type="report.review_record_made", actor=actor, target=report, data={
+        "record": str(record.public_id), "sha256": record.sha256, "size": record.size,
+        "signed_at": record.signed_at, "content_hash": record.report_content_hash,
+        "pdf_sha256": record.report_pdf_sha256,
+        "findings": list(report.findings.values_list("finding_id", "decision"))})
+
+
 def report_refused(*, actor, action: str, codes: list[str], report=None) -> None:
     audit_event_record(event_type="report.refused", actor=actor, target=report,
                        target_type="" if report is not None else "reports.biasreport",
@@ -43,7 +52,8 @@ def report_refused(*, actor, action: str, codes: list[str], report=None) -> None
 
 
 def _finding(finding) -> dict[str, Any]:
-    return {"finding": str(finding.public_id), "subject_type": finding.subject_type, "group": finding.group,
+    return {"finding": str(finding.public_id), "finding_id": finding.finding_id,
+            "subject_type": finding.subject_type, "group": finding.group,
             "officer_id": finding.officer_id, "profile_code": finding.profile_code, "decision": finding.decision,
             "note": finding.note}
 

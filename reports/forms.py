@@ -6,7 +6,6 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import FindingDecision
 from .parameters import DEFAULTS
 
 
@@ -45,42 +44,33 @@ class ReportRequestForm(forms.Form):
         return {k: data.get(k) for k in ("min_cell", "alpha", "ratio_low", "ratio_high", "follow_threshold")}
 
 
-class FindingForm(forms.Form):
-    subject = forms.ChoiceField(label=_("What the finding is about"), required=False)
-    decision = forms.ChoiceField(label=_("Decision"), choices=FindingDecision.choices, widget=forms.RadioSelect,
-                                 required=False)
-    note = forms.CharField(label=_("Finding"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    withdraw_profile = forms.BooleanField(label=_("Ask the reviewers to withdraw a profile"), required=False)
-    withdraw_code = forms.CharField(label=_("Profile to withdraw"), required=False,
-                                    help_text=_("Empty: the profile the finding is about."))
-    withdraw_note = forms.CharField(label=_("Why withdraw it"), required=False,
-                                    widget=forms.Textarea(attrs={"rows": 2}))
-    other_action = forms.CharField(label=_("Another follow-up action"), required=False,
-                                   widget=forms.Textarea(attrs={"rows": 2}),
-                                   help_text=_("Optional, e.g. a talk with an officer's team lead."))
+class FindingDecisionForm(forms.Form):
+    """The DPO's decision on one finding of the report, from the finding's own row. The
+    fields are drawn by the row's template (ids carry the finding's anchor)."""
 
-    FIELD_OF = {"subject_type": "subject", "follow_ups": "withdraw_code"}
+    finding_id = forms.CharField(required=False)
+    decision = forms.CharField(required=False)
+    note = forms.CharField(required=False)
+    withdraw_profile = forms.BooleanField(required=False)
+    withdraw_note = forms.CharField(required=False)
+    other_action = forms.CharField(required=False)
 
-    def __init__(self, *args, subjects: list[tuple[str, list[tuple[str, str]]]], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["subject"].choices = [("", "—")] + subjects
+    def field_of(self, field: str | None) -> str:
+        """The row's field for a problem the service names (follow-ups by their position)."""
+        data = getattr(self, "cleaned_data", {})
+        follow_up_fields = (["withdraw_note"] if data.get("withdraw_profile") else []) + ["other_action"]
+        if field and field.startswith("follow_ups["):
+            index = int(field[len("follow_ups["):-1]) if field[-1] == "]" else 0
+            return follow_up_fields[min(index, len(follow_up_fields) - 1)]
+        return {"subject": "", "subject_type": "", "finding_id": "", "follow_ups": "withdraw_note"}.get(
+            field or "", field or "")
 
     def service_input(self) -> dict:
-        """The service's arguments: subject "group:<k=v&k=v>", "officer:<id>" or "profile:<code>"."""
         data = self.cleaned_data
-        kind, _sep, value = (data.get("subject") or "").partition(":")
-        subject: object = value
-        if kind == "group":
-            subject = dict(part.split("=", 1) for part in value.split("&") if "=" in part)
         follow_ups = []
         if data.get("withdraw_profile"):
-            follow_ups.append({"kind": "withdraw_profile", "profile_code": data.get("withdraw_code", ""),
-                               "note": data.get("withdraw_note", "")})
+            follow_ups.append({"kind": "withdraw_profile", "note": data.get("withdraw_note", "")})
         if (data.get("other_action") or "").strip():
             follow_ups.append({"kind": "other", "note": data["other_action"]})
-        return {"subject_type": kind, "subject": subject, "decision": data.get("decision", ""),
+        return {"finding_id": data.get("finding_id", ""), "decision": data.get("decision", ""),
                 "note": data.get("note", ""), "follow_ups": follow_ups}
-
-
-class CommentForm(forms.Form):
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -142,6 +142,9 @@ class ReportFinding(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     report = models.ForeignKey(BiasReport, on_delete=models.PROTECT, related_name="findings")
+    # The stable id of the report's finding this decision is about (schema /2, e.g.
+    # `group:nationality=NGA`); empty for a note on a subject that is not a finding.
+    finding_id = models.CharField(max_length=400, blank=True, default="")
     subject_type = models.CharField(max_length=16, choices=SubjectType.choices)
     # Exactly one of these names the subject, as the report JSON does.
     group = models.JSONField(null=True, blank=True)
@@ -164,6 +167,8 @@ class ReportFinding(models.Model):
                            | Q(subject_type="officer", group__isnull=True, profile_code="") & ~Q(officer_id="")
                            | Q(subject_type="profile", group__isnull=True, officer_id="") & ~Q(profile_code="")),
                 name="reportfinding_one_subject"),
+            models.UniqueConstraint(fields=["report", "finding_id"], condition=~Q(finding_id=""),
+                                    name="reportfinding_one_decision_per_finding"),
         ]
 
     def __str__(self) -> str:
@@ -218,3 +223,31 @@ class FollowUpAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.profile_code}".strip()
+
+
+class ReviewRecord(models.Model):
+    """The signed record of the DPO's review (PDF/A, tagged): the findings, decisions and
+    follow-ups, the signer and time, and the hashes of the report it concerns. Made in
+    the sign-off's own transaction; never changed or removed (migration 0005)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    report = models.OneToOneField(BiasReport, on_delete=models.PROTECT, related_name="review_record")
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField()
+    # The report it signs: the SHA-256 of its JSON and of its original PDF.
+    report_content_hash = models.CharField(max_length=64)
+    report_pdf_sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-signed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(sha256="") & ~Q(report_content_hash=""),
+                                   name="reviewrecord_has_hashes"),
+        ]
+
+    def __str__(self) -> str:
+        return f"review record {self.report_id}"

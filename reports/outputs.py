@@ -14,7 +14,7 @@ from documents.pdf import PdfAttachment, RenderedPdf, pdf_render
 from documents.spreadsheet import SafeDictWriter
 
 from .charts import report_charts
-from .computation.schema import ADVICE
+from .computation.schema import ADVICE, SCHEMA
 
 # Two-way groups in the PDF: every flagged one and the most significant others, up to this
 # many; the CSV and JSON hold them all (their hash is on every page).
@@ -32,13 +32,19 @@ def sha256(data: bytes) -> str:
 
 
 CSV_COLUMNS = [
-    "table", "characteristic_1", "code_1", "characteristic_2", "code_2", "officer_id", "profile_code", "month",
+    "table", "finding_id", "direction", "signal", "signal_value", "signal_ratio", "signal_q",
+    "characteristic_1", "code_1", "characteristic_2", "code_2", "officer_id", "profile_code", "month",
     "suppressed", "n", "n_decided", "n_fast", "n_regular", "n_intensive",
     "intensive_rate", "intensive_rate_ci_low", "intensive_rate_ci_high", "intensive_ratio", "intensive_p",
     "intensive_q", "intensive_flagged",
     "refusal_rate", "refusal_rate_ci_low", "refusal_rate_ci_high", "refusal_ratio", "refusal_p", "refusal_q",
     "refusal_flagged", "refusal_rate_fast", "refusal_rate_regular", "refusal_rate_intensive", "follow_rate",
     "cmh_odds_ratio", "cmh_p", "cmh_q", "amplification_flagged", "intensive_refusal_ratio", "p", "q", "flagged",
+    # Schema /2, groups by two characteristics: against the rest of each parent.
+    "intensive_within_1_ratio", "intensive_within_1_p", "intensive_within_1_q",
+    "intensive_within_2_ratio", "intensive_within_2_p", "intensive_within_2_q", "intensive_beyond_parents",
+    "refusal_within_1_ratio", "refusal_within_1_p", "refusal_within_1_q",
+    "refusal_within_2_ratio", "refusal_within_2_p", "refusal_within_2_q", "refusal_beyond_parents",
 ]
 # Columns holding counts of records: empty whenever under min_cell.
 COUNT_COLUMNS = ("n", "n_decided", "n_fast", "n_regular", "n_intensive")
@@ -61,14 +67,39 @@ def _by_advice(rates: dict[str, Any] | None) -> dict[str, Any]:
     return {f"refusal_rate_{a}": (rates or {}).get(a) for a in ADVICE}
 
 
+def _subject_columns(finding: dict[str, Any]) -> dict[str, Any]:
+    if finding["subject_type"] == "officer":
+        return {"officer_id": finding["subject"]}
+    if finding["subject_type"] == "profile":
+        return {"profile_code": finding["subject"]}
+    chars = list(finding["subject"].items())
+    return {"characteristic_1": chars[0][0], "code_1": chars[0][1],
+            "characteristic_2": chars[1][0] if len(chars) > 1 else None,
+            "code_2": chars[1][1] if len(chars) > 1 else None}
+
+
+def _parent_columns(g: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for metric in ("intensive", "refusal"):
+        for j, t in enumerate(g.get(f"{metric}_parent_tests") or [], start=1):
+            out.update({f"{metric}_within_{j}_{k}": t[k] for k in ("ratio", "p", "q")})
+        out[f"{metric}_beyond_parents"] = g.get(f"{metric}_beyond_parents")
+    return out
+
+
 def csv_rows(view: dict[str, Any]) -> list[dict[str, Any]]:
+    # The findings lead (one row per signal), then the tables for reference.
+    rows: list[dict[str, Any]] = [
+        {"table": "finding", "finding_id": f["id"], "direction": f["direction"], **_subject_columns(f),
+         "signal": s["metric"], "signal_value": s["value"], "signal_ratio": s["ratio"], "signal_q": s["q"]}
+        for f in view["findings"] for s in f["signals"]]
     pop = view["population"]
-    rows: list[dict[str, Any]] = [{
+    rows.append({
         "table": "population", "suppressed": False, "n": pop["n"], "n_decided": pop["n_decided"],
         **{f"n_{a}": pop["advice"][a] for a in ADVICE}, "intensive_rate": pop["intensive_rate"],
         "refusal_rate": pop["refusal_rate"], **_by_advice(pop["refusal_rate_by_advice"]),
         "follow_rate": pop["follow_rate"],
-    }]
+    })
     for g in view["groups"] + [dict(s, suppressed=True) for s in view["suppressed_groups"]]:
         chars = list(g["characteristics"].items())
         row = {"table": "group_one_way" if len(chars) == 1 else "group_two_way",
@@ -83,6 +114,8 @@ def csv_rows(view: dict[str, Any]) -> list[dict[str, Any]]:
             row.update(_ci(g, "intensive_rate_ci"), **_ci(g, "refusal_rate_ci"))
             if "refusal_rate_by_advice" in g:
                 row.update(_by_advice(g["refusal_rate_by_advice"]))
+            else:
+                row.update(_parent_columns(g))
         rows.append(row)
     for o in view["officers"]:
         rows.append({"table": "officer", "officer_id": o["officer_id"], "suppressed": False,
@@ -151,4 +184,4 @@ def pdf_document(*, report_id: str, view: dict[str, Any], content_hash: str, rep
     return pdf_render(
         body_html=body, title=f"IOB bias report {view['period']['from']} – {view['period']['to']}", lang="nl",
         footer=pdf_footer(report_id=report_id, view=view, content_hash=content_hash), stylesheet=stylesheet,
-        attachments=[PdfAttachment("bias-report.json", report_json, "iob-bias-report/1")], created=generated_at)
+        attachments=[PdfAttachment("bias-report.json", report_json, SCHEMA)], created=generated_at)

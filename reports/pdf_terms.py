@@ -51,3 +51,22 @@ PDF_TERMS = [
     gettext_noop("Groups left out because they hold fewer records than min_cell"),
     gettext_noop("Refusals under the same advice (groups by one characteristic)"),
 ]
+
+# Headings of the signed review record (reports/pdf/review_record.html).
+REVIEW_RECORD_TERMS = [
+    gettext_noop("Review record: the DPO's sign-off of a bias report"),
+    gettext_noop("Period"),
+    gettext_noop("Report"),
+    gettext_noop("Content hash (SHA-256 of the report JSON)"),
+    gettext_noop("SHA-256 of the report PDF"),
+    gettext_noop("Sign-off"),
+    gettext_noop("Signed off by"),
+    gettext_noop("Signed off at"),
+    gettext_noop("Findings with a decision"),
+    gettext_noop("Findings and decisions"),
+    gettext_noop("Decision"),
+    gettext_noop("Follow-up"),
+    gettext_noop("No decision recorded"),
+    gettext_noop("The report has no findings."),
+    gettext_noop("Other notes"),
+]

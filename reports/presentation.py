@@ -11,27 +11,37 @@ does show.
 The view also holds the plain-language findings, in Dutch and in English.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import re
 from typing import Any
 
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from profiles import selectors as profile_selectors
 
+from .computation.findings import PARTS, finding_id_of_group, finding_part
 from .computation.schema import ADVICE, CHARACTERISTICS
 
-VIEW_VERSION = 1
+VIEW_VERSION = 2
 LANGUAGES = ("nl", "en")
-# How many findings of one kind are spelled out; the rest are counted and in the tables.
-FINDINGS_PER_KIND = 8
+DIRECTIONS = ("up", "mixed", "down")
 
 CHARACTERISTIC_NAMES = {
     "nationality": _("nationality"), "age_group": _("age group"), "gender": _("gender"),
     "marital_status": _("marital status"), "occupation": _("occupation"),
     "travel_purpose": _("main purpose of the journey"), "application_location": _("place of application"),
+}
+PART_NAMES = {
+    "officer": _("Officers"), "profile": _("Profiles"), "group_one_way": _("Groups by one characteristic"),
+    "group_two_way": _("Groups by two characteristics, beyond both parents"),
+}
+DIRECTION_NAMES = {"up": _("higher"), "mixed": _("mixed"), "down": _("lower")}
+METRIC_NAMES = {
+    "follow_rate": _("Follow rate"), "intensive_refusal": _("Refusal rate on intensive advice"),
+    "intensive": _("Intensive advice"), "refusal": _("Refusal rate"),
+    "amplification": _("Refusals under the same advice (odds ratio)"),
 }
 ADVICE_NAMES = {"fast": _("fast"), "regular": _("regular"), "intensive": _("intensive")}
 
@@ -73,12 +83,13 @@ def _catalogue_labels() -> dict[str, dict[str, dict[str, str]]]:
 
 
 def group_label(characteristics: dict[str, str], lang: str, labels: dict[str, dict[str, dict[str, str]]]) -> str:
+    """Plain words: "Nationaliteit: Nigeria · Geslacht: vrouw" (the code where the
+    catalogue has no label)."""
     parts = []
     with translation.override(lang):
         for name, code in characteristics.items():
-            label = labels.get(lang, {}).get(name, {}).get(code)
-            shown = f"{code} ({label})" if label and label != code else code
-            parts.append(f"{CHARACTERISTIC_NAMES.get(name, name)} {shown}")
+            label = labels.get(lang, {}).get(name, {}).get(code) or code
+            parts.append(f"{capfirst(str(CHARACTERISTIC_NAMES.get(name, name)))}: {label}")
     return " · ".join(parts)
 
 
@@ -105,11 +116,11 @@ def _group_finding(kind: str, g: dict[str, Any], pop: dict[str, Any], label: dic
     def text(lang: str) -> str:
         if kind == "intensive":
             high = g["intensive_ratio"] >= p["ratio_high"]
-            message = (gettext("Applications with %(group)s get the intensive track more often than average: %(rate)s "
-                          "against %(overall)s overall (%(ratio)s times as often; 95%% interval %(low)s to "
+            message = (gettext("Applications in the group “%(group)s” get the intensive track more often than average: "
+                          "%(rate)s against %(overall)s overall (%(ratio)s times as often; 95%% interval %(low)s to "
                           "%(high)s; q %(q)s).") if high else
-                       gettext("Applications with %(group)s get the intensive track less often than average: %(rate)s "
-                          "against %(overall)s overall (%(ratio)s times as often; 95%% interval %(low)s to "
+                       gettext("Applications in the group “%(group)s” get the intensive track less often than average: "
+                          "%(rate)s against %(overall)s overall (%(ratio)s times as often; 95%% interval %(low)s to "
                           "%(high)s; q %(q)s)."))
             return message % {
                 "group": label[lang], "rate": fmt_pct(g["intensive_rate"], lang),
@@ -118,24 +129,24 @@ def _group_finding(kind: str, g: dict[str, Any], pop: dict[str, Any], label: dic
                 "q": _q(g["intensive_q"], lang)}
         if kind == "refusal":
             high = g["refusal_ratio"] >= p["ratio_high"]
-            message = (gettext("Applications with %(group)s are refused more often than average: %(rate)s of decided "
-                          "applications against %(overall)s overall (%(ratio)s times as often; 95%% interval "
-                          "%(low)s to %(high)s; q %(q)s).") if high else
-                       gettext("Applications with %(group)s are refused less often than average: %(rate)s of decided "
-                          "applications against %(overall)s overall (%(ratio)s times as often; 95%% interval "
-                          "%(low)s to %(high)s; q %(q)s)."))
+            message = (gettext("Applications in the group “%(group)s” are refused more often than average: "
+                          "%(rate)s of decided applications against %(overall)s overall (%(ratio)s times as often; "
+                          "95%% interval %(low)s to %(high)s; q %(q)s).") if high else
+                       gettext("Applications in the group “%(group)s” are refused less often than average: "
+                          "%(rate)s of decided applications against %(overall)s overall (%(ratio)s times as often; "
+                          "95%% interval %(low)s to %(high)s; q %(q)s)."))
             return message % {
                 "group": label[lang], "rate": fmt_pct(g["refusal_rate"], lang),
                 "overall": fmt_pct(pop["refusal_rate"], lang), "ratio": fmt_ratio(g["refusal_ratio"], lang),
                 "low": fmt_pct(g["refusal_rate_ci"][0], lang), "high": fmt_pct(g["refusal_rate_ci"][1], lang),
                 "q": _q(g["refusal_q"], lang)}
         high = g["cmh_odds_ratio"] >= p["ratio_high"]
-        message = (gettext("Among applications that got the same advice, officers refuse %(group)s more often than "
-                      "others (Mantel–Haenszel odds ratio %(odds)s; q %(q)s). The human decision, not the advice, "
-                      "adds this difference.") if high else
-                   gettext("Among applications that got the same advice, officers refuse %(group)s less often than "
-                      "others (Mantel–Haenszel odds ratio %(odds)s; q %(q)s). The human decision, not the advice, "
-                      "adds this difference."))
+        message = (gettext("Among applications that got the same advice, officers refuse the group “%(group)s” "
+                      "more often than others (Mantel–Haenszel odds ratio %(odds)s; q %(q)s). The human decision, "
+                      "not the advice, adds this difference.") if high else
+                   gettext("Among applications that got the same advice, officers refuse the group “%(group)s” "
+                      "less often than others (Mantel–Haenszel odds ratio %(odds)s; q %(q)s). The human decision, "
+                      "not the advice, adds this difference."))
         return message % {"group": label[lang], "odds": fmt_ratio(g["cmh_odds_ratio"], lang),
                           "q": _q(g["cmh_q"], lang)}
 
@@ -197,17 +208,61 @@ def _profile_finding(h: dict[str, Any], pop: dict[str, Any], p: dict[str, Any]) 
             "label": {lang: h["code"] for lang in LANGUAGES}, "q": h["q"], "text": _texts(text)}
 
 
-FINDING_ORDER = ("amplification", "refusal", "intensive", "officer_follow", "officer_refusal", "profile")
+def finding_anchor(finding_id: str) -> str:
+    """An HTML id for a finding's row: `group:nationality=NGA` → `finding-group-nationality-NGA`."""
+    return "finding-" + re.sub(r"[^A-Za-z0-9_]+", "-", finding_id).strip("-")
 
 
-@dataclass
-class _Candidate:
-    kind: str
-    q: float | None
-    label: str
-    build: Callable[[], dict[str, Any]]
-    # Among equally strong findings, groups by one characteristic are told first.
-    dims: int = 0
+def _beyond_text(g: dict[str, Any], metric: str, labels, lang: str) -> str:
+    tests = g[f"{metric}_parent_tests"]
+    parents = [group_label({t["within"]: g["characteristics"][t["within"]]}, lang, labels) for t in tests]
+    return gettext("This is not inherited: compared with the rest of “%(first)s” the rate is %(r1)s times as "
+                   "high, and compared with the rest of “%(second)s” %(r2)s times.") % {
+        "first": parents[0], "second": parents[1], "r1": fmt_ratio(tests[0]["ratio"], lang),
+        "r2": fmt_ratio(tests[1]["ratio"], lang)}
+
+
+def _finding_view(f: dict[str, Any], *, groups: dict[str, dict[str, Any]], officers: dict[str, tuple],
+                  profiles: dict[str, dict[str, Any]], pop: dict[str, Any], p: dict[str, Any],
+                  labels) -> dict[str, Any]:
+    """One finding of the report JSON, with its plain-words label and sentences (nl, en)."""
+    kind = f["subject_type"]
+    texts: list[dict[str, str]] = []
+    if kind == "group":
+        g = groups[f["id"]]
+        label = _labels_both(g["characteristics"], labels)
+        for s in f["signals"]:
+            texts.append(_group_finding(s["metric"], g, pop, label, p)["text"])
+            if len(g["characteristics"]) == 2:
+                texts.append(_texts(lambda lang, m=s["metric"], g=g: _beyond_text(g, m, labels, lang)))
+    elif kind == "officer":
+        o, shown = officers[f["subject"]]
+        label = _texts(lambda lang: gettext("Officer %(officer)s") % {"officer": f["subject"]})
+        texts += [x["text"] for x in _officer_findings(o, shown, p)]
+    else:
+        label = _texts(lambda lang: gettext("Profile %(profile)s") % {"profile": f["subject"]})
+        texts.append(_profile_finding(profiles[f["subject"]], pop, p)["text"])
+    signals = [dict(s) for s in f["signals"]]
+    if kind == "officer":
+        # The follow rate shown only where its denominator is at least min_cell.
+        for s in signals:
+            if s["metric"] == "follow_rate":
+                s["value"] = officers[f["subject"]][1]["follow_rate"]
+    return {"id": f["id"], "anchor": finding_anchor(f["id"]), "part": finding_part(f), "subject_type": kind,
+            "subject": f["subject"], "direction": f["direction"], "signals": signals, "label": label,
+            "text": {lang: " ".join(t[lang] for t in texts) for lang in LANGUAGES}}
+
+
+def findings_summary(findings: list[dict[str, Any]]) -> dict[str, Any]:
+    """Counts by part and direction, and the first finding of each part (the strongest)."""
+    counts = {part: {d: 0 for d in DIRECTIONS} for part in PARTS}
+    top: dict[str, str] = {}
+    for f in findings:
+        counts[f["part"]][f["direction"]] += 1
+        top.setdefault(f["part"], f["id"])
+    return {"counts": counts, "totals": {part: sum(c.values()) for part, c in counts.items()},
+            "directions": {d: sum(c[d] for c in counts.values()) for d in DIRECTIONS},
+            "top": [top[part] for part in PARTS if part in top]}
 
 
 # --- The view ----------------------------------------------------------------------------------
@@ -236,7 +291,8 @@ def view_build(*, report: dict[str, Any], support: dict[str, Any]) -> dict[str, 
         "follow_rate": pop["follow_rate"] if pop_support["follow_denominator"] >= m else None,
     }
 
-    groups, suppressed_groups, findings = [], [], []
+    groups, suppressed_groups = [], []
+    by_id: dict[str, dict[str, Any]] = {}
     for g in report["groups"]:
         label = _labels_both(g["characteristics"], labels)
         dims = len(g["characteristics"])
@@ -247,16 +303,13 @@ def view_build(*, report: dict[str, Any], support: dict[str, Any]) -> dict[str, 
         row.update(key=group_key(g["characteristics"]), label=label, dims=dims,
                    pair="+".join(g["characteristics"]), n_decided=_small(g["n_decided"], m),
                    flagged=bool(g["intensive_flagged"] or g["refusal_flagged"] or g.get("amplification_flagged")))
+        if dims == 2:
+            row["beyond"] = bool(g.get("intensive_beyond_parents") or g.get("refusal_beyond_parents"))
         groups.append(row)
-        for kind, flag in (("intensive", "intensive_flagged"), ("refusal", "refusal_flagged"),
-                           ("amplification", "amplification_flagged")):
-            if g.get(flag):
-                # Words are written only for the findings that will be shown (see below).
-                findings.append(_Candidate(kind, _GROUP_Q[kind](g), label["en"],
-                                           lambda kind=kind, g=g, label=label: _group_finding(kind, g, pop, label, p),
-                                           dims))
+        by_id[finding_id_of_group(g["characteristics"])] = g
 
     officers, officers_hidden = [], 0
+    officer_rows: dict[str, tuple] = {}
     for o in report["officers"]:
         if o["n_decided"] < m:
             officers_hidden += 1
@@ -269,8 +322,7 @@ def view_build(*, report: dict[str, Any], support: dict[str, Any]) -> dict[str, 
         row["intensive_refusal_ratio"] = (o["intensive_refusal_ratio"] if s["decided_by_advice"]["intensive"] >= m
                                           else None)
         officers.append(row)
-        findings += [_Candidate(f["kind"], f["q"], o["officer_id"], lambda f=f: f)
-                     for f in _officer_findings(o, row, p)]
+        officer_rows[o["officer_id"]] = (o, row)
 
     profiles, profiles_hidden = [], 0
     for h in report["profiles"]:
@@ -281,8 +333,6 @@ def view_build(*, report: dict[str, Any], support: dict[str, Any]) -> dict[str, 
         if h["n_decided"] < m:
             row.update(n_decided=None, refusal_rate=None, refusal_rate_ci=None, refusal_ratio=None)
         profiles.append(row)
-        if h["flagged"]:
-            findings.append(_Candidate("profile", h["q"], h["code"], lambda h=h: _profile_finding(h, pop, p)))
 
     months = []
     for mo in report["months"]:
@@ -292,17 +342,15 @@ def view_build(*, report: dict[str, Any], support: dict[str, Any]) -> dict[str, 
                        "intensive_rate": None if small else mo["intensive_rate"],
                        "refusal_rate": None if small or decided < m else mo["refusal_rate"]})
 
-    totals = {kind: sum(1 for f in findings if f.kind == kind) for kind in FINDING_ORDER}
-    shown = []
-    for kind in FINDING_ORDER:
-        ranked = sorted((f for f in findings if f.kind == kind),
-                        key=lambda f: (f.q if f.q is not None else 0.0, f.dims, f.label))
-        shown += [f.build() for f in ranked[:FINDINGS_PER_KIND]]
+    profile_rows = {h["code"]: h for h in report["profiles"]}
+    findings = [_finding_view(f, groups=by_id, officers=officer_rows, profiles=profile_rows, pop=pop, p=p,
+                              labels=labels) for f in report.get("findings", [])]
 
     return {
         "version": VIEW_VERSION, "period": report["period"], "parameters": p, "min_cell": m,
-        "population": population, "findings": shown, "findings_total": totals,
-        "findings_count": len(findings), "groups": groups, "suppressed_groups": suppressed_groups,
+        "population": population, "findings": findings,
+        "findings_summary": findings_summary(findings), "findings_count": len(findings),
+        "flags_count": flagged_count(report), "groups": groups, "suppressed_groups": suppressed_groups,
         "officers": officers, "officers_hidden": officers_hidden, "profiles": profiles,
         "profiles_hidden": profiles_hidden, "months": months,
         "characteristics": list(CHARACTERISTICS),

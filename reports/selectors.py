@@ -17,6 +17,7 @@ from .models import (
     ReportArtifact,
     ReportFinding,
     ReportStatus,
+    ReviewRecord,
 )
 
 
@@ -48,7 +49,7 @@ def _parsed(report_pk: int, content_hash: str, kind: str) -> dict[str, Any]:
 
 
 def report_figures(*, report: BiasReport) -> dict[str, Any]:
-    """The report JSON (iob-bias-report/1), parsed. Shared: do not change it."""
+    """The report JSON (iob-bias-report/2), parsed. Shared: do not change it."""
     report_artifact(report=report, kind=ArtifactKind.JSON)  # raises while not ready
     return _parsed(report.pk, report.content_hash, ArtifactKind.JSON)
 
@@ -79,3 +80,12 @@ def follow_up_get(*, public_id) -> FollowUpAction:
 
 def finding_get(*, public_id) -> ReportFinding:
     return ReportFinding.objects.select_related("report").get(public_id=public_id)
+
+
+def review_record_exists(*, report: BiasReport) -> bool:
+    return ReviewRecord.objects.filter(report=report).exists()
+
+
+def review_record_get(*, report: BiasReport) -> ReviewRecord | None:
+    """The signed review record of a signed-off report (None before the sign-off)."""
+    return ReviewRecord.objects.filter(report=report).select_related("signed_by").first()

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.actors import SystemActor, actor_has_role, actor_pk, actor_require, actor_require_role, actor_user
 from accounts.roles import GENERATE_REPORTS, Role
 from audit.refusals import audited_refusal
+from accounts.actors import actor_name
 from jobs.services import job_create, job_enqueue_on_commit, job_fail, job_progress, job_start, job_succeed
 from problems import DomainError, Problem, conflict
 from profiles import selectors as profile_selectors
@@ -37,14 +38,16 @@ from .models import (
     ReportFinding,
     ReportOrigin,
     ReportStatus,
+    ReviewRecord,
     SubjectType,
 )
 from .outputs import csv_bytes, json_bytes, pdf_document, sha256
 from .parameters import parameters_parse, period_parse
 from .presentation import flagged_count, view_build
+from .record import review_record_pdf
 from .review import ROLE as REVIEW_ROLE
 from .review import TRANSITIONS, review_actions_available
-from .selectors import report_figures
+from .selectors import report_figures, report_findings, report_view
 
 log = logging.getLogger(__name__)
 JOB_KIND = "bias_report"
@@ -269,6 +272,8 @@ def report_transition(*, actor, report: BiasReport, action: str, comment: str = 
             updates.update(review_started_at=now, review_started_by=actor_user(actor))
         else:
             updates.update(decided_at=now, decided_by=actor_user(actor), decision_comment=comment)
+        if action == "sign_off":
+            review_record_make(actor=actor, report=current, signed_at=now)
         if not BiasReport.objects.filter(pk=current.pk, status=current.status).update(**updates):
             raise conflict("invalid_state", _("The report changed meanwhile; reload and try again."))
         events.report_transitioned(actor=actor, report=current, action=action, from_status=current.status,
@@ -333,12 +338,24 @@ def _follow_ups(raw: Any, *, default_profile: str) -> tuple[list[dict[str, str]]
     return out, problems
 
 
-def report_finding_record(*, actor, report: BiasReport, subject_type: str, subject: Any, decision: str,
-                          note: str, follow_ups: Any = None) -> ReportFinding:
+def _finding_subject(report: BiasReport, finding_id: str) -> tuple[str, Any]:
+    """The subject of one of the report's findings (schema /2), by its stable id."""
+    for f in report_figures(report=report).get("findings", []):
+        if f["id"] == finding_id:
+            return f["subject_type"], f["subject"]
+    raise DomainError.single("unknown_finding", _("This report has no such finding."), "finding_id")
+
+
+def report_finding_record(*, actor, report: BiasReport, subject_type: str = "", subject: Any = None,
+                          decision: str, note: str, follow_ups: Any = None, finding_id: str = "") -> ReportFinding:
     """The DPO's finding on one group, officer or profile of a report in review, with a
     decision (accept, mitigate, escalate) and optional follow-up actions (e.g. a request
-    to withdraw a profile, which reaches the reviewers once the report is signed off)."""
+    to withdraw a profile, which reaches the reviewers once the report is signed off).
+
+    Given a `finding_id` (e.g. `group:nationality=NGA`), the decision is on that finding of
+    the report, whose subject it takes; a finding is decided once (remove to decide again)."""
     note = (note or "").strip()
+    finding_id = (finding_id or "").strip()
 
     def work() -> ReportFinding:
         _require_dpo(actor)
@@ -347,9 +364,17 @@ def report_finding_record(*, actor, report: BiasReport, subject_type: str, subje
             raise conflict("invalid_state", _("Findings are recorded while the report is in review."))
         problems: list[Problem] = []
         fields: dict[str, Any] = {}
+        kind, about = subject_type, subject
         try:
-            fields = _subject(current, subject_type, subject)
+            if finding_id:
+                kind, about = _finding_subject(current, finding_id)
+                if ReportFinding.objects.filter(report=current, finding_id=finding_id).exists():
+                    raise conflict("already_decided", _("This finding already has a decision; remove it to "
+                                                        "decide again."))
+            fields = _subject(current, kind, about)
         except DomainError as error:
+            if error.status != 400:
+                raise
             problems += error.problems
         if decision not in FindingDecision.values:
             problems.append(Problem("invalid_decision", _("Choose accept, mitigate or escalate."), "decision"))
@@ -359,8 +384,9 @@ def report_finding_record(*, actor, report: BiasReport, subject_type: str, subje
         problems += action_problems
         if problems:
             raise DomainError(problems)
-        finding = ReportFinding.objects.create(report=current, subject_type=subject_type, decision=decision,
-                                               note=note, created_by=actor_user(actor), **fields)
+        finding = ReportFinding.objects.create(report=current, subject_type=kind, decision=decision,
+                                               note=note, created_by=actor_user(actor), finding_id=finding_id,
+                                               **fields)
         created = FollowUpAction.objects.bulk_create([FollowUpAction(finding=finding, **a) for a in actions])
         events.finding_recorded(actor=actor, finding=finding, follow_ups=created)
         return finding
@@ -383,6 +409,21 @@ def report_finding_delete(*, actor, finding: ReportFinding) -> None:
 
     with audited_refusal(_refused("delete_finding", actor, finding.report)):
         work()
+
+
+def review_record_make(*, actor, report: BiasReport, signed_at) -> ReviewRecord:
+    """The signed review record (PDF/A, tagged): every finding of the report with the DPO's
+    decision, note and follow-ups, the signer and time, and the report's hashes. Made in
+    the sign-off's transaction, stored beside the report PDF and audited with its hash."""
+    content = review_record_pdf(report=report, view=report_view(report=report),
+                                decisions=list(report_findings(report=report)), signer=actor_name(actor),
+                                signed_at=signed_at)
+    record = ReviewRecord.objects.create(
+        report=report, content=content.content, sha256=content.sha256, size=len(content.content),
+        signed_by=actor_user(actor), signed_at=signed_at, report_content_hash=report.content_hash,
+        report_pdf_sha256=report.pdf_sha256)
+    events.review_record_made(actor=actor, report=report, record=record)
+    return record
 
 
 FOLLOW_UP_OUTCOMES: dict[str, dict[str, FollowUpStatus]] = {

@@ -1,5 +1,6 @@
 """From counts to the report of docs/bias-report.md: every figure computed over arrays, then
-laid out in the JSON shape `iob-bias-report/1`.
+laid out in the JSON shape `iob-bias-report/2`: the `/1` figures, the parent tests of
+every two-way group (is its disparity its own or inherited?) and the ordered findings.
 
 Besides the report, `support` keeps the denominators that the JSON does not show (decided
 records per advice level of an officer, a month's decided records), which the
@@ -15,6 +16,7 @@ import numpy as np
 from ..parameters import ReportParameters
 from . import statistics as st
 from .aggregation import Aggregates, Counts
+from .findings import findings_build
 from .schema import ADVICE, SCHEMA
 
 FAST, REGULAR, INTENSIVE = range(3)
@@ -134,6 +136,10 @@ def _groups(agg: Aggregates, pop: _Sums, p: ReportParameters) -> list[dict[str, 
         "cmh_odds_ratio": _values(cmh_or), "cmh_p": _values(cmh_p), "cmh_q": _values(cmh_q),
         "amplification_flagged": st.flagged(cmh_q, cmh_or, **flag).tolist(),
     }
+    parents = _parent_tests(characteristics, one_way, shown, g, p, {
+        "intensive": (g.intensive, g.n, intensive_rate, intensive_ratio, columns["intensive_flagged"]),
+        "refusal": (g.refused, g.n_decided, refusal_rate, refusal_ratio, columns["refusal_flagged"]),
+    })
     two_way_keys = list(columns)[:list(columns).index("refusal_rate_by_advice")]
     out = []
     for i, chars in enumerate(characteristics):
@@ -141,7 +147,47 @@ def _groups(agg: Aggregates, pop: _Sums, p: ReportParameters) -> list[dict[str, 
         for key in (columns if one_way[i] else two_way_keys):
             value = columns[key][i]
             group[key] = int(value) if key in ("n", "n_decided") and value is not None else value
+        if not one_way[i]:
+            group.update(parents[i])
         out.append(group)
+    return out
+
+
+def _parent_tests(characteristics: list[dict[str, str]], one_way: np.ndarray, shown: np.ndarray, g: _Sums,
+                  p: ReportParameters, metrics: dict[str, tuple]) -> dict[int, dict[str, Any]]:
+    """Schema /2: each two-way group against the rest of each of its two parents (the
+    one-way groups it lies in), per metric; BH over all parent tests of a metric together;
+    `*_beyond_parents` says whether a flagged group's disparity is its own."""
+    index = {next(iter(c.items())): i for i, c in enumerate(characteristics) if one_way[i]}
+    rows = np.flatnonzero(~one_way)
+    # parent[k, j]: row of the j-th parent of two-way row rows[k] (characteristics in their order).
+    parent = np.array([[index[item] for item in characteristics[i].items()] for i in rows],
+                      dtype=np.int64).reshape(-1, 2)
+    out: dict[int, dict[str, Any]] = {int(i): {} for i in rows}
+    for metric, (events, totals, rates, ratios, flagged) in metrics.items():
+        ratio_cols, p_cols = np.full(parent.shape, np.nan), np.full(parent.shape, np.nan)
+        for j in range(2):
+            rest_total = totals[parent[:, j]] - totals[rows]
+            rest_events = events[parent[:, j]] - events[rows]
+            tested = shown[rows] & ~np.isnan(rates[rows]) & (rest_total >= p.min_cell)
+            ratio_cols[:, j] = np.where(tested, st.ratio(rates[rows], st.rate(rest_events, rest_total)), np.nan)
+            p_cols[tested, j], _ = st.two_by_two_p(
+                events[rows][tested], (totals[rows] - events[rows])[tested], rest_events[tested],
+                (rest_total - rest_events)[tested])
+        q_cols = st.benjamini_hochberg(p_cols.ravel()).reshape(parent.shape)
+        own = ratios[rows]
+        with np.errstate(invalid="ignore"):
+            high = own >= p.ratio_high
+            beyond_each = ~np.isnan(q_cols) & ~np.isnan(ratio_cols) & (q_cols < p.alpha) & np.where(
+                high[:, None], ratio_cols >= p.ratio_high, ratio_cols <= p.ratio_low)
+        beyond = beyond_each.all(axis=1)
+        r_v, p_v, q_v = (_values(a.ravel()) for a in (ratio_cols, p_cols, q_cols))
+        for k, i in enumerate(rows.tolist()):
+            dims = list(characteristics[i])
+            out[i][f"{metric}_parent_tests"] = [
+                {"within": dims[j], "ratio": r_v[2 * k + j], "p": p_v[2 * k + j], "q": q_v[2 * k + j]}
+                for j in range(2)]
+            out[i][f"{metric}_beyond_parents"] = bool(beyond[k]) if flagged[i] else None
     return out
 
 
@@ -225,6 +271,7 @@ def figures_assemble(*, agg: Aggregates, period_from: date, period_to: date,
         "profiles": _profiles(agg, pop, parameters),
         "months": months,
     }
+    report["findings"] = findings_build(report)
     support = {
         "population": {"decided_by_advice": dict(zip(ADVICE, pop.decided_by_advice[0].tolist(), strict=True)),
                        "follow_denominator": int(pop.follow_denominator[0])},

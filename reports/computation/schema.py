@@ -7,4 +7,4 @@ CHARACTERISTICS: tuple[str, ...] = tuple(Characteristic.values)
 ADVICE: tuple[str, ...] = ("fast", "regular", "intensive")
 DECISIONS: tuple[str, ...] = ("granted", "refused", "withdrawn", "pending")
 RECORD_COLUMNS: tuple[str, ...] = ("month", *CHARACTERISTICS, "advice", "decision", "officer_id", "matched_profiles")
-SCHEMA = "iob-bias-report/1"
+SCHEMA = "iob-bias-report/2"

@@ -4,7 +4,16 @@ from django import template
 from django.utils import translation
 from django.utils.html import format_html
 
-from ..presentation import fmt_count, fmt_p, fmt_pct, fmt_ratio
+from ..presentation import (
+    DIRECTION_NAMES,
+    METRIC_NAMES,
+    PART_NAMES,
+    finding_anchor,
+    fmt_count,
+    fmt_p,
+    fmt_pct,
+    fmt_ratio,
+)
 
 register = template.Library()
 
@@ -69,3 +78,31 @@ def bi(msgid: str):
     if nl == en:
         return nl
     return format_html('<span lang="nl">{}</span><span class="en" lang="en">{}</span>', nl, en)
+
+
+@register.filter
+def part_name(value):
+    return PART_NAMES.get(value, value)
+
+
+@register.filter
+def direction_name(value):
+    return DIRECTION_NAMES.get(value, value)
+
+
+@register.filter
+def metric_name(value):
+    return METRIC_NAMES.get(value, value)
+
+
+@register.filter
+def signal_value(signal):
+    """A signal's value as a reader sees it: a rate as a percentage, an odds ratio as a number."""
+    if signal.get("metric") == "amplification":
+        return fmt_ratio(signal.get("value"), _lang())
+    return fmt_pct(signal.get("value"), _lang())
+
+
+@register.filter
+def anchor(finding_id):
+    return finding_anchor(str(finding_id))

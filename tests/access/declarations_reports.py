@@ -30,6 +30,13 @@ def _stand_in_pdf(*, report_id, view, content_hash, **kwargs):
     return RenderedPdf(content=content, sha256=hashlib.sha256(content).hexdigest())
 
 
+def _stand_in_record(*, report, **kwargs):
+    from documents.pdf import RenderedPdf
+
+    content = f"%PDF-1.7 review {report.public_id}".encode()
+    return RenderedPdf(content=content, sha256=hashlib.sha256(content).hexdigest())
+
+
 def _signed(w):
     """A signed report with one finding on the approved profile and its withdraw request."""
     if not hasattr(w, "_report_signed"):
@@ -52,7 +59,8 @@ def _signed(w):
         finding = report_finding_record(actor=dpo, report=report, subject_type="profile", subject=code,
                                         decision="escalate", note="Matrix finding.",
                                         follow_ups=[{"kind": "withdraw_profile", "note": "Withdraw."}])
-        report_transition(actor=dpo, report=report, action="sign_off")
+        with mock.patch("reports.services.review_record_pdf", _stand_in_record):
+            report_transition(actor=dpo, report=report, action="sign_off")
         w._report_signed = (report, finding, finding.follow_ups.get())
     return w._report_signed
 
@@ -74,8 +82,12 @@ ROUTES = [
     access("reports:detail", kwargs=_report, GET=REPORT_READERS),
     access("reports:file", kwargs=lambda w: {**_report(w), "kind": "pdf"}, GET=REPORT_READERS,
            note="409 while the report is being computed: past the access check"),
+    access("reports:tables", kwargs=_report, GET=REPORT_READERS,
+           note="a report still being computed sends the reader back to its page (302)"),
+    access("reports:review_record", kwargs=lambda w: {"public_id": _signed(w)[0].public_id}, GET=REPORT_READERS),
     access("reports:review", kwargs=_report, body={"action": "start_review"}, POST=REPORT_REVIEWERS),
-    access("reports:finding_create", kwargs=_report, body={"subject": "officer:O-1"}, POST=REPORT_REVIEWERS),
+    access("reports:finding_create", kwargs=_report, body={"finding_id": "officer:O-1"},
+           POST=REPORT_REVIEWERS),
     access("reports:finding_delete", kwargs=lambda w: {"public_id": _signed(w)[1].public_id},
            POST=REPORT_REVIEWERS),
     access("reports:follow_ups", GET=PROFILE_REVIEWERS),

@@ -99,4 +99,6 @@ def test_the_docs_use_no_cdn(users):
     response = signed_in_client(users).get("/api/docs/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "swagger-ui" in html and "cdn" not in html.lower() and "//unpkg" not in html
+    # Inside the portal's frame (menu, language, a way back), no script or CDN of its own.
+    assert '<html lang="nl">' in html and 'href="/"' in html and "/api/profiles/" in html
+    assert "cdn" not in html.lower() and "//unpkg" not in html and "swagger-ui" not in html

@@ -49,7 +49,12 @@ def stub_pdf(monkeypatch):
         content = f"%PDF-1.7 stand-in {report_id} {content_hash}".encode()
         return RenderedPdf(content=content, sha256=hashlib.sha256(content).hexdigest())
 
+    def record_stand_in(*, report, view, decisions, signer, signed_at):
+        content = f"%PDF-1.7 review stand-in {report.public_id} {signer} {len(decisions)}".encode()
+        return RenderedPdf(content=content, sha256=hashlib.sha256(content).hexdigest())
+
     monkeypatch.setattr(services, "pdf_document", stand_in)
+    monkeypatch.setattr(services, "review_record_pdf", record_stand_in)
 
 
 @pytest.fixture

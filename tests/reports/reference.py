@@ -168,6 +168,8 @@ def report(records, p):
                        amplification_flagged=flag(cmh_q[i], odds, p))
         out.append(row)
 
+    _parents(records, groups, out, p)
+
     officers = []
     ids = sorted({r["officer_id"] for r in dec if r["officer_id"]})
     off_p = []
@@ -226,4 +228,102 @@ def report(records, p):
         months.append({"month": month, "n": len(mine),
                        "intensive_rate": rate(sum(r["advice"] == "intensive" for r in mine), len(mine)),
                        "refusal_rate": rate(sum(map(refused, md)), len(md))})
-    return {"population": population, "groups": out, "officers": officers, "profiles": profiles, "months": months}
+    result = {"population": population, "groups": out, "officers": officers, "profiles": profiles,
+              "months": months}
+    result["findings"] = findings(result, p)
+    return result
+
+
+def _parents(records, groups, out, p):
+    """Schema /2: each two-way group against the rest of each parent, record by record."""
+    m = p["min_cell"]
+    tests = {"intensive": [], "refusal": []}  # (row, j, ratio, p)
+    for (g, members, _rest), row in zip(groups, out, strict=True):
+        chars = g["characteristics"]
+        if len(chars) != 2:
+            continue
+        for j, (c, v) in enumerate(chars.items()):
+            rest = [r for r in records if r[c] == v and r not in members]
+            for metric in ("intensive", "refusal"):
+                if metric == "intensive":
+                    g_rate = None if row["suppressed"] else row["intensive_rate"]
+                    pool_g, pool_r = members, rest
+                    hit = lambda r: r["advice"] == "intensive"  # noqa: E731
+                else:
+                    g_rate = None if row["suppressed"] else row["refusal_rate"]
+                    pool_g, pool_r = [r for r in members if decided(r)], [r for r in rest if decided(r)]
+                    hit = refused
+                if g_rate is None or len(pool_r) < m:
+                    tests[metric].append((row, j, None, None))
+                    continue
+                a, c_ = sum(map(hit, pool_g)), sum(map(hit, pool_r))
+                pv, _ = two_by_two(a, len(pool_g) - a, c_, len(pool_r) - c_)
+                tests[metric].append((row, j, ratio(g_rate, rate(c_, len(pool_r))), pv))
+    for metric, runs in tests.items():
+        qs = bh([t[3] for t in runs])
+        for (row, j, r, pv), q in zip(runs, qs, strict=True):
+            row.setdefault(f"{metric}_parent_tests", []).append(
+                {"within": list(row["characteristics"])[j], "ratio": r, "p": pv, "q": q})
+    for row in out:
+        if len(row["characteristics"]) != 2:
+            continue
+        for metric in ("intensive", "refusal"):
+            own = row[f"{metric}_ratio"]
+            beyond = None
+            if row[f"{metric}_flagged"]:
+                beyond = all(t["q"] is not None and t["ratio"] is not None and t["q"] < p["alpha"]
+                             and (t["ratio"] >= p["ratio_high"] if own >= p["ratio_high"]
+                                  else t["ratio"] <= p["ratio_low"])
+                             for t in row[f"{metric}_parent_tests"])
+            tests_ = row.pop(f"{metric}_parent_tests")
+            row[f"{metric}_parent_tests"] = tests_
+            row[f"{metric}_beyond_parents"] = beyond
+
+
+def findings(rep, p):
+    """The findings list of bias-report.md, read independently of reports/computation/findings.py."""
+    import math
+
+    def finding(fid, kind, subject, signals):
+        rs = [s["ratio"] for s in signals if s["ratio"] is not None]
+        ups = [True for s in signals if s["metric"] == "follow_rate"] + [r >= 1 for r in rs]
+        direction = "up" if all(ups) else ("down" if not any(ups) else "mixed")
+        strength = max([abs(math.log(r)) for r in rs if r > 0] or [0.0])
+        return (direction == "down", -strength, fid), {"id": fid, "subject_type": kind, "subject": subject,
+                                                       "direction": direction, "signals": signals}
+
+    def sig(metric, value, r, q):
+        return {"metric": metric, "value": value, "ratio": r, "q": q}
+
+    parts = [[], [], [], []]
+    for o in rep["officers"]:
+        if not o["flagged"]:
+            continue
+        s = []
+        if o["follow_rate"] is not None and o["follow_rate"] >= p["follow_threshold"] and \
+                o["n_decided"] >= p["min_cell"]:
+            s.append(sig("follow_rate", o["follow_rate"], None, None))
+        if flag(o["q"], o["intensive_refusal_ratio"], p) and o["intensive_refusal_ratio"] >= p["ratio_high"]:
+            s.append(sig("intensive_refusal", o["refusal_rate_by_advice"]["intensive"],
+                         o["intensive_refusal_ratio"], o["q"]))
+        parts[0].append(finding("officer:" + o["officer_id"], "officer", o["officer_id"], s))
+    for h in rep["profiles"]:
+        if h["flagged"]:
+            parts[1].append(finding("profile:" + h["code"], "profile", h["code"],
+                                    [sig("refusal", h["refusal_rate"], h["refusal_ratio"], h["q"])]))
+    for g in rep["groups"]:
+        if g["suppressed"]:
+            continue
+        chars = g["characteristics"]
+        fid = "group:" + "|".join(f"{c}={chars[c]}" for c in CHARS if c in chars)
+        s = []
+        one = len(chars) == 1
+        if g["intensive_flagged"] if one else g["intensive_beyond_parents"]:
+            s.append(sig("intensive", g["intensive_rate"], g["intensive_ratio"], g["intensive_q"]))
+        if g["refusal_flagged"] if one else g["refusal_beyond_parents"]:
+            s.append(sig("refusal", g["refusal_rate"], g["refusal_ratio"], g["refusal_q"]))
+        if one and g["amplification_flagged"]:
+            s.append(sig("amplification", g["cmh_odds_ratio"], g["cmh_odds_ratio"], g["cmh_q"]))
+        if s:
+            parts[2 if one else 3].append(finding(fid, "group", dict(chars), s))
+    return [f for part in parts for _key, f in sorted(part, key=lambda x: x[0])]

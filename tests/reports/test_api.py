@@ -44,7 +44,7 @@ def test_starting_a_report_answers_202_with_its_url_and_job(users, dataset, stub
     dpo_view = api(users, "dpo").get(body["url"]).json()
     assert "start-review" in dpo_view["links"] and dpo_view["review"]["actions"] == ["start_review"]
     figures = client.get(detail["links"]["json"])
-    assert figures.status_code == 200 and json.loads(figures.content)["schema"] == "iob-bias-report/1"
+    assert figures.status_code == 200 and json.loads(figures.content)["schema"] == "iob-bias-report/2"
     assert figures["X-Content-SHA256"] == detail["content_hash"]
     assert client.get(detail["links"]["csv"])["Content-Type"].startswith("text/csv")
     assert client.get(detail["links"]["pdf"])["Content-Type"] == "application/pdf"

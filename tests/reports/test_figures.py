@@ -66,10 +66,11 @@ def approx(value):
 
 def test_header_and_population_by_hand(report_a):
     _, r = report_a
-    assert r["schema"] == "iob-bias-report/1"
+    assert r["schema"] == "iob-bias-report/2"
     assert r["period"] == {"from": "2025-01-01", "to": "2025-12-31"}
     assert r["parameters"] == PARAMS
-    assert list(r) == ["schema", "period", "parameters", "population", "groups", "officers", "profiles", "months"]
+    assert list(r) == ["schema", "period", "parameters", "population", "groups", "officers", "profiles", "months",
+                     "findings"]
     pop = r["population"]
     assert pop["n"] == 40 and pop["n_decided"] == 38
     assert pop["advice"] == {"fast": 12, "regular": 18, "intensive": 10}
@@ -131,6 +132,9 @@ def test_small_groups_are_suppressed_with_every_figure_null(report_a):
     for g in (group(r, gender="X"), group(r, nationality="SUR", gender="X")):
         assert g["suppressed"] is True
         figures_ = {k: v for k, v in g.items() if k not in ("characteristics", "suppressed")}
+        # Schema /2: a suppressed pair still names its two parents, with no figure.
+        parents = [figures_.pop(k) for k in ("intensive_parent_tests", "refusal_parent_tests") if k in figures_]
+        assert all(t["ratio"] is None and t["p"] is None and t["q"] is None for ts in parents for t in ts)
         assert all(v is None or v is False or v == {"fast": None, "regular": None, "intensive": None}
                    for v in figures_.values()), figures_
         assert g["n"] is None and g["intensive_p"] is None
@@ -230,7 +234,7 @@ def _same(actual, expected, where=""):
 def test_every_figure_matches_a_record_by_record_reading_of_the_spec(report_a):
     rows, r = report_a
     expected = reference(rows, PARAMS)
-    for key in ("population", "groups", "officers", "profiles", "months"):
+    for key in ("population", "groups", "officers", "profiles", "months", "findings"):
         _same(r[key], expected[key], key)
 
 

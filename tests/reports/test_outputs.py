@@ -79,11 +79,12 @@ def _findings_first_in_both_languages(report, text):
     for finding in view["findings"]:
         assert flat(finding["text"]["nl"]) in text
         assert flat(finding["text"]["en"]) in text
-    syr = "Aanvragen met nationaliteit SYR (Syrië) krijgen vaker dan gemiddeld het intensieve spoor: 40,0% tegen 25,0%"
+    syr = ("Aanvragen in de groep “Nationaliteit: Syrië” krijgen vaker dan gemiddeld het intensieve spoor: "
+           "40,0% tegen 25,0%")
     assert syr in text
     assert "Officer O-3 decided in line with the advice in 100.0% of decisions on fast or intensive advice" in text
     # Findings come before the charts and tables.
-    assert text.index(syr) < text.index("Grafieken") < text.index("Groepen naar één kenmerk")
+    assert text.index(syr) < text.index("Grafieken") < text.index("Tabellen")
 
 
 def _method_parameters_counts_and_suppression(text):
@@ -94,8 +95,8 @@ def _method_parameters_counts_and_suppression(text):
     assert "De periode bevat 40 records, waarvan 38 beslist." in text
     assert "The period holds 40 records, of which 38 decided." in text
     # Gender X holds three records: named as left out, never with a figure.
-    assert "geslacht X (Onbepaald)" in text
-    assert re.search(r"geslacht X \(Onbepaald\)\s+\d", text) is None
+    assert "Geslacht: Onbepaald" in text
+    assert re.search(r"Geslacht: Onbepaald\s+\d", text) is None
 
 
 def _pdf_is_archival_and_carries_its_data(report):
@@ -103,8 +104,10 @@ def _pdf_is_archival_and_carries_its_data(report):
     assert hashlib.sha256(content).hexdigest() == report.pdf_sha256
     reader = PdfReader(io.BytesIO(content))
     xmp = reader.xmp_metadata.stream.get_data().decode()
-    assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="B"' in xmp
+    assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="A"' in xmp
     root = reader.trailer["/Root"]
+    # Tagged for screen readers: a structure tree, marked content.
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
     assert "/OutputIntents" in root and root["/Lang"] == "nl"
     [embedded] = reader.attachments["bias-report.json"]
     assert embedded == report_artifact(report=report, kind=ArtifactKind.JSON)
@@ -120,6 +123,12 @@ def _pdf_is_archival_and_carries_its_data(report):
 def _csv_holds_every_table(report):
     rows = list(csv.DictReader(io.StringIO(report_artifact(report=report, kind=ArtifactKind.CSV).decode())))
     kinds = [r["table"] for r in rows]
+    # The findings lead (one row per signal), then the tables.
+    leading = kinds.index("population")
+    assert set(kinds[:leading]) <= {"finding"} and "finding" not in kinds[leading:]
+    findings = json.loads(report_artifact(report=report, kind=ArtifactKind.JSON))["findings"]
+    assert [r["finding_id"] for r in rows[:leading]] == [f["id"] for f in findings for _ in f["signals"]]
+    kinds = kinds[leading:]
     assert kinds[0] == "population" and {"group_one_way", "group_two_way", "officer", "profile", "month"} <= set(kinds)
     syr = next(r for r in rows if r["table"] == "group_one_way" and r["code_1"] == "SYR")
     assert (syr["n"], syr["n_decided"], float(syr["refusal_rate"])) == ("20", "19", 9 / 19)
@@ -134,13 +143,15 @@ def test_every_pdf_heading_has_dutch_and_english():
 
     from django.utils import translation
 
-    from reports.pdf_terms import PDF_TERMS
+    from reports.pdf_terms import PDF_TERMS, REVIEW_RECORD_TERMS
 
-    template = Path(__file__).resolve().parents[2] / "reports/templates/reports/pdf/report.html"
-    used = set(re.findall(r'{% bi "([^"]+)" %}', template.read_text()))
-    assert used == set(PDF_TERMS)
+    folder = Path(__file__).resolve().parents[2] / "reports/templates/reports/pdf"
+    for name, terms in (("report.html", PDF_TERMS), ("review_record.html", REVIEW_RECORD_TERMS)):
+        used = set(re.findall(r'{% bi "([^"]+)" %}', (folder / name).read_text()))
+        assert used == set(terms), name
     # Dutch uses these words too (another app's catalogue may translate "Hits" first).
     same_in_both = {"Parameters", "Records", "Parameter", "Hits"}
     with translation.override("nl"):
-        untranslated = [t for t in PDF_TERMS if translation.gettext(t) == t and t not in same_in_both]
+        untranslated = [t for t in PDF_TERMS + REVIEW_RECORD_TERMS
+                        if translation.gettext(t) == t and t not in same_in_both]
     assert not untranslated

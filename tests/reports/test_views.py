@@ -75,20 +75,43 @@ def test_a_pending_report_shows_its_progress_to_its_requester(client, users):
     assert "data-job-progress-url" not in page and "Laad deze pagina zo opnieuw" in page
 
 
-def test_the_report_page_shows_findings_charts_tables_and_files(client, users, generated):
+def test_the_report_page_leads_with_the_summary_and_the_findings(client, users, generated):
     page = client_for(client, users, "auditor").get(reverse("reports:detail", args=[generated.public_id]))
     html = page.content.decode()
     assert page.status_code == 200
     assert "“Geweigerd” is de eigen beslissing van de beslismedewerker" in html
+    view = __import__("reports.selectors", fromlist=["x"]).report_view(report=generated)
+    assert view["findings"], "the small dataset raises findings"
+    # Summary, then the findings (each a row with its anchor and plain-words label), then charts.
+    assert html.index('id="summary"') < html.index('id="findings-list"') < html.index('id="charts-h"')
+    for f in view["findings"]:
+        assert f'id="{f["anchor"]}"' in html
+    assert "Nationaliteit: Syrië" in html and "nationality=SYR" not in html
+    assert "Bevindingen per deel en richting" in html
     assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img"') >= 4
-    assert "<desc id=" in html and "<figcaption>" in html
-    assert 'id="t-one-way" data-sortable' in html and 'data-filter-table="t-one-way"' in html
-    assert '<th scope="col" aria-sort="none"><button type="button">' in html
     for kind in ("pdf", "json", "csv"):
         assert reverse("reports:file", args=[generated.public_id, kind]) in html
-    # Gender X (3 records) is never shown with figures; auditors cannot review.
-    assert "Beoordeling starten" not in html
-    assert "static/js/reports.js" in html
+    assert reverse("reports:tables", args=[generated.public_id]) in html
+    # Auditors cannot review; there is no dropdown of subjects any more.
+    assert "Beoordeling starten" not in html and "Beslissing vastleggen" not in html
+    assert "<select" not in html.split('id="summary"')[1].split('id="charts-h"')[0]
+
+
+def test_the_full_tables_are_filtered_and_paged_on_their_own_page(client, users, generated):
+    reader = client_for(client, users, "auditor")
+    url = reverse("reports:tables", args=[generated.public_id])
+    html = reader.get(url).content.decode()
+    assert "Groepen naar één kenmerk" in html and "Nationaliteit: Syrië" in html
+    html = reader.get(url, {"table": "two_way", "q": "Suriname", "show": ""}).content.decode()
+    assert "Nationaliteit: Suriname ·" in html and "Nationaliteit: Syrië ·" not in html
+    html = reader.get(url, {"table": "officers"}).content.decode()
+    assert "O-3" in html
+    # Unknown table names fall back; a page number past the end shows the last page.
+    assert reader.get(url, {"table": "x", "page": "999"}).status_code == 200
+    from reports.views import TABLE_PAGE_ROWS
+
+    html = reader.get(url, {"table": "two_way"}).content.decode()
+    assert html.count("<tr") <= TABLE_PAGE_ROWS + 1 and "rijen" in html
 
 
 def test_files_download_with_their_hash(client, users, generated):
@@ -108,31 +131,63 @@ def test_files_of_a_pending_report_are_not_ready(client, users):
     assert response.status_code == 409
 
 
-def test_the_dpo_reviews_records_findings_and_signs_on_the_page(client, users, generated, approved_profile):
+def test_the_dpo_decides_findings_in_their_rows_and_signs_off(client, users, generated, approved_profile):
+    from reports.presentation import finding_anchor
+    from reports.selectors import report_view
+
     dpo = client_for(client, users, "dpo")
     detail = reverse("reports:detail", args=[generated.public_id])
+    create = reverse("reports:finding_create", args=[generated.public_id])
     assert "Beoordeling starten" in dpo.get(detail).content.decode()
-    dpo.post(reverse("reports:review", args=[generated.public_id]), {"action": "start_review"})
+    response = dpo.post(reverse("reports:review", args=[generated.public_id]),
+                        {"action": "start_review", "back": "review"})
+    assert response["Location"] == detail + "#review"
     page = dpo.get(detail).content.decode()
-    assert "Bevinding vastleggen" in page and f'value="profile:{approved_profile.code}"' in page
-    # A finding without a decision or text: explained, nothing stored.
-    response = dpo.post(reverse("reports:finding_create", args=[generated.public_id]),
-                        {"subject": f"profile:{approved_profile.code}", "note": ""})
+    findings = report_view(report=generated)["findings"]
+    profile_id = f"profile:{approved_profile.code}"
+    assert profile_id in [f["id"] for f in findings]
+    anchor = finding_anchor(profile_id)
+    # Each row carries its own form, posting back to the row.
+    assert f'action="{create}#{anchor}"' in page and f'value="{profile_id}"' in page
+    # A decision without a choice or text: the row again, its error summary linked to the fields.
+    response = dpo.post(create, {"finding_id": profile_id, "note": ""})
+    html = response.content.decode()
     assert response.status_code == 400
-    assert "Kies accepteren, beperken of escaleren." in response.content.decode()
+    assert "Kies accepteren, beperken of escaleren." in html and f'href="#{anchor}-decision"' in html
+    assert f'href="#{anchor}-note"' in html and "data-focus-on-load" in html
+    assert '<details class="decide" open>' in html
     assert not ReportFinding.objects.exists()
-    response = dpo.post(reverse("reports:finding_create", args=[generated.public_id]), {
-        "subject": f"profile:{approved_profile.code}", "decision": "mitigate", "note": "Drives refusals.",
-        "withdraw_profile": "on", "withdraw_note": "Withdraw it."})
-    assert response.status_code == 302
+    response = dpo.post(create, {"finding_id": profile_id, "decision": "mitigate", "note": "Drives refusals.",
+                                 "withdraw_profile": "on", "withdraw_note": "Withdraw it."})
+    assert response.status_code == 302 and response["Location"] == f"{detail}?done={anchor}#{anchor}"
     finding = ReportFinding.objects.get()
-    assert finding.profile_code == approved_profile.code and finding.follow_ups.get().kind == "withdraw_profile"
-    response = dpo.post(reverse("reports:finding_create", args=[generated.public_id]), {
-        "subject": "group:nationality=SYR", "decision": "escalate", "note": "Refused more."})
-    assert ReportFinding.objects.filter(group={"nationality": "SYR"}).exists()
+    assert finding.finding_id == profile_id and finding.profile_code == approved_profile.code
+    assert finding.follow_ups.get().kind == "withdraw_profile"
+    html = dpo.get(response["Location"]).content.decode()
+    assert "De beslissing is vastgelegd." in html and "Beperken" in html
+    # The same finding twice: refused; a finding the report does not have: explained.
+    response = dpo.post(create, {"finding_id": profile_id, "decision": "accept", "note": "again"})
+    assert response.status_code == 409 and ReportFinding.objects.count() == 1
+    assert "Deze bevinding heeft al een beslissing" in response.content.decode()
+    response = dpo.post(create, {"finding_id": "group:nationality=NLD", "decision": "accept", "note": "x"})
+    assert response.status_code == 400
+    assert "Deze rapportage heeft zo&#x27;n bevinding niet." in response.content.decode()
+    group = next(f for f in findings if f["subject_type"] == "group")
+    dpo.post(create, {"finding_id": group["id"], "decision": "escalate", "note": "Refused more."})
+    assert ReportFinding.objects.get(finding_id=group["id"]).group == group["subject"]
+    # Returning without a reason: the error sits in the panel the form was in.
+    response = dpo.post(reverse("reports:review", args=[generated.public_id]),
+                        {"action": "return", "back": "review-end"})
+    html = response.content.decode()
+    assert response.status_code == 400 and 'href="#review-end-comment"' in html and 'aria-invalid="true"' in html
     dpo.post(reverse("reports:review", args=[generated.public_id]), {"action": "sign_off", "comment": "Seen."})
     generated.refresh_from_db()
     assert generated.status == ReportStatus.SIGNED_OFF
+    html = dpo.get(detail).content.decode()
+    assert reverse("reports:review_record", args=[generated.public_id]) in html
+    record = dpo.get(reverse("reports:review_record", args=[generated.public_id]))
+    assert record.status_code == 200 and record["Content-Type"] == "application/pdf"
+    assert record["X-Content-SHA256"] == generated.review_record.sha256
 
     # The reviewer finds the request on the home page and withdraws the profile there.
     client.force_login(users["reviewer"])

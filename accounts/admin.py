@@ -80,8 +80,9 @@ class PortalUserAdmin(UserAdmin):
         super().save_related(request, form, formsets, change)
         # After the roles are saved, so that the event records the roles the user now has.
         user = form.instance
-        events.user_saved(actor=request.user, user=user, created=not change,
-                          roles=sorted(user.groups.values_list("name", flat=True)))
+        events.user_saved(
+            actor=request.user, user=user, created=not change, roles=sorted(user.groups.values_list("name", flat=True))
+        )
 
 
 admin.site.unregister(Group)
@@ -98,8 +99,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_filter = ["revoked_reason"]
     search_fields = ["user__username", "prefix"]
     list_select_related = ["user"]
-    fields = ["public_id", "user", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at",
-              "revoked_reason"]
+    fields = ["public_id", "user", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at", "revoked_reason"]
     readonly_fields = fields
     actions = ["revoke"]
 

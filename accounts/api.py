@@ -17,8 +17,7 @@ class ApiTokenOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ApiToken
-        fields = ["id", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at", "revoked_reason",
-                  "current"]
+        fields = ["id", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at", "revoked_reason", "current"]
 
     def get_current(self, token: ApiToken) -> bool:
         auth = getattr(self.context.get("request"), "auth", None)

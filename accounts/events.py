@@ -4,38 +4,62 @@ from audit.services import audit_event_record
 
 
 def user_saved(*, actor, user, created: bool, roles: list[str]) -> None:
-    audit_event_record(event_type="user.created" if created else "user.updated", actor=actor,
-                       target=user, target_label=user.get_username(), data={"roles": roles})
+    audit_event_record(
+        event_type="user.created" if created else "user.updated",
+        actor=actor,
+        target=user,
+        target_label=user.get_username(),
+        data={"roles": roles},
+    )
 
 
 def user_password_changed(*, actor, user) -> None:
-    audit_event_record(event_type="user.password_changed", actor=actor, target=user,
-                       target_label=user.get_username(), data={"door": "admin"})
+    audit_event_record(
+        event_type="user.password_changed",
+        actor=actor,
+        target=user,
+        target_label=user.get_username(),
+        data={"door": "admin"},
+    )
 
 
 def user_logged_in(*, user, ip: str | None) -> None:
-    audit_event_record(event_type="auth.login", actor=user, target=user,
-                       target_label=user.get_username(), data={"ip": ip})
+    audit_event_record(
+        event_type="auth.login", actor=user, target=user, target_label=user.get_username(), data={"ip": ip}
+    )
 
 
 def user_logged_out(*, user, ip: str | None) -> None:
-    audit_event_record(event_type="auth.logout", actor=user, target=user,
-                       target_label=user.get_username(), data={"ip": ip})
+    audit_event_record(
+        event_type="auth.logout", actor=user, target=user, target_label=user.get_username(), data={"ip": ip}
+    )
 
 
 def user_login_failed(*, username: str, ip: str | None) -> None:
     # A refused attempt: the actor is unknown, the username tried is kept as data.
-    audit_event_record(event_type="auth.login_failed", target_type="auth.user",
-                       target_label=username[:150], data={"username": username[:150], "ip": ip})
+    audit_event_record(
+        event_type="auth.login_failed",
+        target_type="auth.user",
+        target_label=username[:150],
+        data={"username": username[:150], "ip": ip},
+    )
 
 
 def token_issued(*, user, token) -> None:
-    audit_event_record(event_type="auth.token_issued", actor=user, target=user, target_label=user.get_username(),
-                       data={"token": str(token.public_id), "prefix": token.prefix,
-                             "expires_at": token.expires_at.isoformat()})
+    audit_event_record(
+        event_type="auth.token_issued",
+        actor=user,
+        target=user,
+        target_label=user.get_username(),
+        data={"token": str(token.public_id), "prefix": token.prefix, "expires_at": token.expires_at.isoformat()},
+    )
 
 
 def token_revoked(*, actor, token, reason: str) -> None:
-    audit_event_record(event_type="auth.token_revoked", actor=actor, target=token.user,
-                       target_label=token.user.get_username(),
-                       data={"token": str(token.public_id), "prefix": token.prefix, "reason": reason})
+    audit_event_record(
+        event_type="auth.token_revoked",
+        actor=actor,
+        target=token.user,
+        target_label=token.user.get_username(),
+        data={"token": str(token.public_id), "prefix": token.prefix, "reason": reason},
+    )

@@ -36,12 +36,18 @@ class ApiToken(models.Model):
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
         constraints = [
-            models.CheckConstraint(condition=models.Q(revoked_reason="") | models.Q(
-                revoked_reason__in=TokenRevocation.values), name="apitoken_revoked_reason_valid"),
-            models.CheckConstraint(condition=models.Q(revoked_at__isnull=True, revoked_reason="") | models.Q(
-                revoked_at__isnull=False) & ~models.Q(revoked_reason=""), name="apitoken_revoked_with_reason"),
-            models.CheckConstraint(condition=models.Q(expires_at__gt=models.F("created_at")),
-                                   name="apitoken_expires_after_creation"),
+            models.CheckConstraint(
+                condition=models.Q(revoked_reason="") | models.Q(revoked_reason__in=TokenRevocation.values),
+                name="apitoken_revoked_reason_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(revoked_at__isnull=True, revoked_reason="")
+                | models.Q(revoked_at__isnull=False) & ~models.Q(revoked_reason=""),
+                name="apitoken_revoked_with_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("created_at")), name="apitoken_expires_after_creation"
+            ),
         ]
         indexes = [models.Index(fields=["user", "revoked_at"], name="apitoken_user_live_idx")]
 

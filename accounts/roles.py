@@ -41,8 +41,10 @@ SIGN_ASSESSMENTS = "assessments.sign_assessment"
 
 # Administrators move the periodic jobs (daily status refresh, monthly bias report) in the admin.
 EDIT_SCHEDULES = {
-    "django_celery_beat.view_periodictask", "django_celery_beat.change_periodictask",
-    "django_celery_beat.view_crontabschedule", "django_celery_beat.change_crontabschedule",
+    "django_celery_beat.view_periodictask",
+    "django_celery_beat.change_periodictask",
+    "django_celery_beat.view_crontabschedule",
+    "django_celery_beat.change_crontabschedule",
     "django_celery_beat.add_crontabschedule",
 }
 
@@ -55,15 +57,39 @@ ADMINISTER_USERS = {"auth.view_user", "auth.add_user", "auth.change_user", "auth
 WORKFLOW_ROLES = frozenset({"policy_officer", "reviewer", "dpo"})
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
-    Role.POLICY_OFFICER: {VIEW_PROFILES, AUTHOR_PROFILES, IMPORT_MONITORING, REQUEST_ADVICE,
-                          VIEW_GENERATION, AUTHOR_PARAMETERS, START_GENERATION},
+    Role.POLICY_OFFICER: {
+        VIEW_PROFILES,
+        AUTHOR_PROFILES,
+        IMPORT_MONITORING,
+        REQUEST_ADVICE,
+        VIEW_GENERATION,
+        AUTHOR_PARAMETERS,
+        START_GENERATION,
+    },
     Role.REVIEWER: {VIEW_PROFILES, REVIEW_PROFILES, REQUEST_ADVICE, VIEW_REPORTS, VIEW_GENERATION, REVIEW_PARAMETERS},
-    Role.DPO: {VIEW_PROFILES, SIGN_OFF_PROFILES, VIEW_AUDIT, VIEW_MONITORING, VIEW_REPORTS,
-               GENERATE_REPORTS, REVIEW_REPORTS, VIEW_GENERATION},
+    Role.DPO: {
+        VIEW_PROFILES,
+        SIGN_OFF_PROFILES,
+        VIEW_AUDIT,
+        VIEW_MONITORING,
+        VIEW_REPORTS,
+        GENERATE_REPORTS,
+        REVIEW_REPORTS,
+        VIEW_GENERATION,
+    },
     Role.REGISTER_EDITOR: {VIEW_PROFILES},
     Role.AUDITOR: {VIEW_PROFILES, VIEW_AUDIT, VIEW_MONITORING, VIEW_REPORTS, VIEW_GENERATION},
-    Role.ADMINISTRATOR: {VIEW_PROFILES, MANAGE_CATALOGUES, VIEW_AUDIT, IMPORT_MONITORING,
-                         VIEW_MONITORING, GENERATE_REPORTS, VIEW_REPORTS, *EDIT_SCHEDULES, *ADMINISTER_USERS},
+    Role.ADMINISTRATOR: {
+        VIEW_PROFILES,
+        MANAGE_CATALOGUES,
+        VIEW_AUDIT,
+        IMPORT_MONITORING,
+        VIEW_MONITORING,
+        GENERATE_REPORTS,
+        VIEW_REPORTS,
+        *EDIT_SCHEDULES,
+        *ADMINISTER_USERS,
+    },
 }
 
 
@@ -101,6 +127,7 @@ def role_permissions(user) -> set[str]:
     if not getattr(user, "is_active", False):
         return set()
     return {perm for role in user_roles(user) for perm in ROLE_PERMISSIONS.get(role, ())}
+
 
 # The Algorithm Register (register/): the register editor writes; a reviewer (the senior
 # approver, never an editor of the version) approves and publishes; readers see entries.

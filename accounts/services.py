@@ -21,8 +21,9 @@ def roles_sync() -> None:
 
 
 @transaction.atomic
-def user_create_or_update(*, username: str, password: str, roles: list[str], actor=None,
-                          is_staff: bool = False, is_superuser: bool = False):
+def user_create_or_update(
+    *, username: str, password: str, roles: list[str], actor=None, is_staff: bool = False, is_superuser: bool = False
+):
     """Create a user with roles, or bring an existing one to this state (idempotent)."""
     User = get_user_model()
     unknown = set(roles) - set(Role.values)

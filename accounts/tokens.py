@@ -38,8 +38,13 @@ def token_issue(*, user) -> tuple[ApiToken, str]:
     """A new token for `user`: the row, and the secret (shown once, never stored)."""
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
     now = timezone.now()
-    token = ApiToken.objects.create(user=user, prefix=secret[:PREFIX_LENGTH], digest=token_digest(secret),
-                                    created_at=now, expires_at=now + token_lifetime())
+    token = ApiToken.objects.create(
+        user=user,
+        prefix=secret[:PREFIX_LENGTH],
+        digest=token_digest(secret),
+        created_at=now,
+        expires_at=now + token_lifetime(),
+    )
     events.token_issued(user=user, token=token)
     return token, secret
 
@@ -47,8 +52,11 @@ def token_issue(*, user) -> tuple[ApiToken, str]:
 def token_authenticate(*, secret: str) -> ApiToken | None:
     """The live token with this secret (not revoked, not expired, its user active), or None."""
     now = timezone.now()
-    token = (ApiToken.objects.select_related("user")
-             .filter(digest=token_digest(secret), revoked_at__isnull=True, expires_at__gt=now).first())
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=token_digest(secret), revoked_at__isnull=True, expires_at__gt=now)
+        .first()
+    )
     if token is None or not token.user.is_active:
         return None
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
@@ -62,7 +70,8 @@ def _revoke(tokens: QuerySet[ApiToken], *, reason: str, actor=None) -> int:
         return 0
     with transaction.atomic():
         count = ApiToken.objects.filter(pk__in=[t.pk for t in live], revoked_at__isnull=True).update(
-            revoked_at=timezone.now(), revoked_reason=reason)
+            revoked_at=timezone.now(), revoked_reason=reason
+        )
         for token in live:
             events.token_revoked(actor=actor or token.user, token=token, reason=reason)
     return count

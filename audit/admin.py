@@ -26,8 +26,19 @@ class AuditEventAdmin(_ReadOnlyAdmin):
     list_filter = ["event_type", "target_type"]
     search_fields = ["event_type", "actor_username", "target_id", "target_label"]
     ordering = ["-seq"]
-    fields = ["seq", "public_id", "created_at", "actor_username", "event_type", "target_type", "target_id",
-              "target_label", "data", "prev_hash", "hash"]
+    fields = [
+        "seq",
+        "public_id",
+        "created_at",
+        "actor_username",
+        "event_type",
+        "target_type",
+        "target_id",
+        "target_label",
+        "data",
+        "prev_hash",
+        "hash",
+    ]
     readonly_fields = fields
     # A filtered list would otherwise count the whole trail a second time.
     show_full_result_count = False

@@ -27,10 +27,12 @@ class CanViewAudit(BasePermission):
 
 class AuditEventFilterSerializer(serializers.Serializer):
     event_type = serializers.CharField(required=False, max_length=64)
-    target_type = serializers.CharField(required=False, max_length=64,
-                                        help_text="App label and model, e.g. profiles.profile.")
-    target_id = serializers.CharField(required=False, max_length=64,
-                                      help_text="The target's public id (a profile's id).")
+    target_type = serializers.CharField(
+        required=False, max_length=64, help_text="App label and model, e.g. profiles.profile."
+    )
+    target_id = serializers.CharField(
+        required=False, max_length=64, help_text="The target's public id (a profile's id)."
+    )
     actor = serializers.CharField(required=False, max_length=150, help_text="Username of who acted.")
 
 
@@ -40,8 +42,19 @@ class AuditEventOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AuditEvent
-        fields = ["id", "seq", "created_at", "actor", "event_type", "target_type", "target_id", "target_label",
-                  "data", "prev_hash", "hash"]
+        fields = [
+            "id",
+            "seq",
+            "created_at",
+            "actor",
+            "event_type",
+            "target_type",
+            "target_id",
+            "target_label",
+            "data",
+            "prev_hash",
+            "hash",
+        ]
         read_only_fields = fields
 
 
@@ -59,10 +72,16 @@ class AuditEventListApi(GenericAPIView):
     filter_backends: list = []
     permission_classes = [CanViewAudit]
 
-    @extend_schema(parameters=[AuditEventFilterSerializer], responses={
-        200: AuditEventOutputSerializer(many=True), 400: ValidationErrorResponseSerializer,
-        401: ErrorResponse401Serializer, 403: ErrorResponse403Serializer},
-                   tags=["audit"])
+    @extend_schema(
+        parameters=[AuditEventFilterSerializer],
+        responses={
+            200: AuditEventOutputSerializer(many=True),
+            400: ValidationErrorResponseSerializer,
+            401: ErrorResponse401Serializer,
+            403: ErrorResponse403Serializer,
+        },
+        tags=["audit"],
+    )
     def get(self, request):
         filters = AuditEventFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)

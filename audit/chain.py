@@ -27,26 +27,63 @@ def audit_key() -> bytes:
     return hmac.new(settings.SECRET_KEY.encode("utf-8"), b"iob-audit-chain", hashlib.sha256).digest()
 
 
-def _payload(seq: int, prev_hash: str, created_at: str, actor_username: str, event_type: str, target_type: str,
-             target_id: str, target_label: str, data: Any) -> bytes:
+def _payload(
+    seq: int,
+    prev_hash: str,
+    created_at: str,
+    actor_username: str,
+    event_type: str,
+    target_type: str,
+    target_id: str,
+    target_label: str,
+    data: Any,
+) -> bytes:
     return json.dumps(
         [seq, prev_hash, created_at, actor_username, event_type, target_type, target_id, target_label, data],
-        sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str,
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        default=str,
     ).encode("utf-8")
 
 
-def event_hash(*, seq: int, prev_hash: str, created_at: str, actor_username: str, event_type: str,
-               target_type: str, target_id: str, target_label: str, data: Any) -> str:
+def event_hash(
+    *,
+    seq: int,
+    prev_hash: str,
+    created_at: str,
+    actor_username: str,
+    event_type: str,
+    target_type: str,
+    target_id: str,
+    target_label: str,
+    data: Any,
+) -> str:
     """The unkeyed hash of events written before the chain was keyed (verification only)."""
-    return hashlib.sha256(_payload(seq, prev_hash, created_at, actor_username, event_type, target_type, target_id,
-                                   target_label, data)).hexdigest()
+    return hashlib.sha256(
+        _payload(seq, prev_hash, created_at, actor_username, event_type, target_type, target_id, target_label, data)
+    ).hexdigest()
 
 
-def event_mac(*, seq: int, prev_hash: str, created_at: str, actor_username: str, event_type: str,
-              target_type: str, target_id: str, target_label: str, data: Any, key: bytes | None = None) -> str:
+def event_mac(
+    *,
+    seq: int,
+    prev_hash: str,
+    created_at: str,
+    actor_username: str,
+    event_type: str,
+    target_type: str,
+    target_id: str,
+    target_label: str,
+    data: Any,
+    key: bytes | None = None,
+) -> str:
     """The keyed hash of an event: what is written now."""
-    return hmac.new(key or audit_key(), _payload(seq, prev_hash, created_at, actor_username, event_type, target_type,
-                                                 target_id, target_label, data), hashlib.sha256).hexdigest()
+    return hmac.new(
+        key or audit_key(),
+        _payload(seq, prev_hash, created_at, actor_username, event_type, target_type, target_id, target_label, data),
+        hashlib.sha256,
+    ).hexdigest()
 
 
 def checkpoint_mac(*, seq: int, hash: str, key: bytes | None = None) -> str:

@@ -58,8 +58,9 @@ def checkpoint_latest() -> Checkpoint | None:
         try:
             row = json.loads(raw)
             seq, digest = int(row["seq"]), str(row["hash"])
-            point = Checkpoint(seq, digest, str(row.get("at", "")),
-                               row.get("mac") == checkpoint_mac(seq=seq, hash=digest))
+            point = Checkpoint(
+                seq, digest, str(row.get("at", "")), row.get("mac") == checkpoint_mac(seq=seq, hash=digest)
+            )
         except (ValueError, KeyError, TypeError):
             return Checkpoint(0, "", "", False)
         if not point.valid:

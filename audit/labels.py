@@ -65,7 +65,7 @@ def fact_label(name: str) -> str:
 
 
 def event_text(event_type: str, codes: Iterable[str] | None = None) -> str:
-    """"Profile refused (role required)": the event and, for a refusal, its reasons."""
+    """ "Profile refused (role required)": the event and, for a refusal, its reasons."""
     text = event_label(event_type)
     reasons = [code_label(c) for c in codes or []]
     return f"{text} ({', '.join(reasons)})" if reasons else text

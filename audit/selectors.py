@@ -83,12 +83,17 @@ def audit_chain_verify() -> ChainVerdict:
         if not checkpoint.valid:
             return ChainVerdict(False, verdict.checked, None, _("a checkpoint outside the database is not genuine"))
         if checkpoint.seq > verdict.checked:
-            return ChainVerdict(False, verdict.checked, verdict.checked + 1, _(
-                "events up to #%(seq)s were checkpointed but are missing (table truncated or cut short)")
-                % {"seq": checkpoint.seq})
+            return ChainVerdict(
+                False,
+                verdict.checked,
+                verdict.checked + 1,
+                _("events up to #%(seq)s were checkpointed but are missing (table truncated or cut short)")
+                % {"seq": checkpoint.seq},
+            )
         if hash_at_checkpoint != checkpoint.hash:
-            return ChainVerdict(False, verdict.checked, checkpoint.seq,
-                                _("event does not match its checkpoint outside the database"))
+            return ChainVerdict(
+                False, verdict.checked, checkpoint.seq, _("event does not match its checkpoint outside the database")
+            )
     return verdict
 
 
@@ -124,11 +129,20 @@ def _verify_rows(*, checkpoint_seq: int) -> tuple[ChainVerdict, str | None]:
                 _("sequence gap: expected #%(expected)s, found #%(found)s") % {"expected": expected_seq, "found": seq},
             ), at_checkpoint
         if prev_hash != expected_prev:
-            return ChainVerdict(False, checked, seq, _("previous-hash link broken (event removed or reordered)")), \
-                at_checkpoint
-        content = dict(seq=seq, prev_hash=prev_hash, created_at=created_at.isoformat(), actor_username=actor_username,
-                       event_type=event_type, target_type=target_type, target_id=target_id, target_label=label,
-                       data=data)
+            return ChainVerdict(
+                False, checked, seq, _("previous-hash link broken (event removed or reordered)")
+            ), at_checkpoint
+        content = dict(
+            seq=seq,
+            prev_hash=prev_hash,
+            created_at=created_at.isoformat(),
+            actor_username=actor_username,
+            event_type=event_type,
+            target_type=target_type,
+            target_id=target_id,
+            target_label=label,
+            data=data,
+        )
         recomputed = event_mac(**content, key=key) if seq >= keyed_from else event_hash(**content)
         if not hmac.compare_digest(recomputed, stored_hash):
             return ChainVerdict(False, checked, seq, _("content does not match its hash (event edited)")), at_checkpoint

@@ -23,19 +23,31 @@ PAGE_SIZE = 50
 
 
 class AuditFilterForm(forms.Form):
-    event_type = forms.CharField(label=_("Event type"), required=False, max_length=64,
-                                 help_text=_("Exactly, e.g. profile.approve or profile.banned_characteristic_refused."))
+    event_type = forms.CharField(
+        label=_("Event type"),
+        required=False,
+        max_length=64,
+        help_text=_("Exactly, e.g. profile.approve or profile.banned_characteristic_refused."),
+    )
     actor = forms.CharField(label=_("By (username)"), required=False, max_length=150)
-    target = forms.CharField(label=_("Target contains"), required=False, max_length=200,
-                             help_text=_("Part of the target's name, e.g. a profile code."))
+    target = forms.CharField(
+        label=_("Target contains"),
+        required=False,
+        max_length=200,
+        help_text=_("Part of the target's name, e.g. a profile code."),
+    )
     target_id = forms.CharField(label=_("Target id"), required=False, max_length=64, widget=forms.HiddenInput)
 
     def filters(self) -> dict[str, str]:
         if not (self.is_bound and self.is_valid()):
             return {}
         data = self.cleaned_data
-        return {"event_type": data["event_type"].strip(), "actor": data["actor"].strip(),
-                "text": data["target"].strip(), "target_id": data["target_id"].strip()}
+        return {
+            "event_type": data["event_type"].strip(),
+            "actor": data["actor"].strip(),
+            "text": data["target"].strip(),
+            "target_id": data["target_id"].strip(),
+        }
 
 
 def _shown(value: Any) -> str:
@@ -58,12 +70,23 @@ def readable(data: Any) -> dict[str, list]:
     changes = []
     if isinstance(after, dict):
         before = data.get("before") if isinstance(data.get("before"), dict) else None
-        changes = [{"field": fact_label(key), "before": _shown(before.get(key)) if before is not None else None,
-                    "after": _shown(value)}
-                   for key, value in after.items() if before is None or before.get(key) != value]
-    facts = [(fact_label(key), ", ".join(code_label(c) for c in value) if key == "codes" and isinstance(value, list)
-              else _shown(value))
-             for key, value in data.items() if key not in ("before", "after")]
+        changes = [
+            {
+                "field": fact_label(key),
+                "before": _shown(before.get(key)) if before is not None else None,
+                "after": _shown(value),
+            }
+            for key, value in after.items()
+            if before is None or before.get(key) != value
+        ]
+    facts = [
+        (
+            fact_label(key),
+            ", ".join(code_label(c) for c in value) if key == "codes" and isinstance(value, list) else _shown(value),
+        )
+        for key, value in data.items()
+        if key not in ("before", "after")
+    ]
     return {"changes": changes, "facts": facts, "has_before": isinstance(data.get("before"), dict)}
 
 

@@ -50,8 +50,15 @@ PROFILES = 1_100
 RISK_SHARE = 0.05
 APPLICATIONS = 100_000
 TARGET_BATCH_S, TARGET_P95_MS = 2.0, 20.0
-ORDER = ("application_location", "travel_purpose", "age_group", "nationality", "gender", "marital_status",
-         "occupation")  # the decision tree's split order (docs/profile-generation.md)
+ORDER = (
+    "application_location",
+    "travel_purpose",
+    "age_group",
+    "nationality",
+    "gender",
+    "marital_status",
+    "occupation",
+)  # the decision tree's split order (docs/profile-generation.md)
 
 
 def make_database() -> str | None:
@@ -99,19 +106,34 @@ def make_profiles(codes: dict[str, list[str]]) -> None:
             continue
         seen.add(path)
         rows.append(path)
-    justification = {f"justification_{k}": "Benchmark." for k in (
-        "legitimate_aim", "suitability", "necessity", "proportionality", "nationality_use")}
-    profiles = [Profile(code=f"P-BENCH-{i:05d}", version=1, kind="risk" if i < PROFILES * RISK_SHARE else "chance",
-                        title=f"Bench {i}", valid_from=today - timedelta(days=30 + i % 30),
-                        valid_until=today + timedelta(days=30 + i % 30), created_by=users["policy_officer"],
-                        **justification) for i in range(PROFILES)]
+    justification = {
+        f"justification_{k}": "Benchmark."
+        for k in ("legitimate_aim", "suitability", "necessity", "proportionality", "nationality_use")
+    }
+    profiles = [
+        Profile(
+            code=f"P-BENCH-{i:05d}",
+            version=1,
+            kind="risk" if i < PROFILES * RISK_SHARE else "chance",
+            title=f"Bench {i}",
+            valid_from=today - timedelta(days=30 + i % 30),
+            valid_until=today + timedelta(days=30 + i % 30),
+            created_by=users["policy_officer"],
+            **justification,
+        )
+        for i in range(PROFILES)
+    ]
     with transaction.atomic():
         Profile.objects.bulk_create(profiles, batch_size=500)
         ids = list(Profile.objects.order_by("id").values_list("id", flat=True))
-        ProfileCriterion.objects.bulk_create([
-            ProfileCriterion(profile_id=pk, characteristic=c, values=[code], position=k)
-            for pk, path in zip(ids, rows, strict=True) for k, (c, code) in enumerate(zip(ORDER, path, strict=False))
-        ], batch_size=2000)
+        ProfileCriterion.objects.bulk_create(
+            [
+                ProfileCriterion(profile_id=pk, characteristic=c, values=[code], position=k)
+                for pk, path in zip(ids, rows, strict=True)
+                for k, (c, code) in enumerate(zip(ORDER, path, strict=False))
+            ],
+            batch_size=2000,
+        )
         now = timezone.now()
         Profile.objects.update(status="in_review", submitted_by=users["policy_officer"], submitted_at=now)
         Profile.objects.update(status="approved", approved_by=users["reviewer"], approved_at=now)
@@ -134,8 +156,13 @@ def applications(codes: dict[str, list[str]], n: int, seed: int) -> list[dict]:
         app = {c: rnd.choice(codes[c]) for c in ORDER}
         if rnd.random() < 0.6:  # most applications resemble a profile's group
             app.update(rnd.choice(paths))
-        app.update(applicant_hit=int(rnd.random() < .01), referent_hit=int(rnd.random() < .03), employer_hit=0,
-                   lodged_on=(today - timedelta(days=rnd.randint(0, 20))).isoformat(), application_id=f"A-{i}")
+        app.update(
+            applicant_hit=int(rnd.random() < 0.01),
+            referent_hit=int(rnd.random() < 0.03),
+            employer_hit=0,
+            lodged_on=(today - timedelta(days=rnd.randint(0, 20))).isoformat(),
+            application_id=f"A-{i}",
+        )
         out.append(app)
     return out
 
@@ -158,13 +185,15 @@ def bench_engine(apps: list[dict]) -> None:
         started = time.perf_counter()
         results = []
         for i in range(0, len(apps), 10_000):
-            results += advice_request(actor=BENCH, data=apps[i:i + 10_000])
+            results += advice_request(actor=BENCH, data=apps[i : i + 10_000])
         elapsed = time.perf_counter() - started
         best = elapsed if best is None else min(best, elapsed)
     tracks = {t: sum(r["track"] == t for r in results) for t in ("fast", "regular", "intensive")}
     hits = sum(bool(r["profile_hits"]) for r in results)
-    print(f"{len(apps):,} applications checked and advised (10 batches of 10,000): {best:.2f} s (best of 3); "
-          f"tracks {tracks}, {hits:,} with a profile hit")
+    print(
+        f"{len(apps):,} applications checked and advised (10 batches of 10,000): {best:.2f} s (best of 3); "
+        f"tracks {tracks}, {hits:,} with a profile hit"
+    )
     print(f"  target < {TARGET_BATCH_S:.0f} s: {'met' if best < TARGET_BATCH_S else 'MISSED'}")
 
     from advice.parsers import application_parse
@@ -202,8 +231,9 @@ def bench_api(apps: list[dict], processes: int, threads: int, requests: int) -> 
     from accounts.services import user_create_or_update
     from accounts.tokens import token_issue
 
-    user = user_create_or_update(username=f"bench_api_{processes}_{threads}", password="bench-pw-123",
-                                 roles=["reviewer"])
+    user = user_create_or_update(
+        username=f"bench_api_{processes}_{threads}", password="bench-pw-123", roles=["reviewer"]
+    )
     _row, token = token_issue(user=user)
     connections.close_all()  # each worker opens its own
     context = mp.get_context("fork")
@@ -211,8 +241,10 @@ def bench_api(apps: list[dict], processes: int, threads: int, requests: int) -> 
     start, out = context.Barrier(clients), context.Queue()
 
     def worker(first: int) -> None:
-        pool = [threading.Thread(target=_client_loop, args=(token, apps, first + k, requests, start, out))
-                for k in range(threads)]
+        pool = [
+            threading.Thread(target=_client_loop, args=(token, apps, first + k, requests, start, out))
+            for k in range(threads)
+        ]
         for t in pool:
             t.start()
         for t in pool:
@@ -236,10 +268,12 @@ def bench_api(apps: list[dict], processes: int, threads: int, requests: int) -> 
         return latencies[min(len(latencies) - 1, int(q * len(latencies)))]
 
     p95 = pct(0.95)
-    print(f"POST /api/advice/, {processes} process(es) x {threads} thread(s), {requests} requests each "
-          f"({len(latencies) / elapsed:.0f} req/s): median {statistics.median(latencies):.1f} ms, p95 {p95:.1f} ms, "
-          f"p99 {pct(0.99):.1f} ms, max {latencies[-1]:.1f} ms"
-          + (f"; {len(failures)} failures, e.g. {failures[0]}" if failures else ""))
+    print(
+        f"POST /api/advice/, {processes} process(es) x {threads} thread(s), {requests} requests each "
+        f"({len(latencies) / elapsed:.0f} req/s): median {statistics.median(latencies):.1f} ms, p95 {p95:.1f} ms, "
+        f"p99 {pct(0.99):.1f} ms, max {latencies[-1]:.1f} ms"
+        + (f"; {len(failures)} failures, e.g. {failures[0]}" if failures else "")
+    )
     print(f"  target p95 < {TARGET_P95_MS:.0f} ms: {'met' if p95 < TARGET_P95_MS and not failures else 'MISSED'}")
 
 
@@ -253,8 +287,10 @@ def main() -> None:
         started = time.perf_counter()
         make_profiles(codes)
         apps = applications(codes, APPLICATIONS, seed=5)
-        print(f"{connection.vendor}: {PROFILES:,} active profiles and {len(apps):,} applications made in "
-              f"{time.perf_counter() - started:.1f} s (setup, not measured)")
+        print(
+            f"{connection.vendor}: {PROFILES:,} active profiles and {len(apps):,} applications made in "
+            f"{time.perf_counter() - started:.1f} s (setup, not measured)"
+        )
         bench_engine(apps)
         # Four concurrent clients: as four single-threaded worker processes (a pre-forking
         # server such as gunicorn), as two workers of two threads, and as four threads of

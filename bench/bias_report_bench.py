@@ -27,23 +27,145 @@ ROOT = Path(__file__).resolve().parent.parent
 PERIOD = ("2025-01-01", "2025-12-31")
 TARGETS = {"figures_s": 10.0, "job_s": 30.0, "peak_mb": 2048.0}
 
-NATIONALITIES = ["SYR", "SUR", "CHN", "IND", "MAR", "TUR", "NGA", "RUS", "IDN", "PHL", "EGY", "IRN", "PAK",
-                 "GHA", "KEN", "ZAF", "BRA", "COL", "PER", "VNM", "THA", "UKR", "DZA", "TUN", "ETH", "SEN",
-                 "CMR", "AGO", "BGD", "LKA", "NPL", "IRQ", "JOR", "LBN", "SAU", "ARE", "QAT", "KWT", "AZE",
-                 "ARM", "GEO", "KAZ", "UZB", "MNG", "CUB", "DOM", "HTI", "VEN", "ECU", "BOL", "XXA", "XXB",
-                 "XXX", "AFG", "SDN", "SOM", "ERI", "LBY", "YEM", "MLI"]
+NATIONALITIES = [
+    "SYR",
+    "SUR",
+    "CHN",
+    "IND",
+    "MAR",
+    "TUR",
+    "NGA",
+    "RUS",
+    "IDN",
+    "PHL",
+    "EGY",
+    "IRN",
+    "PAK",
+    "GHA",
+    "KEN",
+    "ZAF",
+    "BRA",
+    "COL",
+    "PER",
+    "VNM",
+    "THA",
+    "UKR",
+    "DZA",
+    "TUN",
+    "ETH",
+    "SEN",
+    "CMR",
+    "AGO",
+    "BGD",
+    "LKA",
+    "NPL",
+    "IRQ",
+    "JOR",
+    "LBN",
+    "SAU",
+    "ARE",
+    "QAT",
+    "KWT",
+    "AZE",
+    "ARM",
+    "GEO",
+    "KAZ",
+    "UZB",
+    "MNG",
+    "CUB",
+    "DOM",
+    "HTI",
+    "VEN",
+    "ECU",
+    "BOL",
+    "XXA",
+    "XXB",
+    "XXX",
+    "AFG",
+    "SDN",
+    "SOM",
+    "ERI",
+    "LBY",
+    "YEM",
+    "MLI",
+]
 AGE_GROUPS = ["0-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+"]
 MARITAL = ["single", "married", "registered_partnership", "separated", "divorced", "widowed", "other"]
-OCCUPATIONS = ["managers", "professionals", "technicians", "clerical", "service_sales", "agricultural",
-               "craft_trades", "operators", "elementary", "armed_forces", "student", "retired", "unemployed",
-               "homemaker", "minor", "seafarer", "other"]
-PURPOSES = ["tourism", "business", "family_friends", "cultural", "sports", "official_visit", "medical", "study",
-            "airport_transit", "other"]
-POSTS = ["SRPBM", "MACAS", "TRIST", "INBOM", "CNBJS", "NGLOS", "RUMOW", "AEDXB", "EGCAI", "IDJKT", "PHMNL",
-         "ZAJNB", "KENBO", "GHACC", "BRSAO", "COBOG", "THBKK", "VNSGN", "PKISB", "IRTHR"]
-COLUMNS = ["application_id", "lodged_on", "decided_on", "nationality", "age_group", "gender", "marital_status",
-           "occupation", "travel_purpose", "application_location", "advice", "matched_profiles", "applicant_hit",
-           "referent_hit", "employer_hit", "chain_hit", "decision", "officer_id", "refusal_ground", "imported_at"]
+OCCUPATIONS = [
+    "managers",
+    "professionals",
+    "technicians",
+    "clerical",
+    "service_sales",
+    "agricultural",
+    "craft_trades",
+    "operators",
+    "elementary",
+    "armed_forces",
+    "student",
+    "retired",
+    "unemployed",
+    "homemaker",
+    "minor",
+    "seafarer",
+    "other",
+]
+PURPOSES = [
+    "tourism",
+    "business",
+    "family_friends",
+    "cultural",
+    "sports",
+    "official_visit",
+    "medical",
+    "study",
+    "airport_transit",
+    "other",
+]
+POSTS = [
+    "SRPBM",
+    "MACAS",
+    "TRIST",
+    "INBOM",
+    "CNBJS",
+    "NGLOS",
+    "RUMOW",
+    "AEDXB",
+    "EGCAI",
+    "IDJKT",
+    "PHMNL",
+    "ZAJNB",
+    "KENBO",
+    "GHACC",
+    "BRSAO",
+    "COBOG",
+    "THBKK",
+    "VNSGN",
+    "PKISB",
+    "IRTHR",
+]
+COLUMNS = [
+    "application_id",
+    "lodged_on",
+    "decided_on",
+    "nationality",
+    "age_group",
+    "gender",
+    "marital_status",
+    "occupation",
+    "travel_purpose",
+    "application_location",
+    "advice",
+    "matched_profiles",
+    "applicant_hit",
+    "referent_hit",
+    "employer_hit",
+    "chain_hit",
+    "decision",
+    "officer_id",
+    "refusal_ground",
+    "imported_at",
+]
 
 
 def generate(n: int, seed: int = 20251):
@@ -58,12 +180,13 @@ def generate(n: int, seed: int = 20251):
     post = rng.integers(0, len(POSTS), n)
     cols = {
         "nationality": np.array(NATIONALITIES)[nat],
-        "age_group": np.array(AGE_GROUPS)[rng.choice(7, n, p=[.08, .17, .25, .2, .14, .1, .06])],
-        "gender": np.array(["F", "M", "X"])[rng.choice(3, n, p=[.49, .5, .01])],
+        "age_group": np.array(AGE_GROUPS)[rng.choice(7, n, p=[0.08, 0.17, 0.25, 0.2, 0.14, 0.1, 0.06])],
+        "gender": np.array(["F", "M", "X"])[rng.choice(3, n, p=[0.49, 0.5, 0.01])],
         "marital_status": np.array(MARITAL)[rng.integers(0, len(MARITAL), n)],
         "occupation": np.array(OCCUPATIONS)[rng.integers(0, len(OCCUPATIONS), n)],
-        "travel_purpose": np.array(PURPOSES)[rng.choice(len(PURPOSES), n, p=[.35, .2, .2, .05, .03, .02, .04, .06,
-                                                                                 .03, .02])],
+        "travel_purpose": np.array(PURPOSES)[
+            rng.choice(len(PURPOSES), n, p=[0.35, 0.2, 0.2, 0.05, 0.03, 0.02, 0.04, 0.06, 0.03, 0.02])
+        ],
         "application_location": np.array(POSTS)[post],
     }
     intensive_p = 0.08 + 0.25 * (nat % 7 == 0) + 0.05 * (post % 5 == 0)
@@ -80,10 +203,11 @@ def generate(n: int, seed: int = 20251):
     cols["decision"] = np.array(["granted", "refused", "withdrawn", "pending"])[decision]
     cols["officer_id"] = np.where(decision == 3, "", np.char.add("O-", np.char.zfill(officer.astype(str), 3)))
     codes = np.array([f"P-2025-{1 + i % 12:02d}-{i:04d}@{1 + i % 3}" for i in range(200)])
-    k = rng.choice(3, n, p=[.55, .35, .10])
+    k = rng.choice(3, n, p=[0.55, 0.35, 0.10])
     first, second = codes[rng.integers(0, 200, n)], codes[rng.integers(0, 200, n)]
-    cols["matched_profiles"] = np.where(k == 0, "", np.where(k == 1, first,
-                                                             np.char.add(np.char.add(first, ";"), second)))
+    cols["matched_profiles"] = np.where(
+        k == 0, "", np.where(k == 1, first, np.char.add(np.char.add(first, ";"), second))
+    )
     days = rng.integers(0, 365, n)
     lodged = np.datetime64(PERIOD[0]) + days
     cols["lodged_on"] = lodged.astype(str)
@@ -125,8 +249,9 @@ def setup(n: int) -> None:
             cursor.execute(f"ANALYZE {table}")
         else:
             marks = ", ".join(["?"] * len(COLUMNS))
-            connection.connection.executemany(f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({marks})",
-                                              _rows(cols, now))
+            connection.connection.executemany(
+                f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({marks})", _rows(cols, now)
+            )
     print(f"  set up {n:,} records in {time.perf_counter() - started:.1f} s", flush=True)
 
 
@@ -168,22 +293,36 @@ def measure() -> dict:
     # The same group rates with a straightforward pandas group-by, on the same records.
     import pandas as pd
 
-    chars = ["nationality", "age_group", "gender", "marital_status", "occupation", "travel_purpose",
-             "application_location"]
+    chars = [
+        "nationality",
+        "age_group",
+        "gender",
+        "marital_status",
+        "occupation",
+        "travel_purpose",
+        "application_location",
+    ]
     t0 = time.perf_counter()
     df = pd.read_sql_query(
         f"SELECT {', '.join(chars)}, advice, decision FROM monitoring_monitoringrecord "
-        "WHERE lodged_on BETWEEN %s AND %s", connection, params=[PERIOD[0], PERIOD[1]])
+        "WHERE lodged_on BETWEEN %s AND %s",
+        connection,
+        params=[PERIOD[0], PERIOD[1]],
+    )
     read_s = time.perf_counter() - t0
     t1 = time.perf_counter()
     df["intensive"] = df["advice"] == "intensive"
     df["decided"] = df["decision"].isin(["granted", "refused"])
     df["refused"] = df["decision"] == "refused"
-    keys = [[c] for c in chars] + [[a, b] for i, a in enumerate(chars) for b in chars[i + 1:]]
+    keys = [[c] for c in chars] + [[a, b] for i, a in enumerate(chars) for b in chars[i + 1 :]]
     tables = []
     for key in keys:
-        g = df.groupby(key).agg(n=("intensive", "size"), intensive=("intensive", "sum"),
-                                decided=("decided", "sum"), refused=("refused", "sum"))
+        g = df.groupby(key).agg(
+            n=("intensive", "size"),
+            intensive=("intensive", "sum"),
+            decided=("decided", "sum"),
+            refused=("refused", "sum"),
+        )
         g["intensive_rate"] = g["intensive"] / g["n"]
         g["refusal_rate"] = g["refused"] / g["decided"]
         tables.append((key, g))
@@ -200,23 +339,36 @@ def measure() -> dict:
             continue
         n, intensive, refusal = pandas_rates[tuple(group["characteristics"].items())]
         compared += 1
-        if n != group["n"] or abs(intensive - group["intensive_rate"]) > 1e-12 or (
-                group["refusal_rate"] is not None and abs(refusal - group["refusal_rate"]) > 1e-12):
+        if (
+            n != group["n"]
+            or abs(intensive - group["intensive_rate"]) > 1e-12
+            or (group["refusal_rate"] is not None and abs(refusal - group["refusal_rate"]) > 1e-12)
+        ):
             mismatches += 1
     return {
-        "database": connection.vendor, "records": figures.report["population"]["n"],
-        "groups": len(figures.report["groups"]), "officers": len(figures.report["officers"]),
+        "database": connection.vendor,
+        "records": figures.report["population"]["n"],
+        "groups": len(figures.report["groups"]),
+        "officers": len(figures.report["officers"]),
         "profiles": len(figures.report["profiles"]),
-        "figures_s": round(figures_s, 2), "job_s": round(job_s, 2), "peak_mb": round(peak_mb),
-        "json_mb": round(len(json_bytes) / 1e6, 1), "pdf_pages": _pages(pdf), "pdf_kb": round(len(pdf) / 1024),
-        "pandas_read_s": round(read_s, 2), "pandas_groupby_s": round(groupby_s, 2),
+        "figures_s": round(figures_s, 2),
+        "job_s": round(job_s, 2),
+        "peak_mb": round(peak_mb),
+        "json_mb": round(len(json_bytes) / 1e6, 1),
+        "pdf_pages": _pages(pdf),
+        "pdf_kb": round(len(pdf) / 1024),
+        "pandas_read_s": round(read_s, 2),
+        "pandas_groupby_s": round(groupby_s, 2),
         "pandas_over_ours": round((read_s + groupby_s) / figures_s, 2),
         "pandas_groupby_over_ours": round(groupby_s / figures_s, 2),
-        "groups_compared": compared, "mismatches": mismatches,
+        "groups_compared": compared,
+        "mismatches": mismatches,
         # Schema /2: flags raised against findings for the DPO to review.
-        "flags": report.flagged_count, "findings": len(figures.report["findings"]),
-        "findings_by_part": {part: sum(1 for f in figures.report["findings"] if finding_part(f) == part)
-                             for part in PARTS},
+        "flags": report.flagged_count,
+        "findings": len(figures.report["findings"]),
+        "findings_by_part": {
+            part: sum(1 for f in figures.report["findings"] if finding_part(f) == part) for part in PARTS
+        },
     }
 
 
@@ -229,8 +381,13 @@ def _pages(pdf: bytes) -> int:
 
 
 def _child(phase: str, env: dict, n: int) -> str:
-    out = subprocess.run([sys.executable, __file__, "--phase", phase, "--records", str(n)], env=env, cwd=ROOT,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--phase", phase, "--records", str(n)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     if out.returncode:
         sys.stderr.write(out.stdout + out.stderr)
         raise SystemExit(f"{phase} failed")
@@ -257,6 +414,7 @@ def run_one(database: str, n: int, postgres_url: str) -> dict:
         def drop():
             with psycopg.connect(postgres_url, autocommit=True) as admin:
                 admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
     try:
         print(f"== {database}", flush=True)
         sys.stdout.write(_child("setup", env, n))
@@ -283,10 +441,15 @@ def main() -> None:
     on_postgres = url.startswith(("postgres://", "postgresql://"))
     # Like the other benchmarks: DATABASE_URL pointing at PostgreSQL selects it (a
     # throw-away database is created beside the named one and dropped at the end).
-    parser.add_argument("--database", choices=["sqlite", "postgres", "both"],
-                        default="postgres" if on_postgres else "sqlite")
-    parser.add_argument("--postgres-url", default=url if on_postgres else os.environ.get(
-        "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument(
+        "--database", choices=["sqlite", "postgres", "both"], default="postgres" if on_postgres else "sqlite"
+    )
+    parser.add_argument(
+        "--postgres-url",
+        default=url
+        if on_postgres
+        else os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
+    )
     parser.add_argument("--phase", choices=["setup", "measure"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase == "setup":

@@ -40,15 +40,23 @@ from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 TARGET_S = 3.0
-CHANCE = [{"characteristic": "application_location", "values": ["NGLOS", "GHACC"]},
-          {"characteristic": "travel_purpose", "values": ["family_friends"]},
-          {"characteristic": "age_group", "values": ["55-64", "65+"]}]
-RISK = [{"characteristic": "application_location", "values": ["MACAS", "DZALG", "TNTUN"]},
-        {"characteristic": "travel_purpose", "values": ["tourism", "family_friends"]},
-        {"characteristic": "marital_status", "values": ["single"]},
-        {"characteristic": "age_group", "values": ["18-24", "25-34"]}]
-JUSTIFICATION = {"legitimate_aim": "Benchmark.", "suitability": "Benchmark.", "necessity": "Benchmark.",
-                 "proportionality": "Benchmark."}
+CHANCE = [
+    {"characteristic": "application_location", "values": ["NGLOS", "GHACC"]},
+    {"characteristic": "travel_purpose", "values": ["family_friends"]},
+    {"characteristic": "age_group", "values": ["55-64", "65+"]},
+]
+RISK = [
+    {"characteristic": "application_location", "values": ["MACAS", "DZALG", "TNTUN"]},
+    {"characteristic": "travel_purpose", "values": ["tourism", "family_friends"]},
+    {"characteristic": "marital_status", "values": ["single"]},
+    {"characteristic": "age_group", "values": ["18-24", "25-34"]},
+]
+JUSTIFICATION = {
+    "legitimate_aim": "Benchmark.",
+    "suitability": "Benchmark.",
+    "necessity": "Benchmark.",
+    "proportionality": "Benchmark.",
+}
 
 
 def make_database() -> str | None:
@@ -82,12 +90,22 @@ def main() -> None:
         monitoring_demo_records_generate(n=options.records, seed=0, actor=admin)
         author = get_user_model().objects.get(username="policy_officer")
         today = timezone.localdate()
-        profiles = [profile_create(actor=author, kind=kind, title=f"Bench {kind}", criteria=criteria,
-                                   valid_from=today + timedelta(days=1), valid_until=today + timedelta(days=60),
-                                   justification=JUSTIFICATION if kind == "risk" else {})
-                    for kind, criteria in (("chance", CHANCE), ("risk", RISK))]
-        print(f"{connection.vendor}: {options.records:,} demo records and the profiles made in "
-              f"{time.perf_counter() - started:.1f} s (setup, not measured)")
+        profiles = [
+            profile_create(
+                actor=author,
+                kind=kind,
+                title=f"Bench {kind}",
+                criteria=criteria,
+                valid_from=today + timedelta(days=1),
+                valid_until=today + timedelta(days=60),
+                justification=JUSTIFICATION if kind == "risk" else {},
+            )
+            for kind, criteria in (("chance", CHANCE), ("risk", RISK))
+        ]
+        print(
+            f"{connection.vendor}: {options.records:,} demo records and the profiles made in "
+            f"{time.perf_counter() - started:.1f} s (setup, not measured)"
+        )
 
         period = (today - timedelta(days=364), today)
         worst = 0.0
@@ -102,12 +120,14 @@ def main() -> None:
                 impact_compute(profile=profile, period_from=period[0], period_until=period[1])
                 warm.append(time.perf_counter() - began)
             worst = max(worst, statistics.median(cold))
-            print(f"impact_compute, {profile.kind} profile, {result['population']['n']:,} records: cold "
-                  f"{' / '.join(f'{t:.2f}' for t in cold)} s, population cached "
-                  f"{' / '.join(f'{t:.2f}' for t in warm)} s; {result['hits']['n']:,} hits, "
-                  f"{result['tracks']['changed_records']:,} would change track")
+            print(
+                f"impact_compute, {profile.kind} profile, {result['population']['n']:,} records: cold "
+                f"{' / '.join(f'{t:.2f}' for t in cold)} s, population cached "
+                f"{' / '.join(f'{t:.2f}' for t in warm)} s; {result['hits']['n']:,} hits, "
+                f"{result['tracks']['changed_records']:,} would change track"
+            )
 
-        settings.IOB_IMPACT_SYNC_MAX_RECORDS = 10 ** 9  # let the request compute it itself
+        settings.IOB_IMPACT_SYNC_MAX_RECORDS = 10**9  # let the request compute it itself
         client = APIClient()
         client.force_authenticate(get_user_model().objects.get(username="reviewer"))
         url = f"/api/profiles/{profiles[0].public_id}/impact/"

@@ -31,17 +31,80 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 TARGETS = {"sqlite": 60.0, "postgres": 30.0}
-HEADER = ("application_id,lodged_on,decided_on,nationality,age_group,gender,marital_status,occupation,"
-          "travel_purpose,application_location,advice,matched_profiles,applicant_hit,referent_hit,employer_hit,"
-          "chain_hit,decision,officer_id,refusal_ground")
-NATIONALITIES = ["CHN", "IND", "TUR", "MAR", "RUS", "SUR", "NGA", "EGY", "ZAF", "IDN", "PHL", "THA", "SAU", "ARE",
-                 "GHA", "KEN", "LBN", "JOR", "PAK", "UKR", "DZA", "TUN", "SYR", "IRN", "IRQ", "BGD", "VNM", "XXA"]
-POSTS = ["CNBJS", "CNSHA", "INBOM", "INDEL", "TRIST", "MACAS", "RUMOW", "SRPBM", "NGLOS", "EGCAI", "ZAJNB",
-         "IDJKT", "PHMNL", "THBKK", "SAJED", "AEDXB", "GHACC", "KENBO", "LBBEY", "JOAMM", "PKISB", "UAKBP"]
+HEADER = (
+    "application_id,lodged_on,decided_on,nationality,age_group,gender,marital_status,occupation,"
+    "travel_purpose,application_location,advice,matched_profiles,applicant_hit,referent_hit,employer_hit,"
+    "chain_hit,decision,officer_id,refusal_ground"
+)
+NATIONALITIES = [
+    "CHN",
+    "IND",
+    "TUR",
+    "MAR",
+    "RUS",
+    "SUR",
+    "NGA",
+    "EGY",
+    "ZAF",
+    "IDN",
+    "PHL",
+    "THA",
+    "SAU",
+    "ARE",
+    "GHA",
+    "KEN",
+    "LBN",
+    "JOR",
+    "PAK",
+    "UKR",
+    "DZA",
+    "TUN",
+    "SYR",
+    "IRN",
+    "IRQ",
+    "BGD",
+    "VNM",
+    "XXA",
+]
+POSTS = [
+    "CNBJS",
+    "CNSHA",
+    "INBOM",
+    "INDEL",
+    "TRIST",
+    "MACAS",
+    "RUMOW",
+    "SRPBM",
+    "NGLOS",
+    "EGCAI",
+    "ZAJNB",
+    "IDJKT",
+    "PHMNL",
+    "THBKK",
+    "SAJED",
+    "AEDXB",
+    "GHACC",
+    "KENBO",
+    "LBBEY",
+    "JOAMM",
+    "PKISB",
+    "UAKBP",
+]
 AGES = ["0-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+"]
 MARITAL = ["single", "married", "divorced", "widowed", "registered_partnership"]
-OCCUPATIONS = ["managers", "professionals", "technicians", "clerical", "service_sales", "craft_trades",
-               "student", "retired", "unemployed", "homemaker", "minor"]
+OCCUPATIONS = [
+    "managers",
+    "professionals",
+    "technicians",
+    "clerical",
+    "service_sales",
+    "craft_trades",
+    "student",
+    "retired",
+    "unemployed",
+    "homemaker",
+    "minor",
+]
 PURPOSES = ["tourism", "business", "family_friends", "cultural", "study", "medical", "airport_transit"]
 
 
@@ -55,16 +118,17 @@ def write_csv(path: Path, n: int, seed: int) -> None:
             d = rnd.randrange(365)
             k = rnd.randrange(len(NATIONALITIES))
             r = rnd.random()
-            decision = "refused" if r < .15 else "withdrawn" if r < .17 else "pending" if r < .2 else "granted"
+            decision = "refused" if r < 0.15 else "withdrawn" if r < 0.17 else "pending" if r < 0.2 else "granted"
             pending = decision == "pending"
             out.write(
                 f"{rnd.getrandbits(64):016x},{days[d]},{'' if pending else days[d + rnd.randrange(1, 40)]},"
                 f"{NATIONALITIES[k]},{rnd.choice(AGES)},{'MF'[rnd.getrandbits(1)]},{rnd.choice(MARITAL)},"
                 f"{rnd.choice(OCCUPATIONS)},{rnd.choice(PURPOSES)},{POSTS[k % len(POSTS)]},"
-                f"{'intensive' if r < .05 else 'fast' if r > .97 else 'regular'},"
-                f"{'P-2025-01-0007@1' if r > .97 else ''},0,{int(r < .02)},0,{int(rnd.random() < .04)},{decision},"
+                f"{'intensive' if r < 0.05 else 'fast' if r > 0.97 else 'regular'},"
+                f"{'P-2025-01-0007@1' if r > 0.97 else ''},0,{int(r < 0.02)},0,{int(rnd.random() < 0.04)},{decision},"
                 f"{'' if pending else f'O-{rnd.randrange(1, 41)}'},"
-                f"{rnd.randrange(1, 12) if decision == 'refused' else ''}\n")
+                f"{rnd.randrange(1, 12) if decision == 'refused' else ''}\n"
+            )
 
 
 def child(file: str) -> None:
@@ -81,11 +145,22 @@ def child(file: str) -> None:
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     started, cpu = time.perf_counter(), time.process_time()
     run = monitoring_records_import_path(actor=importer("bench"), path=file)
-    print(json.dumps({"seconds": time.perf_counter() - started, "cpu_seconds": time.process_time() - cpu,
-                      "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                      "baseline_mb": baseline, "status": run.status, "rows": run.row_count,
-                      "inserted": run.inserted_count, "updated": run.updated_count,
-                      "unchanged": run.unchanged_count, "problems": run.problem_count}))
+    print(
+        json.dumps(
+            {
+                "seconds": time.perf_counter() - started,
+                "cpu_seconds": time.process_time() - cpu,
+                "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "baseline_mb": baseline,
+                "status": run.status,
+                "rows": run.row_count,
+                "inserted": run.inserted_count,
+                "updated": run.updated_count,
+                "unchanged": run.unchanged_count,
+                "problems": run.problem_count,
+            }
+        )
+    )
 
 
 class Database:
@@ -100,8 +175,14 @@ class Database:
             self.admin_url = postgres_url
             self.url = postgres_url.rsplit("/", 1)[0] + "/" + self.name
             self._admin(f'DROP DATABASE IF EXISTS "{self.name}"', f'CREATE DATABASE "{self.name}"')
-        self.env = {**os.environ, "DATABASE_URL": self.url, "IOB_VAR_DIR": str(work), "DJANGO_DEBUG": "false",
-                    "DJANGO_SETTINGS_MODULE": "iob_portal.settings", "PYTHONPATH": str(ROOT)}
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": self.url,
+            "IOB_VAR_DIR": str(work),
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SETTINGS_MODULE": "iob_portal.settings",
+            "PYTHONPATH": str(ROOT),
+        }
         subprocess.run([PYTHON, str(ROOT / "manage.py"), "migrate", "-v0"], env=self.env, check=True)
 
     def _admin(self, *statements: str) -> None:
@@ -112,8 +193,9 @@ class Database:
                 conn.execute(statement)
 
     def run_import(self, file: Path) -> dict:
-        done = subprocess.run([PYTHON, __file__, "--child", str(file)], env=self.env, check=True,
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            [PYTHON, __file__, "--child", str(file)], env=self.env, check=True, capture_output=True, text=True
+        )
         return json.loads(done.stdout.strip().splitlines()[-1])
 
     def drop(self) -> None:
@@ -124,8 +206,9 @@ class Database:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="sqlite")
-    parser.add_argument("--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL",
-                                                                 "postgres://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument(
+        "--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    )
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--small", type=int, default=100_000)
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -140,8 +223,10 @@ def main() -> None:
     write_csv(small, options.small, seed=1)
     write_csv(big, options.rows, seed=2)
     write_csv(other, options.rows, seed=3)
-    print(f"files: {options.small:,} rows ({small.stat().st_size / 1e6:.0f} MB), {options.rows:,} rows "
-          f"({big.stat().st_size / 1e6:.0f} MB), written in {time.perf_counter() - started:.1f} s")
+    print(
+        f"files: {options.small:,} rows ({small.stat().st_size / 1e6:.0f} MB), {options.rows:,} rows "
+        f"({big.stat().st_size / 1e6:.0f} MB), written in {time.perf_counter() - started:.1f} s"
+    )
     vendors = ["sqlite", "postgres"] if options.database == "both" else [options.database]
     failed = False
     for vendor in vendors:
@@ -158,18 +243,26 @@ def main() -> None:
         finally:
             second.drop()
         target = TARGETS[vendor]
-        for label, run in ((f"{options.small:,} rows", small_run), (f"{options.rows:,} rows", big_run),
-                           (f"{options.rows:,} rows again", again), (f"{options.rows:,} more rows", more)):
-            print(f"{vendor:8} {label:22} {run['status']:8} {run['seconds']:6.1f} s "
-                  f"(cpu {run['cpu_seconds']:5.1f} s)"
-                  f"  peak {run['peak_mb']:6.0f} MB (after start-up {run['baseline_mb']:.0f} MB)  "
-                  f"new {run['inserted']:,} updated {run['updated']:,} unchanged {run['unchanged']:,}")
+        for label, run in (
+            (f"{options.small:,} rows", small_run),
+            (f"{options.rows:,} rows", big_run),
+            (f"{options.rows:,} rows again", again),
+            (f"{options.rows:,} more rows", more),
+        ):
+            print(
+                f"{vendor:8} {label:22} {run['status']:8} {run['seconds']:6.1f} s "
+                f"(cpu {run['cpu_seconds']:5.1f} s)"
+                f"  peak {run['peak_mb']:6.0f} MB (after start-up {run['baseline_mb']:.0f} MB)  "
+                f"new {run['inserted']:,} updated {run['updated']:,} unchanged {run['unchanged']:,}"
+            )
         flat = big_run["peak_mb"] - small_run["peak_mb"]
         ok = big_run["status"] == "imported" and big_run["seconds"] < target and again["unchanged"] == options.rows
         failed |= not ok
-        print(f"{vendor:8} target {options.rows:,} rows < {target:.0f} s: {'met' if ok else 'MISSED'} "
-              f"({big_run['seconds']:.1f} s); memory {options.rows // options.small}x the rows, peak "
-              f"{'+' if flat >= 0 else ''}{flat:.0f} MB")
+        print(
+            f"{vendor:8} target {options.rows:,} rows < {target:.0f} s: {'met' if ok else 'MISSED'} "
+            f"({big_run['seconds']:.1f} s); memory {options.rows // options.small}x the rows, peak "
+            f"{'+' if flat >= 0 else ''}{flat:.0f} MB"
+        )
     sys.exit(1 if failed else 0)
 
 

@@ -94,17 +94,28 @@ def make_profiles(users) -> None:
     catalogue = {c: sorted(codes) for c, codes in catalogue_index().items()}
     author, reviewer, dpo = users["policy_officer"], users["reviewer"], users["dpo"]
     today = date.today()
-    justification = {f"justification_{k}": f"Benchmark {k.replace('_', ' ')}." for k in (
-        "legitimate_aim", "suitability", "necessity", "proportionality", "nationality_use")}
+    justification = {
+        f"justification_{k}": f"Benchmark {k.replace('_', ' ')}."
+        for k in ("legitimate_aim", "suitability", "necessity", "proportionality", "nationality_use")
+    }
     profiles = []
     for i in range(PROFILES):
         start = today - timedelta(days=i % 60)
-        profiles.append(Profile(
-            code=f"P-BENCH-{i:05d}", version=1, kind="risk" if i % 10 == 0 else "chance",
-            title=f"Benchmark profile {i}", valid_from=start, valid_until=start + timedelta(days=89),
-            created_by=author, evidence_group_size=500 + i, evidence_chain_hit_rate=0.02,
-            evidence_refusal_rate=0.1, **justification,
-        ))
+        profiles.append(
+            Profile(
+                code=f"P-BENCH-{i:05d}",
+                version=1,
+                kind="risk" if i % 10 == 0 else "chance",
+                title=f"Benchmark profile {i}",
+                valid_from=start,
+                valid_until=start + timedelta(days=89),
+                created_by=author,
+                evidence_group_size=500 + i,
+                evidence_chain_hit_rate=0.02,
+                evidence_refusal_rate=0.1,
+                **justification,
+            )
+        )
     with transaction.atomic():
         Profile.objects.bulk_create(profiles, batch_size=1000)
     ids = list(Profile.objects.order_by("id").values_list("id", "kind"))
@@ -118,8 +129,9 @@ def make_profiles(users) -> None:
         for position, characteristic in enumerate(chosen):
             codes = catalogue[characteristic]
             values = sorted({codes[(n + k) % len(codes)] for k in range(1 + n % 3)})
-            criteria.append(ProfileCriterion(profile_id=pk, characteristic=characteristic, values=values,
-                                             position=position))
+            criteria.append(
+                ProfileCriterion(profile_id=pk, characteristic=characteristic, values=values, position=position)
+            )
     with transaction.atomic():
         ProfileCriterion.objects.bulk_create(criteria, batch_size=2000)
 
@@ -133,18 +145,28 @@ def make_profiles(users) -> None:
 
     def moved(pks, from_status, to_status, action, actor, **fields):
         for chunk in range(0, len(pks), 500):
-            part = pks[chunk:chunk + 500]
+            part = pks[chunk : chunk + 500]
             Profile.objects.filter(pk__in=part, status=from_status).update(status=to_status, **fields)
-        transitions.extend(ProfileTransition(profile_id=pk, action=action, from_status=from_status,
-                                             to_status=to_status, actor=actor, comment="benchmark") for pk in pks)
+        transitions.extend(
+            ProfileTransition(
+                profile_id=pk,
+                action=action,
+                from_status=from_status,
+                to_status=to_status,
+                actor=actor,
+                comment="benchmark",
+            )
+            for pk in pks
+        )
 
     with transaction.atomic():
         moved(submitted, "draft", "in_review", "submit", author, submitted_by=author, submitted_at=now)
         moved(approved, "in_review", "approved", "approve", reviewer, approved_by=reviewer, approved_at=now)
         signed = [pk for pk in active if pk in risk_ids]
         for chunk in range(0, len(signed), 500):
-            Profile.objects.filter(pk__in=signed[chunk:chunk + 500]).update(dpo_signed_off_by=dpo,
-                                                                          dpo_signed_off_at=now)
+            Profile.objects.filter(pk__in=signed[chunk : chunk + 500]).update(
+                dpo_signed_off_by=dpo, dpo_signed_off_at=now
+            )
         moved(active, "approved", "active", "activate", None)
         ProfileTransition.objects.bulk_create(transitions, batch_size=2000)
 
@@ -187,8 +209,11 @@ def percentile(values: list[float], q: float) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--newest-first-index", action="store_true",
-                        help="index profiles on (created_at DESC, id DESC) first, in the throw-away database")
+    parser.add_argument(
+        "--newest-first-index",
+        action="store_true",
+        help="index profiles on (created_at DESC, id DESC) first, in the throw-away database",
+    )
     options = parser.parse_args()
     setup_test_environment()  # lets CaptureQueriesContext see queries with DEBUG off
     old_name = make_database()
@@ -200,8 +225,10 @@ def main() -> None:
             with connection.cursor() as cursor:
                 cursor.execute("CREATE INDEX bench_profile_newest_first ON profiles_profile (created_at DESC, id DESC)")
                 cursor.execute("ANALYZE")
-        print(f"database: {connection.vendor}, {PROFILES} profiles made in {time.perf_counter() - started:.1f} s"
-              + (", with the newest-first index" if options.newest_first_index else ""))
+        print(
+            f"database: {connection.vendor}, {PROFILES} profiles made in {time.perf_counter() - started:.1f} s"
+            + (", with the newest-first index" if options.newest_first_index else "")
+        )
         client = Client(HTTP_ACCEPT_LANGUAGE="en")
         client.force_login(users["auditor"])
         cases = []
@@ -218,13 +245,20 @@ def main() -> None:
 
             cases += [Case("page " + list_url, size, list_url, page_size(size)) for size in PAGE_SIZES]
         cases += [Case("GET /api/profiles/", size, f"/api/profiles/?page_size={size}") for size in PAGE_SIZES]
-        cases.append(Case("GET /api/profiles/ status+characteristic", 50,
-                          "/api/profiles/?page_size=50&status=active&characteristic=gender"))
+        cases.append(
+            Case(
+                "GET /api/profiles/ status+characteristic",
+                50,
+                "/api/profiles/?page_size=50&status=active&characteristic=gender",
+            )
+        )
         measure(client, cases)
         print(f"{'door':44} {'page size':>9} {'queries':>8} {'median ms':>10} {'p95 ms':>8}")
         for case in cases:
-            print(f"{case.door:44} {case.size:>9} {case.queries:>8} {statistics.median(case.times):>10.1f} "
-                  f"{percentile(case.times, 0.95):>8.1f}")
+            print(
+                f"{case.door:44} {case.size:>9} {case.queries:>8} {statistics.median(case.times):>10.1f} "
+                f"{percentile(case.times, 0.95):>8.1f}"
+            )
     finally:
         if old_name is not None:
             connection.creation.destroy_test_db(old_name, verbosity=0)

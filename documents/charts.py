@@ -61,17 +61,22 @@ def _e(text: str) -> str:
 
 def _open(width: float, height: float, title: str, desc: str) -> tuple[str, str]:
     uid = f"chart{next(_ids)}"
-    head = (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" width="{width:.0f}" '
-            f'height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" '
-            f'aria-labelledby="{uid}-t {uid}-d" font-family="{FONT}" font-size="11">'
-            f'<title id="{uid}-t">{_e(title)}</title><desc id="{uid}-d">{_e(desc)}</desc>')
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" width="{width:.0f}" '
+        f'height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" '
+        f'aria-labelledby="{uid}-t {uid}-d" font-family="{FONT}" font-size="11">'
+        f'<title id="{uid}-t">{_e(title)}</title><desc id="{uid}-d">{_e(desc)}</desc>'
+    )
     return head, "</svg>"
 
 
-def _text(x: float, y: float, text: str, *, anchor: str = "start", size: float = 11, fill: str = INK,
-          weight: str = "normal") -> str:
-    return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size}" fill="{fill}" '
-            f'font-weight="{weight}">{_e(text)}</text>')
+def _text(
+    x: float, y: float, text: str, *, anchor: str = "start", size: float = 11, fill: str = INK, weight: str = "normal"
+) -> str:
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size}" fill="{fill}" '
+        f'font-weight="{weight}">{_e(text)}</text>'
+    )
 
 
 def stacked_share_bar(*, title: str, desc: str, segments: Sequence[Segment], width: float = 640) -> SafeString:
@@ -83,8 +88,10 @@ def stacked_share_bar(*, title: str, desc: str, segments: Sequence[Segment], wid
     total = sum(max(s.value, 0) for s in segments) or 1
     for i, s in enumerate(segments):
         w = bar_w * max(s.value, 0) / total
-        parts.append(f'<rect x="{1 + x:.1f}" y="4" width="{w:.1f}" height="24" fill="{PALETTE[i % len(PALETTE)]}" '
-                     f'stroke="#fff" stroke-width="1"/>')
+        parts.append(
+            f'<rect x="{1 + x:.1f}" y="4" width="{w:.1f}" height="24" fill="{PALETTE[i % len(PALETTE)]}" '
+            f'stroke="#fff" stroke-width="1"/>'
+        )
         x += w
     for i, s in enumerate(segments):
         y = 44 + 20 * i
@@ -94,9 +101,18 @@ def stacked_share_bar(*, title: str, desc: str, segments: Sequence[Segment], wid
     return mark_safe("".join(parts))
 
 
-def interval_chart(*, title: str, desc: str, rows: Sequence[Interval], reference: float | None = None,
-                   reference_label: str = "", axis_max: float | None = None, axis_format=None,
-                   width: float = 640, label_width: float = 190) -> SafeString:
+def interval_chart(
+    *,
+    title: str,
+    desc: str,
+    rows: Sequence[Interval],
+    reference: float | None = None,
+    reference_label: str = "",
+    axis_max: float | None = None,
+    axis_format=None,
+    width: float = 640,
+    label_width: float = 190,
+) -> SafeString:
     """A dot per row with its confidence interval as a bar, and an optional vertical
     reference line (e.g. the population's rate). Highlighted rows are drawn darker."""
     axis_format = axis_format or (lambda v: f"{v * 100:.0f}%")
@@ -111,30 +127,45 @@ def interval_chart(*, title: str, desc: str, rows: Sequence[Interval], reference
     head, tail = _open(width, height, title, desc)
     parts = [head]
     for v in _ticks(hi):
-        parts.append(f'<line x1="{sx(v):.1f}" x2="{sx(v):.1f}" y1="{top - 6}" y2="{height - bottom + 4}" '
-                     f'stroke="{GRID}" stroke-width="0.6"/>')
+        parts.append(
+            f'<line x1="{sx(v):.1f}" x2="{sx(v):.1f}" y1="{top - 6}" y2="{height - bottom + 4}" '
+            f'stroke="{GRID}" stroke-width="0.6"/>'
+        )
         parts.append(_text(sx(v), height - 8, axis_format(v), anchor="middle", size=9, fill=MUTED))
     for i, r in enumerate(rows):
         y = top + row_h * i + row_h / 2
         colour = PALETTE[1] if r.highlight else PALETTE[0]
-        parts.append(_text(plot_x - 6, y + 4, r.label, anchor="end", size=9.5,
-                           weight="bold" if r.highlight else "normal"))
-        parts.append(f'<line x1="{sx(r.low):.1f}" x2="{sx(r.high):.1f}" y1="{y:.1f}" y2="{y:.1f}" '
-                     f'stroke="{colour}" stroke-width="2.2"/>')
+        parts.append(
+            _text(plot_x - 6, y + 4, r.label, anchor="end", size=9.5, weight="bold" if r.highlight else "normal")
+        )
+        parts.append(
+            f'<line x1="{sx(r.low):.1f}" x2="{sx(r.high):.1f}" y1="{y:.1f}" y2="{y:.1f}" '
+            f'stroke="{colour}" stroke-width="2.2"/>'
+        )
         parts.append(f'<circle cx="{sx(r.estimate):.1f}" cy="{y:.1f}" r="3.6" fill="{colour}"/>')
         if r.text:
             parts.append(_text(plot_x + plot_w + 6, y + 4, r.text, size=9, fill=MUTED))
     if reference is not None:
-        parts.append(f'<line x1="{sx(reference):.1f}" x2="{sx(reference):.1f}" y1="{top - 10}" '
-                     f'y2="{height - bottom + 4}" stroke="{INK}" stroke-width="1.2" stroke-dasharray="4 3"/>')
+        parts.append(
+            f'<line x1="{sx(reference):.1f}" x2="{sx(reference):.1f}" y1="{top - 10}" '
+            f'y2="{height - bottom + 4}" stroke="{INK}" stroke-width="1.2" stroke-dasharray="4 3"/>'
+        )
         parts.append(_text(sx(reference), top - 12, reference_label, anchor="middle", size=9))
     parts.append(tail)
     return mark_safe("".join(parts))
 
 
-def strip_chart(*, title: str, desc: str, values: Sequence[float], highlight: Sequence[bool] = (),
-                threshold: float | None = None, threshold_label: str = "", width: float = 640,
-                axis_format=None) -> SafeString:
+def strip_chart(
+    *,
+    title: str,
+    desc: str,
+    values: Sequence[float],
+    highlight: Sequence[bool] = (),
+    threshold: float | None = None,
+    threshold_label: str = "",
+    width: float = 640,
+    axis_format=None,
+) -> SafeString:
     """Each value (0..1) as a dot on one axis, spread vertically so dots do not hide each
     other; a threshold line; highlighted dots drawn in the second colour."""
     axis_format = axis_format or (lambda v: f"{v * 100:.0f}%")
@@ -148,25 +179,39 @@ def strip_chart(*, title: str, desc: str, values: Sequence[float], highlight: Se
     parts = [head]
     for k in range(11):
         v = k / 10
-        parts.append(f'<line x1="{sx(v):.1f}" x2="{sx(v):.1f}" y1="{top}" y2="{height - 24}" stroke="{GRID}" '
-                     'stroke-width="0.6"/>')
+        parts.append(
+            f'<line x1="{sx(v):.1f}" x2="{sx(v):.1f}" y1="{top}" y2="{height - 24}" stroke="{GRID}" '
+            'stroke-width="0.6"/>'
+        )
         parts.append(_text(sx(v), height - 8, axis_format(v), anchor="middle", size=9, fill=MUTED))
     lanes = 7
     for i, v in enumerate(values):
         y = top + 6 + (i % lanes) * ((height - top - 36) / (lanes - 1))
         hot = bool(highlight[i]) if i < len(highlight) else False
-        parts.append(f'<circle cx="{sx(v):.1f}" cy="{y:.1f}" r="3.4" fill="{PALETTE[1] if hot else PALETTE[0]}" '
-                     'fill-opacity="0.8"/>')
+        parts.append(
+            f'<circle cx="{sx(v):.1f}" cy="{y:.1f}" r="3.4" fill="{PALETTE[1] if hot else PALETTE[0]}" '
+            'fill-opacity="0.8"/>'
+        )
     if threshold is not None:
-        parts.append(f'<line x1="{sx(threshold):.1f}" x2="{sx(threshold):.1f}" y1="{top - 8}" y2="{height - 24}" '
-                     f'stroke="{INK}" stroke-width="1.2" stroke-dasharray="4 3"/>')
+        parts.append(
+            f'<line x1="{sx(threshold):.1f}" x2="{sx(threshold):.1f}" y1="{top - 8}" y2="{height - 24}" '
+            f'stroke="{INK}" stroke-width="1.2" stroke-dasharray="4 3"/>'
+        )
         parts.append(_text(sx(threshold), top - 10, threshold_label, anchor="end", size=9))
     parts.append(tail)
     return mark_safe("".join(parts))
 
 
-def line_chart(*, title: str, desc: str, x_labels: Sequence[str], series: Sequence[Series],
-               width: float = 640, height: float = 200, axis_format=None) -> SafeString:
+def line_chart(
+    *,
+    title: str,
+    desc: str,
+    x_labels: Sequence[str],
+    series: Sequence[Series],
+    width: float = 640,
+    height: float = 200,
+    axis_format=None,
+) -> SafeString:
     """Lines over ordered categories (e.g. months); a missing value breaks the line."""
     axis_format = axis_format or (lambda v: f"{v * 100:.0f}%")
     left, right, top, bottom = 44, 12, 14, 40 + 16 * ((len(series) + 1) // 2)
@@ -184,8 +229,10 @@ def line_chart(*, title: str, desc: str, x_labels: Sequence[str], series: Sequen
     head, tail = _open(width, height, title, desc)
     parts = [head]
     for v in _ticks(hi):
-        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{sy(v):.1f}" y2="{sy(v):.1f}" stroke="{GRID}" '
-                     'stroke-width="0.6"/>')
+        parts.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{sy(v):.1f}" y2="{sy(v):.1f}" stroke="{GRID}" '
+            'stroke-width="0.6"/>'
+        )
         parts.append(_text(left - 4, sy(v) + 3, axis_format(v), anchor="end", size=9, fill=MUTED))
     step = max(1, n // 12)
     for i, label in enumerate(x_labels):

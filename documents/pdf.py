@@ -41,22 +41,49 @@ def _no_network(url: str, timeout: int = 10, ssl_context=None):
     raise ValueError(f"documents never fetch resources: {url[:80]}")
 
 
-def pdf_render(*, body_html: str, footer: str, title: str, lang: str = "nl", stylesheet: str = "",
-               attachments: list[PdfAttachment] | None = None, created: datetime | None = None,
-               tagged: bool = True) -> RenderedPdf:
+def pdf_render(
+    *,
+    body_html: str,
+    footer: str,
+    title: str,
+    lang: str = "nl",
+    stylesheet: str = "",
+    attachments: list[PdfAttachment] | None = None,
+    created: datetime | None = None,
+    tagged: bool = True,
+) -> RenderedPdf:
     """Render `body_html` (the inside of <body>) into an archival PDF, tagged for screen
     readers (PDF/A-3a) unless `tagged=False` asks for the plain archival level (3b)."""
     from weasyprint import HTML, Attachment
 
-    html = render_to_string("documents/pdf_base.html", {
-        "body": body_html, "footer": footer, "title": title, "lang": lang, "stylesheet": stylesheet,
-    })
+    html = render_to_string(
+        "documents/pdf_base.html",
+        {
+            "body": body_html,
+            "footer": footer,
+            "title": title,
+            "lang": lang,
+            "stylesheet": stylesheet,
+        },
+    )
     files = [
-        Attachment(string=a.content, name=a.name, description=a.description or a.name, relationship="Data",
-                   url_fetcher=_no_network, created=created, modified=created)
+        Attachment(
+            string=a.content,
+            name=a.name,
+            description=a.description or a.name,
+            relationship="Data",
+            url_fetcher=_no_network,
+            created=created,
+            modified=created,
+        )
         for a in attachments or []
     ]
     document = HTML(string=html, url_fetcher=_no_network, base_url="about:blank")
-    content = document.write_pdf(pdf_variant=PDF_VARIANT_TAGGED if tagged else PDF_VARIANT, attachments=files,
-                                 custom_metadata=True, optimize_images=False, pdf_tags=tagged)
+    content = document.write_pdf(
+        pdf_variant=PDF_VARIANT_TAGGED if tagged else PDF_VARIANT,
+        attachments=files,
+        custom_metadata=True,
+        optimize_images=False,
+        pdf_tags=tagged,
+    )
     return RenderedPdf(content=content, sha256=hashlib.sha256(content).hexdigest())

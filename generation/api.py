@@ -119,8 +119,10 @@ class ParameterSetListApi(APIView):
     def get_permissions(self):
         return [api_permission(AUTHOR_PARAMETERS)()] if self.request.method == "POST" else [CanView()]
 
-    @extend_schema(operation_id="parameter_sets_list",
-                   responses=inline_serializer("ParameterSetList", {"results": serializers.ListField()}))
+    @extend_schema(
+        operation_id="parameter_sets_list",
+        responses=inline_serializer("ParameterSetList", {"results": serializers.ListField()}),
+    )
     def get(self, request):
         return Response({"results": [parameter_set_out(request, ps) for ps in selectors.parameter_set_list()[:200]]})
 
@@ -187,8 +189,10 @@ class RunListApi(APIView):
     def get_permissions(self):
         return [api_permission(START_GENERATION)()] if self.request.method == "POST" else [CanView()]
 
-    @extend_schema(operation_id="generation_runs_list",
-                   responses=inline_serializer("GenerationRunList", {"results": serializers.ListField()}))
+    @extend_schema(
+        operation_id="generation_runs_list",
+        responses=inline_serializer("GenerationRunList", {"results": serializers.ListField()}),
+    )
     def get(self, request):
         return Response({"results": [run_out(request, r) for r in selectors.run_list()[:100]]})
 

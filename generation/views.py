@@ -151,10 +151,7 @@ class RunDetailView(PermissionRequired, View):
         context = {
             "run": run,
             "can_follow_job": run.job is not None
-            and (
-                actor_has_right(request.user, VIEW_AUDIT)
-                or run.job.created_by_id == request.user.pk
-            ),
+            and (actor_has_right(request.user, VIEW_AUDIT) or run.job.created_by_id == request.user.pk),
         }
         if run.status == "completed":
             form = CandidateFilterForm(request.GET or None)

@@ -48,25 +48,54 @@ def api_reference() -> dict[str, Any]:
             if not op:
                 continue
             body = op.get("requestBody", {}).get("content", {})
-            tags.setdefault((op.get("tags") or ["api"])[0], []).append({
-                "id": op.get("operationId", f"{method}-{path}"), "method": method.upper(), "path": path,
-                "summary": op.get("summary", ""), "description": op.get("description", ""),
-                "parameters": [{"name": p["name"], "in": p["in"], "required": p.get("required", False),
-                                "type": _type(p.get("schema")), "description": p.get("description", "")}
-                               for p in op.get("parameters", [])],
-                "body": [{"type": ct, "schema": _type(c.get("schema"))} for ct, c in body.items()],
-                "responses": [{"code": code, "description": r.get("description", ""),
-                               "schema": _type(next(iter(r.get("content", {}).values()), {}).get("schema"))}
-                              for code, r in op.get("responses", {}).items()],
-            })
+            tags.setdefault((op.get("tags") or ["api"])[0], []).append(
+                {
+                    "id": op.get("operationId", f"{method}-{path}"),
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": op.get("summary", ""),
+                    "description": op.get("description", ""),
+                    "parameters": [
+                        {
+                            "name": p["name"],
+                            "in": p["in"],
+                            "required": p.get("required", False),
+                            "type": _type(p.get("schema")),
+                            "description": p.get("description", ""),
+                        }
+                        for p in op.get("parameters", [])
+                    ],
+                    "body": [{"type": ct, "schema": _type(c.get("schema"))} for ct, c in body.items()],
+                    "responses": [
+                        {
+                            "code": code,
+                            "description": r.get("description", ""),
+                            "schema": _type(next(iter(r.get("content", {}).values()), {}).get("schema")),
+                        }
+                        for code, r in op.get("responses", {}).items()
+                    ],
+                }
+            )
     components = []
     for name, s in sorted(schema.get("components", {}).get("schemas", {}).items()):
         required = set(s.get("required", []))
-        components.append({"name": name, "description": s.get("description", ""), "type": _type(s),
-                           "properties": [{"name": k, "type": _type(v), "required": k in required,
-                                           "read_only": v.get("readOnly", False),
-                                           "description": v.get("description", "")}
-                                          for k, v in s.get("properties", {}).items()]})
+        components.append(
+            {
+                "name": name,
+                "description": s.get("description", ""),
+                "type": _type(s),
+                "properties": [
+                    {
+                        "name": k,
+                        "type": _type(v),
+                        "required": k in required,
+                        "read_only": v.get("readOnly", False),
+                        "description": v.get("description", ""),
+                    }
+                    for k, v in s.get("properties", {}).items()
+                ],
+            }
+        )
     info = schema.get("info", {})
     return {"info": info, "tags": sorted(tags.items()), "components": components}
 

@@ -16,8 +16,7 @@ from problems import DomainError
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         kind = "validation_error" if exc.status == 400 else "client_error"
-        return Response({"type": kind, "errors": [p.as_dict() for p in exc.problems], **exc.extra},
-                        status=exc.status)
+        return Response({"type": kind, "errors": [p.as_dict() for p in exc.problems], **exc.extra}, status=exc.status)
     if isinstance(exc, RequestDataTooBig):
         from django.conf import settings
 
@@ -26,8 +25,13 @@ def exception_handler(exc, context):
         response = too_large(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
         return Response(response_json(response), status=413)
     if isinstance(exc, DjangoPermissionDenied):
-        return Response({"type": "client_error", "errors": [
-            {"code": "permission_denied", "detail": str(exc) or "Permission denied.", "attr": None}]}, status=403)
+        return Response(
+            {
+                "type": "client_error",
+                "errors": [{"code": "permission_denied", "detail": str(exc) or "Permission denied.", "attr": None}],
+            },
+            status=403,
+        )
     return standard_handler(exc, context)
 
 

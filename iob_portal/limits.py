@@ -14,9 +14,19 @@ LARGE_BODY_PATHS = {"/api/monitoring-records/"}
 
 
 def too_large(limit: int) -> JsonResponse:
-    return JsonResponse({"type": "client_error", "errors": [{
-        "code": "request_too_large", "attr": None,
-        "detail": _("The request body is larger than %(max)s bytes.") % {"max": f"{limit:,}"}}]}, status=413)
+    return JsonResponse(
+        {
+            "type": "client_error",
+            "errors": [
+                {
+                    "code": "request_too_large",
+                    "attr": None,
+                    "detail": _("The request body is larger than %(max)s bytes.") % {"max": f"{limit:,}"},
+                }
+            ],
+        },
+        status=413,
+    )
 
 
 class ApiBodyLimitMiddleware:

@@ -13,21 +13,29 @@ MONTHLY = {"day_of_week": "*", "day_of_month": "1", "month_of_year": "*"}
 # name -> (task, crontab fields[, description])
 DEFAULT_SCHEDULES: dict[str, tuple] = {
     "Monthly profile generation run": (
-        "generation.monthly_run", {"minute": "0", "hour": "2", **MONTHLY},
-        "Decision-tree run over the five years before this month; its profiles are for next month."),
+        "generation.monthly_run",
+        {"minute": "0", "hour": "2", **MONTHLY},
+        "Decision-tree run over the five years before this month; its profiles are for next month.",
+    ),
     "Monthly bias report": (
-        "reports.monthly_report", {"minute": "0", "hour": "3", **MONTHLY},
-        "Bias report over the previous calendar month, for the DPO's review."),
+        "reports.monthly_report",
+        {"minute": "0", "hour": "3", **MONTHLY},
+        "Bias report over the previous calendar month, for the DPO's review.",
+    ),
     "Profielstatussen bijwerken (dagelijks)": (
-        "profiles.refresh_statuses", {"minute": "5", "hour": "0", "day_of_week": "*", "day_of_month": "*",
-                                      "month_of_year": "*"}),
+        "profiles.refresh_statuses",
+        {"minute": "5", "hour": "0", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"},
+    ),
     # A signed checkpoint of the audit chain's head, outside the database.
     "Audittrail-controlepunt (elke vijf minuten)": (
-        "audit.checkpoint", {"minute": "*/5", "hour": "*", "day_of_week": "*", "day_of_month": "*",
-                             "month_of_year": "*"}),
+        "audit.checkpoint",
+        {"minute": "*/5", "hour": "*", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"},
+    ),
     # Jobs the broker never delivered, and jobs whose worker died, are sent again.
     "Achtergrondtaken nalopen (elke minuut)": (
-        "jobs.sweep", {"minute": "*", "hour": "*", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"}),
+        "jobs.sweep",
+        {"minute": "*", "hour": "*", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"},
+    ),
 }
 
 

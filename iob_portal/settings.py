@@ -110,8 +110,11 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while the Celery worker writes.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 30,
-         "transaction_mode": "IMMEDIATE"}
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "timeout": 30,
+            "transaction_mode": "IMMEDIATE",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -191,8 +194,11 @@ REST_FRAMEWORK = {
     # Deny by default; each API view narrows further by role.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON nesting is bounded (a 1,000-level document made the decoder recurse into a 500).
-    "DEFAULT_PARSER_CLASSES": ["iob_portal.parsers.BoundedJSONParser", "rest_framework.parsers.FormParser",
-                               "rest_framework.parsers.MultiPartParser"],
+    "DEFAULT_PARSER_CLASSES": [
+        "iob_portal.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "iob_portal.api_errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -290,7 +296,8 @@ IOB_JOB_HEARTBEAT_SECONDS = env.int("IOB_JOB_HEARTBEAT_SECONDS", default=10)
 # A running job whose worker has not beaten for this long is restarted. SQLite has one
 # writer, so a long import can hold back the beats: there, wait out the task time limit.
 IOB_JOB_STALE_SECONDS = env.int(
-    "IOB_JOB_STALE_SECONDS", default=90 if DATABASES["default"]["ENGINE"].endswith("postgresql") else 60 * 31)
+    "IOB_JOB_STALE_SECONDS", default=90 if DATABASES["default"]["ENGINE"].endswith("postgresql") else 60 * 31
+)
 IOB_JOB_PICKUP_SECONDS = env.int("IOB_JOB_PICKUP_SECONDS", default=300)
 IOB_JOB_MAX_ATTEMPTS = env.int("IOB_JOB_MAX_ATTEMPTS", default=3)
 

@@ -44,8 +44,10 @@ def error_403(request, exception=None):
 def error_404(request, exception=None):
     if request.path_info.startswith("/api/"):
         # A malformed id (not a UUID) never reaches a view: answer in the API's JSON.
-        return JsonResponse({"type": "client_error", "errors": [
-            {"code": "not_found", "detail": str(_("Not found.")), "attr": None}]}, status=404)
+        return JsonResponse(
+            {"type": "client_error", "errors": [{"code": "not_found", "detail": str(_("Not found.")), "attr": None}]},
+            status=404,
+        )
     return render(request, "errors/404.html", status=404)
 
 
@@ -65,19 +67,33 @@ class TokenObtainApi(APIView):
         username = serializers.CharField()
         password = serializers.CharField(style={"input_type": "password"})
 
-    @extend_schema(request=TokenRequestSerializer,
-                   responses=inline_serializer("TokenOutput", {"token": serializers.CharField(),
-                                                               "expires_at": serializers.DateTimeField()}),
-                   tags=["auth"])
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses=inline_serializer(
+            "TokenOutput", {"token": serializers.CharField(), "expires_at": serializers.DateTimeField()}
+        ),
+        tags=["auth"],
+    )
     def post(self, request):
         data = self.TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         # The HttpRequest itself, so that django-axes' lock-out sees this door's failures.
-        user = authenticate(request._request, username=data.validated_data["username"],
-                            password=data.validated_data["password"])
+        user = authenticate(
+            request._request, username=data.validated_data["username"], password=data.validated_data["password"]
+        )
         if user is None or not user.is_active:
-            return Response({"type": "client_error", "errors": [
-                {"code": "invalid_credentials", "detail": str(_("Unknown username or wrong password.")),
-                 "attr": None}]}, status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {
+                    "type": "client_error",
+                    "errors": [
+                        {
+                            "code": "invalid_credentials",
+                            "detail": str(_("Unknown username or wrong password.")),
+                            "attr": None,
+                        }
+                    ],
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         token, secret = token_issue(user=user)
         return Response({"token": secret, "expires_at": token.expires_at})

@@ -11,8 +11,21 @@ class JobAdmin(admin.ModelAdmin):
     list_filter = ["kind", "status"]
     search_fields = ["kind", "message", "public_id"]
     list_select_related = ["created_by"]
-    fields = ["public_id", "kind", "status", "progress", "message", "params", "result", "error", "attempts",
-              "created_by", "created_at", "started_at", "finished_at"]
+    fields = [
+        "public_id",
+        "kind",
+        "status",
+        "progress",
+        "message",
+        "params",
+        "result",
+        "error",
+        "attempts",
+        "created_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:

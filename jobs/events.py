@@ -6,10 +6,20 @@ SYSTEM = "system"
 
 
 def job_restarted(*, job) -> None:
-    audit_event_record(event_type="job.restarted", actor=SYSTEM, target=job, target_label=job.kind,
-                       data={"attempts": job.attempts, "reason": "worker_lost"})
+    audit_event_record(
+        event_type="job.restarted",
+        actor=SYSTEM,
+        target=job,
+        target_label=job.kind,
+        data={"attempts": job.attempts, "reason": "worker_lost"},
+    )
 
 
 def job_abandoned(*, job) -> None:
-    audit_event_record(event_type="job.abandoned", actor=SYSTEM, target=job, target_label=job.kind,
-                       data={"attempts": job.attempts, "reason": "worker_lost"})
+    audit_event_record(
+        event_type="job.abandoned",
+        actor=SYSTEM,
+        target=job,
+        target_label=job.kind,
+        data={"attempts": job.attempts, "reason": "worker_lost"},
+    )

@@ -75,16 +75,18 @@ def job_start(*, job_id: int) -> bool:
     else:
         jobs = jobs.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
     now = timezone.now()
-    updated = jobs.update(status=JobStatus.RUNNING, started_at=now, progress=0, error="", message="",
-                          attempts=F("attempts") + 1)
+    updated = jobs.update(
+        status=JobStatus.RUNNING, started_at=now, progress=0, error="", message="", attempts=F("attempts") + 1
+    )
     if updated and token is not None:
         job_heartbeat(job_id=job_id, token=token)
     return bool(updated)
 
 
 def job_heartbeat(*, job_id: int, token: str, worker: str = "") -> None:
-    JobHeartbeat.objects.update_or_create(job_id=job_id, defaults={
-        "token": token, "beat_at": timezone.now(), "worker": worker[:200]})
+    JobHeartbeat.objects.update_or_create(
+        job_id=job_id, defaults={"token": token, "beat_at": timezone.now(), "worker": worker[:200]}
+    )
 
 
 def job_progress(*, job_id: int, progress: int, message: str = "") -> None:
@@ -96,16 +98,23 @@ def job_progress(*, job_id: int, progress: int, message: str = "") -> None:
 
 def job_succeed(*, job_id: int, result: dict[str, Any], message: str = "") -> bool:
     with transaction.atomic():
-        return bool(Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
-            status=JobStatus.SUCCEEDED, progress=100, result=result, message=message[:300],
-            finished_at=timezone.now(),
-        ))
+        return bool(
+            Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
+                status=JobStatus.SUCCEEDED,
+                progress=100,
+                result=result,
+                message=message[:300],
+                finished_at=timezone.now(),
+            )
+        )
 
 
 def job_fail(*, job_id: int, error: str) -> bool:
-    return bool(Job.objects.filter(pk=job_id).exclude(status=JobStatus.SUCCEEDED).update(
-        status=JobStatus.FAILED, error=error[:5000], finished_at=timezone.now()
-    ))
+    return bool(
+        Job.objects.filter(pk=job_id)
+        .exclude(status=JobStatus.SUCCEEDED)
+        .update(status=JobStatus.FAILED, error=error[:5000], finished_at=timezone.now())
+    )
 
 
 def job_requeue_for_retry(*, job_id: int, token: str | None) -> bool:
@@ -178,21 +187,30 @@ def jobs_sweep(*, now=None) -> SweepOutcome:
     outcome = SweepOutcome()
     stale = now - _seconds("IOB_JOB_STALE_SECONDS", 90)
     alive = Q(heartbeat__token=F("dispatch_token"), heartbeat__beat_at__gte=stale)
-    dead = (Job.objects.filter(status=JobStatus.RUNNING, dispatch_token__isnull=False, started_at__lt=stale)
-            .exclude(alive).values_list("pk", "dispatch_token", "attempts"))
+    dead = (
+        Job.objects.filter(status=JobStatus.RUNNING, dispatch_token__isnull=False, started_at__lt=stale)
+        .exclude(alive)
+        .values_list("pk", "dispatch_token", "attempts")
+    )
     for pk, token, attempts in dead:
         if attempts >= getattr(settings, "IOB_JOB_MAX_ATTEMPTS", 3):
             with transaction.atomic():
                 if Job.objects.filter(pk=pk, status=JobStatus.RUNNING, dispatch_token=token).update(
-                        status=JobStatus.FAILED, finished_at=now,
-                        error=f"The worker stopped {attempts} times while running this job; it is not tried again."):
+                    status=JobStatus.FAILED,
+                    finished_at=now,
+                    error=f"The worker stopped {attempts} times while running this job; it is not tried again.",
+                ):
                     events.job_abandoned(job=Job.objects.get(pk=pk))
                     outcome.failed += 1
             continue
         with transaction.atomic():
             moved = Job.objects.filter(pk=pk, status=JobStatus.RUNNING, dispatch_token=token).update(
-                status=JobStatus.QUEUED, progress=0, dispatch_token=None, dispatched_at=None,
-                message=gettext("The worker stopped; the job starts again from the beginning."))
+                status=JobStatus.QUEUED,
+                progress=0,
+                dispatch_token=None,
+                dispatched_at=None,
+                message=gettext("The worker stopped; the job starts again from the beginning."),
+            )
             if moved:
                 events.job_restarted(job=Job.objects.get(pk=pk))
         if moved:
@@ -200,9 +218,12 @@ def jobs_sweep(*, now=None) -> SweepOutcome:
             job_dispatch(job_id=pk)
     grace = now - _seconds("IOB_JOB_DISPATCH_GRACE_SECONDS", 10)
     pickup = now - _seconds("IOB_JOB_PICKUP_SECONDS", 300)
-    waiting = (Job.objects.filter(status=JobStatus.QUEUED).exclude(task_name="")
-               .filter(Q(dispatched_at__isnull=True, created_at__lt=grace) | Q(dispatched_at__lt=pickup))
-               .values_list("pk", flat=True))
+    waiting = (
+        Job.objects.filter(status=JobStatus.QUEUED)
+        .exclude(task_name="")
+        .filter(Q(dispatched_at__isnull=True, created_at__lt=grace) | Q(dispatched_at__lt=pickup))
+        .values_list("pk", flat=True)
+    )
     for pk in list(waiting):
         if job_dispatch(job_id=pk):
             outcome.resent += 1

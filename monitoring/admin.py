@@ -19,8 +19,16 @@ class _ReadOnly(admin.ModelAdmin):
 
 @admin.register(MonitoringRecord)
 class MonitoringRecordAdmin(_ReadOnly):
-    list_display = ["application_id", "lodged_on", "nationality", "application_location", "travel_purpose",
-                    "advice", "decision", "officer_id"]
+    list_display = [
+        "application_id",
+        "lodged_on",
+        "nationality",
+        "application_location",
+        "travel_purpose",
+        "advice",
+        "decision",
+        "officer_id",
+    ]
     list_filter = ["advice", "decision", "gender", "travel_purpose"]
     search_fields = ["application_id", "officer_id", "matched_profiles"]
     date_hierarchy = "lodged_on"
@@ -29,8 +37,17 @@ class MonitoringRecordAdmin(_ReadOnly):
 
 @admin.register(ImportRun)
 class ImportRunAdmin(_ReadOnly):
-    list_display = ["created_at", "door", "filename", "status", "row_count", "inserted_count", "updated_count",
-                    "problem_count", "created_by"]
+    list_display = [
+        "created_at",
+        "door",
+        "filename",
+        "status",
+        "row_count",
+        "inserted_count",
+        "updated_count",
+        "problem_count",
+        "created_by",
+    ]
     list_filter = ["door", "status", "file_format"]
     search_fields = ["filename", "sha256", "public_id"]
     list_select_related = ["created_by"]

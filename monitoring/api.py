@@ -55,10 +55,18 @@ class RecordPagination(PageNumberPagination):
     max_page_size = 1000
 
 
-_IMPORTED = inline_serializer("MonitoringImportOutput", {
-    "import": serializers.UUIDField(), "status": serializers.CharField(), "sha256": serializers.CharField(),
-    "row_count": serializers.IntegerField(), "inserted": serializers.IntegerField(),
-    "updated": serializers.IntegerField(), "unchanged": serializers.IntegerField()})
+_IMPORTED = inline_serializer(
+    "MonitoringImportOutput",
+    {
+        "import": serializers.UUIDField(),
+        "status": serializers.CharField(),
+        "sha256": serializers.CharField(),
+        "row_count": serializers.IntegerField(),
+        "inserted": serializers.IntegerField(),
+        "updated": serializers.IntegerField(),
+        "unchanged": serializers.IntegerField(),
+    },
+)
 
 
 class MonitoringRecordListCreateApi(GenericAPIView):
@@ -76,9 +84,16 @@ class MonitoringRecordListCreateApi(GenericAPIView):
         needed = IMPORT_MONITORING if self.request.method == "POST" else VIEW_MONITORING
         return [api_permission(needed)()]
 
-    @extend_schema(tags=["monitoring"], parameters=[RecordFilterSerializer],
-                   responses={200: RecordSerializer(many=True), 400: ValidationErrorResponseSerializer,
-                              401: ErrorResponse401Serializer, 403: ErrorResponse403Serializer})
+    @extend_schema(
+        tags=["monitoring"],
+        parameters=[RecordFilterSerializer],
+        responses={
+            200: RecordSerializer(many=True),
+            400: ValidationErrorResponseSerializer,
+            401: ErrorResponse401Serializer,
+            403: ErrorResponse403Serializer,
+        },
+    )
     def get(self, request):
         filters = RecordFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -87,33 +102,57 @@ class MonitoringRecordListCreateApi(GenericAPIView):
 
     @extend_schema(
         tags=["monitoring"],
-        request=inline_serializer("MonitoringRecordInput", {c: serializers.CharField(required=False) for c in COLUMNS},
-                                  many=True),
-        responses={201: _IMPORTED,
-                   400: OpenApiResponse(ValidationErrorResponseSerializer,
-                                        description="Every problem of every record, `attr` = `<index>.<column>`; "
-                                                    "nothing was kept."),
-                   401: ErrorResponse401Serializer, 403: ErrorResponse403Serializer})
+        request=inline_serializer(
+            "MonitoringRecordInput", {c: serializers.CharField(required=False) for c in COLUMNS}, many=True
+        ),
+        responses={
+            201: _IMPORTED,
+            400: OpenApiResponse(
+                ValidationErrorResponseSerializer,
+                description="Every problem of every record, `attr` = `<index>.<column>`; nothing was kept.",
+            ),
+            401: ErrorResponse401Serializer,
+            403: ErrorResponse403Serializer,
+        },
+    )
     def post(self, request):
         run = services.monitoring_records_import_batch(actor=request.user, records=request.data)
         if run.status != ImportStatus.IMPORTED:
             # attr names the record by its index in the list sent, and the column.
-            raise DomainError([
-                Problem(p["code"], problem_message(p),
-                        f"{p['row'] - 1}.{p['column']}" if p.get("column") else str(p["row"] - 1))
-                for p in run.problems],
-                extra={"import": str(run.public_id), "problem_count": run.problem_count,
-                       "bad_rows": run.bad_row_count})
-        return Response({"import": str(run.public_id), "status": run.status, "sha256": run.sha256,
-                         "row_count": run.row_count, "inserted": run.inserted_count, "updated": run.updated_count,
-                         "unchanged": run.unchanged_count}, status=status.HTTP_201_CREATED)
+            raise DomainError(
+                [
+                    Problem(
+                        p["code"],
+                        problem_message(p),
+                        f"{p['row'] - 1}.{p['column']}" if p.get("column") else str(p["row"] - 1),
+                    )
+                    for p in run.problems
+                ],
+                extra={"import": str(run.public_id), "problem_count": run.problem_count, "bad_rows": run.bad_row_count},
+            )
+        return Response(
+            {
+                "import": str(run.public_id),
+                "status": run.status,
+                "sha256": run.sha256,
+                "row_count": run.row_count,
+                "inserted": run.inserted_count,
+                "updated": run.updated_count,
+                "unchanged": run.unchanged_count,
+            },
+            status=status.HTTP_201_CREATED,
+        )
 
 
 # The query parameters are "from" and "to"; "from" cannot be a class attribute's name.
-ImpactQuerySerializer = type("ImpactQuerySerializer", (serializers.Serializer,), {
-    "from": serializers.DateField(required=False, help_text="First day (lodged_on)."),
-    "to": serializers.DateField(required=False, help_text="Last day (lodged_on)."),
-})
+ImpactQuerySerializer = type(
+    "ImpactQuerySerializer",
+    (serializers.Serializer,),
+    {
+        "from": serializers.DateField(required=False, help_text="First day (lodged_on)."),
+        "to": serializers.DateField(required=False, help_text="Last day (lodged_on)."),
+    },
+)
 
 
 class ProfileImpactApi(GenericAPIView):
@@ -127,10 +166,15 @@ class ProfileImpactApi(GenericAPIView):
     @extend_schema(
         tags=["profiles"],
         parameters=[ImpactQuerySerializer],
-        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="schema iob-impact-preview/1"),
-                   202: OpenApiResponse(OpenApiTypes.OBJECT, description="{status: running, job, job_url}"),
-                   400: ValidationErrorResponseSerializer, 401: ErrorResponse401Serializer,
-                   403: ErrorResponse403Serializer, 404: ErrorResponse404Serializer})
+        responses={
+            200: OpenApiResponse(OpenApiTypes.OBJECT, description="schema iob-impact-preview/1"),
+            202: OpenApiResponse(OpenApiTypes.OBJECT, description="{status: running, job, job_url}"),
+            400: ValidationErrorResponseSerializer,
+            401: ErrorResponse401Serializer,
+            403: ErrorResponse403Serializer,
+            404: ErrorResponse404Serializer,
+        },
+    )
     def get(self, request, id):
         query = ImpactQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -138,13 +182,21 @@ class ProfileImpactApi(GenericAPIView):
             profile = profile_get(public_id=id)
         except Profile.DoesNotExist:
             raise NotFound() from None
-        outcome = previews.impact_preview_for(actor=request.user, profile=profile,
-                                              period_from=query.validated_data.get("from"),
-                                              period_until=query.validated_data.get("to"))
+        outcome = previews.impact_preview_for(
+            actor=request.user,
+            profile=profile,
+            period_from=query.validated_data.get("from"),
+            period_until=query.validated_data.get("to"),
+        )
         if outcome.ready:
             return Response({"status": "ready", **outcome.result})
-        return Response({"status": "running", "records": outcome.records,
-                         "period": {"from": outcome.period_from.isoformat(), "to": outcome.period_until.isoformat()},
-                         "job": str(outcome.job_id),
-                         "job_url": reverse("api-job-detail", args=[outcome.job_id])},
-                        status=status.HTTP_202_ACCEPTED)
+        return Response(
+            {
+                "status": "running",
+                "records": outcome.records,
+                "period": {"from": outcome.period_from.isoformat(), "to": outcome.period_until.isoformat()},
+                "job": str(outcome.job_id),
+                "job_url": reverse("api-job-detail", args=[outcome.job_id]),
+            },
+            status=status.HTTP_202_ACCEPTED,
+        )

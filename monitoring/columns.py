@@ -33,8 +33,16 @@ FLAGS = ("applicant_hit", "referent_hit", "employer_hit", "chain_hit")
 
 # Canonical order: staging tables and clean rows use it.
 COLUMNS: tuple[str, ...] = (
-    "application_id", "lodged_on", "decided_on", *CHARACTERISTICS, "advice", "matched_profiles",
-    *FLAGS, "decision", "officer_id", "refusal_ground",
+    "application_id",
+    "lodged_on",
+    "decided_on",
+    *CHARACTERISTICS,
+    "advice",
+    "matched_profiles",
+    *FLAGS,
+    "decision",
+    "officer_id",
+    "refusal_ground",
 )
 OPTIONAL_COLUMNS = frozenset({"decided_on", "matched_profiles", "chain_hit", "officer_id", "refusal_ground"})
 REQUIRED_COLUMNS = tuple(c for c in COLUMNS if c not in OPTIONAL_COLUMNS)
@@ -60,33 +68,82 @@ def column_guide() -> list[dict[str, Any]]:
         "decided_on": _("date, YYYY-MM-DD, not before lodged_on; empty while pending"),
         "advice": _("fast, regular or intensive"),
         "matched_profiles": _("profile codes as CODE or CODE@VERSION, separated by ;"),
-        "applicant_hit": _("0 or 1"), "referent_hit": _("0 or 1"), "employer_hit": _("0 or 1"),
+        "applicant_hit": _("0 or 1"),
+        "referent_hit": _("0 or 1"),
+        "employer_hit": _("0 or 1"),
         "chain_hit": _("0 or 1; empty is 0"),
         "decision": _("granted, refused, withdrawn or pending"),
         "officer_id": _("text, at most 64 characters, not starting with = + - @; required unless pending"),
         "refusal_ground": _("whole number 1 to 11, only when refused"),
     }
-    return [{"name": name, "required": name in REQUIRED_COLUMNS, "format": formats.get(name, code)}
-            for name in COLUMNS]
+    return [{"name": name, "required": name in REQUIRED_COLUMNS, "format": formats.get(name, code)} for name in COLUMNS]
 
 
 # Three records that import cleanly: what the example file on the upload page holds.
 EXAMPLE_ROWS: tuple[dict[str, str], ...] = (
-    {"application_id": "EXAMPLE-1", "lodged_on": "2026-01-05", "decided_on": "2026-01-19", "nationality": "NGA",
-     "age_group": "25-34", "gender": "M", "marital_status": "single", "occupation": "craft_trades",
-     "travel_purpose": "family_friends", "application_location": "NGLOS", "advice": "regular",
-     "matched_profiles": "", "applicant_hit": "0", "referent_hit": "0", "employer_hit": "0", "chain_hit": "0",
-     "decision": "granted", "officer_id": "OFFICER-17", "refusal_ground": ""},
-    {"application_id": "EXAMPLE-2", "lodged_on": "2026-01-06", "decided_on": "2026-01-27", "nationality": "SUR",
-     "age_group": "45-54", "gender": "F", "marital_status": "married", "occupation": "professionals",
-     "travel_purpose": "business", "application_location": "SRPBM", "advice": "intensive",
-     "matched_profiles": "", "applicant_hit": "1", "referent_hit": "0", "employer_hit": "0", "chain_hit": "0",
-     "decision": "refused", "officer_id": "OFFICER-4", "refusal_ground": "2"},
-    {"application_id": "EXAMPLE-3", "lodged_on": "2026-01-07", "decided_on": "", "nationality": "CHN",
-     "age_group": "18-24", "gender": "X", "marital_status": "single", "occupation": "student",
-     "travel_purpose": "study", "application_location": "CNBJS", "advice": "fast", "matched_profiles": "",
-     "applicant_hit": "0", "referent_hit": "0", "employer_hit": "0", "chain_hit": "", "decision": "pending",
-     "officer_id": "", "refusal_ground": ""},
+    {
+        "application_id": "EXAMPLE-1",
+        "lodged_on": "2026-01-05",
+        "decided_on": "2026-01-19",
+        "nationality": "NGA",
+        "age_group": "25-34",
+        "gender": "M",
+        "marital_status": "single",
+        "occupation": "craft_trades",
+        "travel_purpose": "family_friends",
+        "application_location": "NGLOS",
+        "advice": "regular",
+        "matched_profiles": "",
+        "applicant_hit": "0",
+        "referent_hit": "0",
+        "employer_hit": "0",
+        "chain_hit": "0",
+        "decision": "granted",
+        "officer_id": "OFFICER-17",
+        "refusal_ground": "",
+    },
+    {
+        "application_id": "EXAMPLE-2",
+        "lodged_on": "2026-01-06",
+        "decided_on": "2026-01-27",
+        "nationality": "SUR",
+        "age_group": "45-54",
+        "gender": "F",
+        "marital_status": "married",
+        "occupation": "professionals",
+        "travel_purpose": "business",
+        "application_location": "SRPBM",
+        "advice": "intensive",
+        "matched_profiles": "",
+        "applicant_hit": "1",
+        "referent_hit": "0",
+        "employer_hit": "0",
+        "chain_hit": "0",
+        "decision": "refused",
+        "officer_id": "OFFICER-4",
+        "refusal_ground": "2",
+    },
+    {
+        "application_id": "EXAMPLE-3",
+        "lodged_on": "2026-01-07",
+        "decided_on": "",
+        "nationality": "CHN",
+        "age_group": "18-24",
+        "gender": "X",
+        "marital_status": "single",
+        "occupation": "student",
+        "travel_purpose": "study",
+        "application_location": "CNBJS",
+        "advice": "fast",
+        "matched_profiles": "",
+        "applicant_hit": "0",
+        "referent_hit": "0",
+        "employer_hit": "0",
+        "chain_hit": "",
+        "decision": "pending",
+        "officer_id": "",
+        "refusal_ground": "",
+    },
 )
 
 
@@ -104,8 +161,7 @@ def problem_message(entry: dict[str, Any]) -> str:
     """The human wording of a stored problem, in the active language (the one table of
     `profiles.application_input`)."""
     params = {"allowed": ", ".join(COLUMNS), **(entry.get("params") or {})}
-    return input_message(entry["code"], column=entry.get("column") or "", value=entry.get("value", ""),
-                         params=params)
+    return input_message(entry["code"], column=entry.get("column") or "", value=entry.get("value", ""), params=params)
 
 
 def header_problems(names: list[str], *, row: int = 1, fold_case: bool = False) -> list[dict[str, Any]]:
@@ -166,6 +222,7 @@ class ChunkChecker:
     def _code_judge(name: str, accept: dict[str, str]):
         def judge(raw: str) -> tuple[Any, tuple | None]:
             return code_check(name, raw, accept)
+
         return judge
 
     @staticmethod
@@ -177,6 +234,7 @@ class ChunkChecker:
             if not text:
                 return None, ("required", None, None)
             return None, ("invalid_choice", text, {"allowed": ", ".join(sorted(allowed))})
+
         return judge
 
     @staticmethod
@@ -186,6 +244,7 @@ class ChunkChecker:
 
         def judge(raw: str) -> tuple[Any, tuple | None]:
             return flag_check(raw, default=default)
+
         return judge
 
     @staticmethod
@@ -205,6 +264,7 @@ class ChunkChecker:
         if number is None:
             return None, ("invalid_refusal_ground", text, None)
         return number, None
+
     # --- the chunk ----------------------------------------------------------------------
 
     def _map_column(self, pos: int, column: list[str], numbers: list[int], found: list) -> list[Any]:
@@ -243,8 +303,9 @@ class ChunkChecker:
                 ids[i] = None
         return ids
 
-    def check_chunk(self, numbers: list[int], rows: list[tuple[str, ...]], out: list[dict[str, Any]]
-                    ) -> list[tuple[Any, ...]]:
+    def check_chunk(
+        self, numbers: list[int], rows: list[tuple[str, ...]], out: list[dict[str, Any]]
+    ) -> list[tuple[Any, ...]]:
         """The good rows as (row number, *clean values); problems of the others, in row
         and column order, are appended to `out`."""
         if not rows:
@@ -255,12 +316,18 @@ class ChunkChecker:
         clean = [self._ids(columns[0], numbers, found)]
         clean += [self._map_column(pos, columns[pos], numbers, found) for pos in range(1, len(COLUMNS))]
         lodged, decided = clean[POSITION["lodged_on"]], clean[POSITION["decided_on"]]
-        decision, officer, ground = (clean[POSITION["decision"]], clean[POSITION["officer_id"]],
-                                     clean[POSITION["refusal_ground"]])
+        decision, officer, ground = (
+            clean[POSITION["decision"]],
+            clean[POSITION["officer_id"]],
+            clean[POSITION["refusal_ground"]],
+        )
         # The rules between columns look only at the few rows they can concern.
         at_decided, at_officer, at_ground = POSITION["decided_on"], POSITION["officer_id"], POSITION["refusal_ground"]
-        for i in [i for i, (day, done) in enumerate(zip(lodged, decided, strict=True))
-                  if done is not None and day is not None and done < day]:  # ISO dates order as text
+        for i in [
+            i
+            for i, (day, done) in enumerate(zip(lodged, decided, strict=True))
+            if done is not None and day is not None and done < day
+        ]:  # ISO dates order as text
             found.append((i, at_decided, problem(numbers[i], "decided_on", "decided_before_lodged", decided[i])))
         for i in [i for i, what in enumerate(decision) if what == Decision.PENDING]:
             if decided[i] is not None:
@@ -270,8 +337,9 @@ class ChunkChecker:
                 found.append((i, at_officer, problem(numbers[i], "officer_id", "officer_required")))
         for i in [i for i, number in enumerate(ground) if number is not None]:
             if decision[i] is not None and decision[i] != Decision.REFUSED:
-                found.append((i, at_ground, problem(numbers[i], "refusal_ground", "refusal_ground_only_when_refused",
-                                                    ground[i])))
+                found.append(
+                    (i, at_ground, problem(numbers[i], "refusal_ground", "refusal_ground_only_when_refused", ground[i]))
+                )
         good = list(zip(numbers, *clean, strict=True))
         if found:
             found.sort(key=lambda f: (f[0], f[1]))

@@ -7,12 +7,15 @@ MAX_UPLOAD_BYTES = 1024 * 1024 * 1024  # 1 GiB: a few million records
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("File"), help_text=_("CSV (UTF-8, with a header row) or JSON Lines, the columns "
-                                                        "of the monitoring data specification."))
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("CSV (UTF-8, with a header row) or JSON Lines, the columns of the monitoring data specification."),
+    )
     file_format = forms.ChoiceField(
-        label=_("Format"), required=False,
-        choices=[("", _("By the file name (.jsonl is JSON Lines, else CSV)")), ("csv", "CSV"),
-                 ("jsonl", "JSON Lines")])
+        label=_("Format"),
+        required=False,
+        choices=[("", _("By the file name (.jsonl is JSON Lines, else CSV)")), ("csv", "CSV"), ("jsonl", "JSON Lines")],
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -29,8 +29,12 @@ from profiles.characteristics import Characteristic
 from .models import MonitoringRecord
 
 TABLE = MonitoringRecord._meta.db_table
-DIMENSIONS: tuple[str, ...] = (Characteristic.NATIONALITY, Characteristic.GENDER, Characteristic.AGE_GROUP,
-                               Characteristic.APPLICATION_LOCATION)
+DIMENSIONS: tuple[str, ...] = (
+    Characteristic.NATIONALITY,
+    Characteristic.GENDER,
+    Characteristic.AGE_GROUP,
+    Characteristic.APPLICATION_LOCATION,
+)
 TRACKS = ("fast", "regular", "intensive")
 _DECIDED = "decision IN ('granted', 'refused')"
 _COLUMNS = frozenset(Characteristic.values)
@@ -59,8 +63,9 @@ def _data_version() -> str:
     """Changes whenever records may have changed: every write goes through an import run."""
     from .models import ImportRun, ImportStatus
 
-    last = ImportRun.objects.filter(status=ImportStatus.IMPORTED).order_by("-id").values_list(
-        "id", "finished_at").first()
+    last = (
+        ImportRun.objects.filter(status=ImportStatus.IMPORTED).order_by("-id").values_list("id", "finished_at").first()
+    )
     top = MonitoringRecord.objects.order_by("-id").values_list("id", flat=True).first()
     return f"{last[0]}@{last[1].isoformat() if last[1] else ''}:{top}" if last else f"none:{top}"
 
@@ -78,23 +83,32 @@ def impact_compute(*, profile, period_from: date, period_until: date, records: i
     `records`: the number of records in the period, when the caller counted them already."""
     criteria = {c.characteristic: list(c.values) for c in profile.criteria.all()}
     hit_sql, hit_params = hit_predicate(criteria)
-    in_period = records if records is not None else period_record_count(period_from=period_from,
-                                                                         period_until=period_until)
+    in_period = (
+        records if records is not None else period_record_count(period_from=period_from, period_until=period_until)
+    )
     total = MonitoringRecord.objects.count() if connection.vendor == "sqlite" else 0
     where, where_params = _period(period_from, period_until, full_scan=in_period * 8 > total)
 
-    sums = (f"SUM(CASE WHEN {_DECIDED} THEN 1 ELSE 0 END), SUM(CASE WHEN decision = 'refused' THEN 1 ELSE 0 END), "
-            f"SUM(CASE WHEN chain_hit AND {_DECIDED} THEN 1 ELSE 0 END)")
+    sums = (
+        f"SUM(CASE WHEN {_DECIDED} THEN 1 ELSE 0 END), SUM(CASE WHEN decision = 'refused' THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN chain_hit AND {_DECIDED} THEN 1 ELSE 0 END)"
+    )
     # The first dimension also carries the advice and the outcomes, from which the
     # population's totals follow: one pass fewer over the period.
     first, *others = DIMENSIONS
-    dimension_sql = " UNION ALL ".join([
-        f"SELECT '{first}', {first}, advice, COUNT(*), {sums} FROM {TABLE} WHERE {where} GROUP BY {first}, advice",
-        *(f"SELECT '{d}', {d}, NULL, COUNT(*), NULL, NULL, NULL FROM {TABLE} WHERE {where} GROUP BY {d}"
-          for d in others)])
+    dimension_sql = " UNION ALL ".join(
+        [
+            f"SELECT '{first}', {first}, advice, COUNT(*), {sums} FROM {TABLE} WHERE {where} GROUP BY {first}, advice",
+            *(
+                f"SELECT '{d}', {d}, NULL, COUNT(*), NULL, NULL, NULL FROM {TABLE} WHERE {where} GROUP BY {d}"
+                for d in others
+            ),
+        ]
+    )
     hits_sql = (
         f"SELECT {', '.join(DIMENSIONS)}, advice, COUNT(*), {sums} "
-        f"FROM {TABLE} WHERE {where} AND {hit_sql} GROUP BY {', '.join(DIMENSIONS)}, advice")
+        f"FROM {TABLE} WHERE {where} AND {hit_sql} GROUP BY {', '.join(DIMENSIONS)}, advice"
+    )
     # The population's side does not depend on the profile: kept per period until the
     # data change, so that the next profile previewed over the same year costs one pass.
     key = f"monitoring:impact-population:{connection.alias}:{period_from}:{period_until}:{_data_version()}"
@@ -123,10 +137,16 @@ def impact_compute(*, profile, period_from: date, period_until: date, records: i
     groups: dict[str, list[dict[str, Any]]] = {d: [] for d in DIMENSIONS}
     for (dimension, code), n in population_by.items():
         h = hit_counts.get((dimension, code), 0)
-        groups[dimension].append({
-            "code": code, "population": n, "population_share": _rate(n, population["n"]),
-            "hits": h, "hits_share": _rate(h, hits["n"]), "hit_rate": _rate(h, n),
-        })
+        groups[dimension].append(
+            {
+                "code": code,
+                "population": n,
+                "population_share": _rate(n, population["n"]),
+                "hits": h,
+                "hits_share": _rate(h, hits["n"]),
+                "hit_rate": _rate(h, n),
+            }
+        )
     for rows in groups.values():
         rows.sort(key=lambda r: (-r["population"], r["code"]))
 
@@ -143,14 +163,21 @@ def impact_compute(*, profile, period_from: date, period_until: date, records: i
 
     return {
         "schema": "iob-impact-preview/1",
-        "profile": {"id": str(profile.public_id), "code": profile.code, "version": profile.version,
-                    "kind": profile.kind, "status": profile.status, "criteria": criteria},
+        "profile": {
+            "id": str(profile.public_id),
+            "code": profile.code,
+            "version": profile.version,
+            "kind": profile.kind,
+            "status": profile.status,
+            "criteria": criteria,
+        },
         "period": {"from": period_from.isoformat(), "to": period_until.isoformat()},
         "population": population,
         "hits": hits,
         "groups": groups,
         "tracks": {
-            "without": without, "with": with_profile,
+            "without": without,
+            "with": with_profile,
             "change": {t: with_profile[t] - without[t] for t in TRACKS},
             "without_share": {t: _rate(without[t], population["n"]) for t in TRACKS},
             "with_share": {t: _rate(with_profile[t], population["n"]) for t in TRACKS},
@@ -165,8 +192,15 @@ def _figures(rows: list[tuple], *, advice_at: int, counts_at: int) -> dict[str, 
     tracks = dict.fromkeys(TRACKS, 0)
     n = decided = refused = chain = 0
     for row in rows:
-        count, d, r, c = (int(x or 0) for x in row[counts_at:counts_at + 4])
+        count, d, r, c = (int(x or 0) for x in row[counts_at : counts_at + 4])
         tracks[row[advice_at]] = tracks.get(row[advice_at], 0) + count
         n, decided, refused, chain = n + count, decided + d, refused + r, chain + c
-    return {"n": n, "n_decided": decided, "refused": refused, "chain_hits": chain,
-            "refusal_rate": _rate(refused, decided), "chain_hit_rate": _rate(chain, decided), "tracks": tracks}
+    return {
+        "n": n,
+        "n_decided": decided,
+        "refused": refused,
+        "chain_hits": chain,
+        "refusal_rate": _rate(refused, decided),
+        "chain_hit_rate": _rate(chain, decided),
+        "tracks": tracks,
+    }

@@ -58,14 +58,19 @@ class MonitoringRecord(models.Model):
             models.CheckConstraint(condition=Q(decision__in=Decision.values), name="monitoring_decision_valid"),
             models.CheckConstraint(condition=Q(gender__in=["F", "M", "X"]), name="monitoring_gender_valid"),
             models.CheckConstraint(condition=~Q(application_id=""), name="monitoring_application_id_not_empty"),
-            models.CheckConstraint(condition=Q(decided_on__isnull=True) | Q(decided_on__gte=F("lodged_on")),
-                                   name="monitoring_decided_not_before_lodged"),
-            models.CheckConstraint(condition=Q(decision=Decision.PENDING) | ~Q(officer_id=""),
-                                   name="monitoring_officer_unless_pending"),
             models.CheckConstraint(
-                condition=(Q(decision=Decision.REFUSED, refusal_ground__gte=1, refusal_ground__lte=11)
-                           | Q(decision=Decision.REFUSED, refusal_ground__isnull=True)
-                           | (~Q(decision=Decision.REFUSED) & Q(refusal_ground__isnull=True))),
+                condition=Q(decided_on__isnull=True) | Q(decided_on__gte=F("lodged_on")),
+                name="monitoring_decided_not_before_lodged",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision=Decision.PENDING) | ~Q(officer_id=""), name="monitoring_officer_unless_pending"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(decision=Decision.REFUSED, refusal_ground__gte=1, refusal_ground__lte=11)
+                    | Q(decision=Decision.REFUSED, refusal_ground__isnull=True)
+                    | (~Q(decision=Decision.REFUSED) & Q(refusal_ground__isnull=True))
+                ),
                 name="monitoring_refusal_ground_only_when_refused",
             ),
         ]
@@ -125,8 +130,9 @@ class ImportRun(models.Model):
     # An upload waits here for the worker; removed once the run has ended.
     upload_path = models.CharField(max_length=500, blank=True)
     job_id = models.UUIDField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -140,13 +146,17 @@ class ImportRun(models.Model):
             models.CheckConstraint(condition=Q(status__in=ImportStatus.values), name="importrun_status_valid"),
             # An imported file had no problem and every row was inserted, updated or unchanged.
             models.CheckConstraint(
-                condition=~Q(status=ImportStatus.IMPORTED) | (
+                condition=~Q(status=ImportStatus.IMPORTED)
+                | (
                     Q(problem_count=0, bad_row_count=0)
-                    & Q(row_count=F("inserted_count") + F("updated_count") + F("unchanged_count"))),
+                    & Q(row_count=F("inserted_count") + F("updated_count") + F("unchanged_count"))
+                ),
                 name="importrun_imported_adds_up",
             ),
-            models.CheckConstraint(condition=~Q(status=ImportStatus.REJECTED) | Q(problem_count__gt=0),
-                                   name="importrun_rejected_has_problems"),
+            models.CheckConstraint(
+                condition=~Q(status=ImportStatus.REJECTED) | Q(problem_count__gt=0),
+                name="importrun_rejected_has_problems",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -179,8 +189,9 @@ class ImpactPreview(models.Model):
     result = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     job_id = models.UUIDField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -190,10 +201,13 @@ class ImpactPreview(models.Model):
         verbose_name_plural = _("impact previews")
         constraints = [
             models.CheckConstraint(condition=Q(status__in=PreviewStatus.values), name="impactpreview_status_valid"),
-            models.CheckConstraint(condition=Q(period_from__lte=F("period_until")),
-                                   name="impactpreview_period_ordered"),
-            models.UniqueConstraint(fields=["profile", "period_from", "period_until", "profile_stamp", "data_stamp"],
-                                    name="impactpreview_one_per_input"),
+            models.CheckConstraint(
+                condition=Q(period_from__lte=F("period_until")), name="impactpreview_period_ordered"
+            ),
+            models.UniqueConstraint(
+                fields=["profile", "period_from", "period_until", "profile_stamp", "data_stamp"],
+                name="impactpreview_one_per_input",
+            ),
         ]
 
     def __str__(self) -> str:

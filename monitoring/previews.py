@@ -50,21 +50,27 @@ def impact_preview_for(*, actor: Any, profile: Any, period_from=None, period_unt
         raise DomainError.single("invalid_period", _("The period must start on or before its last day."), "from")
     records = period_record_count(period_from=period_from, period_until=period_until)
     if records <= impact_sync_limit():
-        return ImpactOutcome(period_from, period_until, records,
-                             result=impact_compute(profile=profile, period_from=period_from,
-                                                   period_until=period_until, records=records))
+        return ImpactOutcome(
+            period_from,
+            period_until,
+            records,
+            result=impact_compute(profile=profile, period_from=period_from, period_until=period_until, records=records),
+        )
     stamp = monitoring_data_stamp()
-    preview = impact_preview_stored(profile=profile, period_from=period_from, period_until=period_until,
-                                    data_stamp=stamp) or impact_preview_start(
-        actor=actor, profile=profile, period_from=period_from, period_until=period_until, data_stamp=stamp)
+    preview = impact_preview_stored(
+        profile=profile, period_from=period_from, period_until=period_until, data_stamp=stamp
+    ) or impact_preview_start(
+        actor=actor, profile=profile, period_from=period_from, period_until=period_until, data_stamp=stamp
+    )
     if preview.status == PreviewStatus.READY:
         return ImpactOutcome(period_from, period_until, records, result=preview.result)
     # A job run in-process (tests, eager mode) has finished by now.
     preview.refresh_from_db()
     if preview.status == PreviewStatus.READY:
         return ImpactOutcome(period_from, period_until, records, result=preview.result)
-    return ImpactOutcome(period_from, period_until, records, job_id=preview.job_id, preview_id=preview.public_id,
-                         failed=preview.error)
+    return ImpactOutcome(
+        period_from, period_until, records, job_id=preview.job_id, preview_id=preview.public_id, failed=preview.error
+    )
 
 
 def impact_preview_start(*, actor: Any, profile: Any, period_from, period_until, data_stamp: int) -> ImpactPreview:
@@ -73,14 +79,19 @@ def impact_preview_start(*, actor: Any, profile: Any, period_from, period_until,
 
     with transaction.atomic():
         preview, created = ImpactPreview.objects.get_or_create(
-            profile=profile, period_from=period_from, period_until=period_until, profile_stamp=profile.updated_at,
-            data_stamp=data_stamp, defaults={"created_by": actor_user(actor)})
+            profile=profile,
+            period_from=period_from,
+            period_until=period_until,
+            profile_stamp=profile.updated_at,
+            data_stamp=data_stamp,
+            defaults={"created_by": actor_user(actor)},
+        )
         if not created and preview.status != PreviewStatus.FAILED:
             return preview
-        job = job_create(kind="monitoring.impact_preview", created_by=preview.created_by,
-                         params={"preview": str(preview.public_id)})
-        ImpactPreview.objects.filter(pk=preview.pk).update(job_id=job.public_id, status=PreviewStatus.RUNNING,
-                                                           error="")
+        job = job_create(
+            kind="monitoring.impact_preview", created_by=preview.created_by, params={"preview": str(preview.public_id)}
+        )
+        ImpactPreview.objects.filter(pk=preview.pk).update(job_id=job.public_id, status=PreviewStatus.RUNNING, error="")
         preview.job_id, preview.status = job.public_id, PreviewStatus.RUNNING
         job_enqueue_on_commit(task=impact_task, job=job, preview_id=preview.pk)
     return preview
@@ -94,16 +105,17 @@ def impact_preview_job_run(*, job_id: int, preview_id: int) -> None:
         job_succeed(job_id=job_id, result={"preview": str(preview.public_id)})
         return
     job_progress(job_id=job_id, progress=10, message="")
-    result = impact_compute(profile=preview.profile, period_from=preview.period_from,
-                            period_until=preview.period_until)
+    result = impact_compute(profile=preview.profile, period_from=preview.period_from, period_until=preview.period_until)
     with transaction.atomic():
-        ImpactPreview.objects.filter(pk=preview.pk).update(status=PreviewStatus.READY, result=result,
-                                                           finished_at=timezone.now())
+        ImpactPreview.objects.filter(pk=preview.pk).update(
+            status=PreviewStatus.READY, result=result, finished_at=timezone.now()
+        )
         job_succeed(job_id=job_id, result={"preview": str(preview.public_id)})
 
 
 def impact_preview_job_fail(*, job_id: int, preview_id: int, error: str) -> None:
     with transaction.atomic():
         ImpactPreview.objects.filter(pk=preview_id).exclude(status=PreviewStatus.READY).update(
-            status=PreviewStatus.FAILED, error=error[:5000], finished_at=timezone.now())
+            status=PreviewStatus.FAILED, error=error[:5000], finished_at=timezone.now()
+        )
         job_fail(job_id=job_id, error=error)

@@ -8,8 +8,19 @@ from django.utils import timezone
 
 from .models import ImpactPreview, ImportRun, ImportStatus, MonitoringRecord, PreviewStatus
 
-RECORD_FILTERS = ("application_id", "nationality", "age_group", "gender", "marital_status", "occupation",
-                  "travel_purpose", "application_location", "advice", "decision", "officer_id")
+RECORD_FILTERS = (
+    "application_id",
+    "nationality",
+    "age_group",
+    "gender",
+    "marital_status",
+    "occupation",
+    "travel_purpose",
+    "application_location",
+    "advice",
+    "decision",
+    "officer_id",
+)
 
 
 def monitoring_record_list(*, filters: dict[str, Any] | None = None) -> QuerySet[MonitoringRecord]:
@@ -47,9 +58,17 @@ def default_impact_period(today: date | None = None) -> tuple[date, date]:
 
 
 def impact_preview_stored(*, profile, period_from: date, period_until: date, data_stamp: int) -> ImpactPreview | None:
-    return ImpactPreview.objects.filter(
-        profile=profile, period_from=period_from, period_until=period_until, profile_stamp=profile.updated_at,
-        data_stamp=data_stamp).exclude(status=PreviewStatus.FAILED).first()
+    return (
+        ImpactPreview.objects.filter(
+            profile=profile,
+            period_from=period_from,
+            period_until=period_until,
+            profile_stamp=profile.updated_at,
+            data_stamp=data_stamp,
+        )
+        .exclude(status=PreviewStatus.FAILED)
+        .first()
+    )
 
 
 def impact_preview_progress(*, public_id) -> dict[str, Any]:
@@ -68,13 +87,29 @@ def impact_preview_progress(*, public_id) -> dict[str, Any]:
             progress, message = job.progress, job.message
         except Job.DoesNotExist:
             pass
-    return {"id": str(preview.public_id), "status": status, "progress": progress, "message": message,
-            "error": preview.error}
+    return {
+        "id": str(preview.public_id),
+        "status": status,
+        "progress": progress,
+        "message": message,
+        "error": preview.error,
+    }
 
 
 # Columns of `decided_records_export`, in file order.
-DECIDED_RECORD_COLUMNS = ("application_id", "lodged_on", "nationality", "age_group", "gender", "marital_status",
-                          "occupation", "travel_purpose", "application_location", "chain_hit", "decision")
+DECIDED_RECORD_COLUMNS = (
+    "application_id",
+    "lodged_on",
+    "nationality",
+    "age_group",
+    "gender",
+    "marital_status",
+    "occupation",
+    "travel_purpose",
+    "application_location",
+    "chain_hit",
+    "decision",
+)
 
 
 def decided_records_export(*, path: str, period_from: date, period_to: date) -> None:
@@ -94,8 +129,10 @@ def decided_records_export(*, path: str, period_from: date, period_to: date) -> 
     sql = f"SELECT {select} FROM {table} WHERE {where}"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with open(path, "wb") as out, cursor.cursor.copy(
-                    f"COPY ({sql}) TO STDOUT (FORMAT csv)", (period_from, period_to)) as copy:
+            with (
+                open(path, "wb") as out,
+                cursor.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", (period_from, period_to)) as copy,
+            ):
                 for block in copy:
                     out.write(block)
             return

@@ -86,9 +86,16 @@ class _Report:
         for (column, code), values in self.groups.items():
             named = [(v, n) for v, n in values.most_common() if v is not None]
             example = self.examples[(column, code)]
-            out.append({"column": column, "code": code, "count": sum(values.values()),
-                        "distinct": len(named), "values": [[v, n] for v, n in named[:shown]],
-                        "example": {k: example[k] for k in ("value", "params") if k in example}})
+            out.append(
+                {
+                    "column": column,
+                    "code": code,
+                    "count": sum(values.values()),
+                    "distinct": len(named),
+                    "values": [[v, n] for v, n in named[:shown]],
+                    "example": {k: example[k] for k in ("value", "params") if k in example},
+                }
+            )
         return sorted(out, key=lambda g: (-g["count"], g["column"], g["code"]))
 
 
@@ -105,8 +112,7 @@ def importer(name: str) -> SystemActor:
 def _require_import_right(actor: Any) -> None:
     # Everyone is checked: a person through a role, a command or the seeder as a system
     # actor that was given the right (see `importer`).
-    actor_require(actor, IMPORT_MONITORING,
-                  _("Only a policy officer or an administrator may import monitoring data."))
+    actor_require(actor, IMPORT_MONITORING, _("Only a policy officer or an administrator may import monitoring data."))
 
 
 @contextmanager
@@ -122,8 +128,9 @@ def _no_cycle_collection():
             gc.enable()
 
 
-def _check_and_pass(rows: Iterator, out: list[dict[str, Any]], report: _Report,
-                    merge: StagedMerge, tick: Callable[[int], None]) -> int:
+def _check_and_pass(
+    rows: Iterator, out: list[dict[str, Any]], report: _Report, merge: StagedMerge, tick: Callable[[int], None]
+) -> int:
     """One pass over every row, a chunk at a time, the good ones handed to `merge`;
     returns the number of records read."""
     checker = ChunkChecker(catalogue_index())
@@ -156,9 +163,17 @@ def _check_and_pass(rows: Iterator, out: list[dict[str, Any]], report: _Report,
     return count
 
 
-def monitoring_records_import(*, actor: Any, door: str, file_format: str, stream: BinaryIO | None = None,
-                              records: list[Any] | None = None, filename: str = "", run: ImportRun | None = None,
-                              on_progress: Progress | None = None) -> ImportRun:
+def monitoring_records_import(
+    *,
+    actor: Any,
+    door: str,
+    file_format: str,
+    stream: BinaryIO | None = None,
+    records: list[Any] | None = None,
+    filename: str = "",
+    run: ImportRun | None = None,
+    on_progress: Progress | None = None,
+) -> ImportRun:
     """Import a file (`stream`, CSV or JSON Lines) or a JSON batch (`records`) whole or not at all.
 
     Returns the run: `imported` with its counts, or `rejected` with the report. A record
@@ -170,8 +185,9 @@ def monitoring_records_import(*, actor: Any, door: str, file_format: str, stream
         raise ValueError(f"unknown door or format: {door}, {file_format}")
     user = actor_user(actor)
     if run is None:
-        run = ImportRun.objects.create(door=door, file_format=file_format, filename=filename[:255],
-                                       status=ImportStatus.RUNNING, created_by=user)
+        run = ImportRun.objects.create(
+            door=door, file_format=file_format, filename=filename[:255], status=ImportStatus.RUNNING, created_by=user
+        )
     else:
         ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.RUNNING, error="")
         run.status = ImportStatus.RUNNING
@@ -229,28 +245,36 @@ def monitoring_records_import(*, actor: Any, door: str, file_format: str, stream
         run.problem_groups = report.group_list()
         run.problems = sorted(report.problems, key=lambda p: p["row"])
         run.status = ImportStatus.REJECTED
-        banned = sorted({p.get("value") or p["column"] for p in report.problems
-                         if p["code"] == "banned_characteristic"})
+        banned = sorted(
+            {p.get("value") or p["column"] for p in report.problems if p["code"] == "banned_characteristic"}
+        )
         with transaction.atomic():
             run.save()
             events.import_rejected(actor=actor, run=run, banned=banned)
         return run
     except Exception as error:
         with transaction.atomic():
-            ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.FAILED, error=str(error)[:5000],
-                                                       finished_at=timezone.now())
+            ImportRun.objects.filter(pk=run.pk).update(
+                status=ImportStatus.FAILED, error=str(error)[:5000], finished_at=timezone.now()
+            )
         raise
 
 
-def monitoring_records_load_generated(*, actor: Any, rows: Iterator[tuple[Any, ...]], label: str,
-                                      on_progress: Progress | None = None) -> ImportRun:
+def monitoring_records_load_generated(
+    *, actor: Any, rows: Iterator[tuple[Any, ...]], label: str, on_progress: Progress | None = None
+) -> ImportRun:
     """Keep records the portal generated itself (the synthetic demo data), through the same
     staging, merge and audit as an import. `rows` are clean: (row number, *COLUMNS values)
     with codes from the catalogue; the database's constraints still check every row."""
     _require_import_right(actor)
     user = actor_user(actor)
-    run = ImportRun.objects.create(door=ImportDoor.DEMO, file_format=ImportFormat.JSON, filename=label[:255],
-                                   status=ImportStatus.RUNNING, created_by=user)
+    run = ImportRun.objects.create(
+        door=ImportDoor.DEMO,
+        file_format=ImportFormat.JSON,
+        filename=label[:255],
+        status=ImportStatus.RUNNING,
+        created_by=user,
+    )
     digest = hashlib.sha256()
 
     def keep(inserted: int, updated: int) -> None:
@@ -275,18 +299,31 @@ def monitoring_records_load_generated(*, actor: Any, rows: Iterator[tuple[Any, .
         return run
     except Exception as error:
         with transaction.atomic():
-            ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.FAILED, error=str(error)[:5000],
-                                                       finished_at=timezone.now())
+            ImportRun.objects.filter(pk=run.pk).update(
+                status=ImportStatus.FAILED, error=str(error)[:5000], finished_at=timezone.now()
+            )
         raise
 
 
-def monitoring_records_import_path(*, actor: Any, path: str | Path, file_format: str | None = None,
-                                   door: str = ImportDoor.COMMAND, on_progress: Progress | None = None) -> ImportRun:
+def monitoring_records_import_path(
+    *,
+    actor: Any,
+    path: str | Path,
+    file_format: str | None = None,
+    door: str = ImportDoor.COMMAND,
+    on_progress: Progress | None = None,
+) -> ImportRun:
     """Import a file on disk (the command's door)."""
     path = Path(path)
     with path.open("rb") as stream:
-        return monitoring_records_import(actor=actor, door=door, file_format=file_format or format_for(path.name),
-                                         stream=stream, filename=path.name, on_progress=on_progress)
+        return monitoring_records_import(
+            actor=actor,
+            door=door,
+            file_format=file_format or format_for(path.name),
+            stream=stream,
+            filename=path.name,
+            on_progress=on_progress,
+        )
 
 
 def monitoring_records_import_batch(*, actor: Any, records: Any) -> ImportRun:
@@ -296,13 +333,15 @@ def monitoring_records_import_batch(*, actor: Any, records: Any) -> ImportRun:
     if not isinstance(records, list) or not records:
         raise DomainError.single("invalid", _("Send a non-empty JSON list of records."))
     if len(records) > MAX_API_RECORDS:
-        raise DomainError.single("too_many_records", _("A batch holds at most %(max)s records; send larger sets as "
-                                                       "a file.") % {"max": MAX_API_RECORDS})
-    return monitoring_records_import(actor=actor, door=ImportDoor.API, file_format=ImportFormat.JSON,
-                                     records=records)
+        raise DomainError.single(
+            "too_many_records",
+            _("A batch holds at most %(max)s records; send larger sets as a file.") % {"max": MAX_API_RECORDS},
+        )
+    return monitoring_records_import(actor=actor, door=ImportDoor.API, file_format=ImportFormat.JSON, records=records)
 
 
 # --- Uploads through the web page: a background job ---------------------------------------------
+
 
 def _upload_dir() -> Path:
     folder = Path(settings.MEDIA_ROOT) / "monitoring-uploads"
@@ -324,12 +363,20 @@ def monitoring_upload_start(*, actor: Any, upload: Any, file_format: str | None 
         for piece in upload.chunks():
             target.write(piece)
     with transaction.atomic():
-        run = ImportRun.objects.create(door=ImportDoor.UPLOAD, file_format=file_format, filename=name,
-                                       size_bytes=path.stat().st_size, upload_path=str(path),
-                                       created_by=actor_user(actor))
+        run = ImportRun.objects.create(
+            door=ImportDoor.UPLOAD,
+            file_format=file_format,
+            filename=name,
+            size_bytes=path.stat().st_size,
+            upload_path=str(path),
+            created_by=actor_user(actor),
+        )
         language = translation.get_language() or settings.LANGUAGE_CODE
-        job = job_create(kind="monitoring.import", created_by=actor_user(actor),
-                         params={"import": str(run.public_id), "language": language})
+        job = job_create(
+            kind="monitoring.import",
+            created_by=actor_user(actor),
+            params={"import": str(run.public_id), "language": language},
+        )
         run.job_id = job.public_id
         run.save(update_fields=["job_id"])
         job_enqueue_on_commit(task=import_upload, job=job, import_run_id=run.pk, language=language)
@@ -337,9 +384,15 @@ def monitoring_upload_start(*, actor: Any, upload: Any, file_format: str | None 
 
 
 def _job_result(run: ImportRun) -> dict[str, Any]:
-    return {"import": str(run.public_id), "status": run.status, "row_count": run.row_count,
-            "inserted": run.inserted_count, "updated": run.updated_count, "unchanged": run.unchanged_count,
-            "problems": run.problem_count}
+    return {
+        "import": str(run.public_id),
+        "status": run.status,
+        "row_count": run.row_count,
+        "inserted": run.inserted_count,
+        "updated": run.updated_count,
+        "unchanged": run.unchanged_count,
+        "problems": run.problem_count,
+    }
 
 
 def _discard_upload(run: ImportRun) -> None:
@@ -358,8 +411,9 @@ def monitoring_import_job_run(*, job_id: int, import_run_id: int, language: str 
         _discard_upload(run)
         return
     if not run.upload_path or not Path(run.upload_path).exists():
-        monitoring_import_job_fail(job_id=job_id, import_run_id=import_run_id,
-                                   error="the uploaded file is no longer there; upload it again")
+        monitoring_import_job_fail(
+            job_id=job_id, import_run_id=import_run_id, error="the uploaded file is no longer there; upload it again"
+        )
         return
 
     def progress(percent: int, message: str) -> None:
@@ -367,11 +421,20 @@ def monitoring_import_job_run(*, job_id: int, import_run_id: int, language: str 
 
     with translation.override(language):
         with open(run.upload_path, "rb") as stream:
-            run = monitoring_records_import(actor=run.created_by, door=ImportDoor.UPLOAD,
-                                            file_format=run.file_format, stream=stream, filename=run.filename,
-                                            run=run, on_progress=progress)
-        message = (_("%(n)s records imported") % {"n": _number(run.row_count)} if run.status == ImportStatus.IMPORTED
-                   else _("File rejected: %(n)s problems") % {"n": _number(run.problem_count)})
+            run = monitoring_records_import(
+                actor=run.created_by,
+                door=ImportDoor.UPLOAD,
+                file_format=run.file_format,
+                stream=stream,
+                filename=run.filename,
+                run=run,
+                on_progress=progress,
+            )
+        message = (
+            _("%(n)s records imported") % {"n": _number(run.row_count)}
+            if run.status == ImportStatus.IMPORTED
+            else _("File rejected: %(n)s problems") % {"n": _number(run.problem_count)}
+        )
     job_succeed(job_id=job_id, result=_job_result(run), message=message)
     _discard_upload(run)
 
@@ -380,6 +443,6 @@ def monitoring_import_job_fail(*, job_id: int, import_run_id: int, error: str) -
     """The job gave up (retries exhausted, or nothing left to import): say so on both records."""
     with transaction.atomic():
         ImportRun.objects.filter(pk=import_run_id).exclude(
-            status__in=[ImportStatus.IMPORTED, ImportStatus.REJECTED]).update(
-            status=ImportStatus.FAILED, error=error[:5000], finished_at=timezone.now())
+            status__in=[ImportStatus.IMPORTED, ImportStatus.REJECTED]
+        ).update(status=ImportStatus.FAILED, error=error[:5000], finished_at=timezone.now())
         job_fail(job_id=job_id, error=error)

@@ -27,11 +27,22 @@ from .models import MonitoringRecord
 TABLE = MonitoringRecord._meta.db_table
 
 _PG_TYPES = {
-    "application_id": "varchar(64)", "lodged_on": "date", "decided_on": "date", "applicant_hit": "boolean",
-    "referent_hit": "boolean", "employer_hit": "boolean", "chain_hit": "boolean", "refusal_ground": "smallint",
+    "application_id": "varchar(64)",
+    "lodged_on": "date",
+    "decided_on": "date",
+    "applicant_hit": "boolean",
+    "referent_hit": "boolean",
+    "employer_hit": "boolean",
+    "chain_hit": "boolean",
+    "refusal_ground": "smallint",
 }
-_SQLITE_TYPES = {"applicant_hit": "integer", "referent_hit": "integer", "employer_hit": "integer",
-                 "chain_hit": "integer", "refusal_ground": "integer"}
+_SQLITE_TYPES = {
+    "applicant_hit": "integer",
+    "referent_hit": "integer",
+    "employer_hit": "integer",
+    "chain_hit": "integer",
+    "refusal_ground": "integer",
+}
 
 
 class Staging:
@@ -87,8 +98,10 @@ class Staging:
         stamp = connection.ops.adapt_datetimefield_value(now)
         # In id order: the unique index then grows at its end instead of everywhere at once.
         select = f"SELECT {names}, %s FROM {self.name} WHERE true ORDER BY application_id"
-        upsert = (f"INSERT INTO {TABLE} ({names}, imported_at) {select} "
-                  f"ON CONFLICT (application_id) DO UPDATE SET {sets} WHERE {changed}")
+        upsert = (
+            f"INSERT INTO {TABLE} ({names}, imported_at) {select} "
+            f"ON CONFLICT (application_id) DO UPDATE SET {sets} WHERE {changed}"
+        )
         with connection.cursor() as cursor:
             if not self.postgres:
                 # SQLite holds the write lock for the whole transaction: counting around
@@ -107,8 +120,11 @@ class Staging:
                 if not cursor.fetchone()[0] and self.rows >= BULK_LOAD_ROWS:
                     return _bulk_load(cursor, f"INSERT INTO {TABLE} ({names}, imported_at) {select}", stamp), 0
                 # xmax = 0 marks a row this statement inserted (rather than updated).
-                cursor.execute(f"WITH merged AS ({upsert} RETURNING (xmax = 0) AS inserted) "
-                               f"SELECT COUNT(*) FILTER (WHERE inserted), COUNT(*) FROM merged", [stamp])
+                cursor.execute(
+                    f"WITH merged AS ({upsert} RETURNING (xmax = 0) AS inserted) "
+                    f"SELECT COUNT(*) FILTER (WHERE inserted), COUNT(*) FROM merged",
+                    [stamp],
+                )
             except (IntegrityError, ProgrammingError) as error:
                 # 21000: ON CONFLICT DO UPDATE met the same id twice; 23505: the unique
                 # constraint, put back after a bulk load, did.
@@ -132,12 +148,17 @@ BULK_LOAD_ROWS = 50_000
 def _bulk_load(cursor, insert: str, stamp: Any) -> int:
     quote = connection.ops.quote_name
     cursor.execute(f"LOCK TABLE {TABLE} IN ACCESS EXCLUSIVE MODE")
-    cursor.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                   "WHERE conrelid = %s::regclass AND contype = 'u'", [TABLE])
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'u'",
+        [TABLE],
+    )
     uniques = cursor.fetchall()
-    cursor.execute("SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
-                   "WHERE x.indrelid = %s::regclass AND NOT x.indisprimary AND NOT EXISTS ("
-                   "  SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)", [TABLE])
+    cursor.execute(
+        "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
+        "WHERE x.indrelid = %s::regclass AND NOT x.indisprimary AND NOT EXISTS ("
+        "  SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)",
+        [TABLE],
+    )
     indexes = cursor.fetchall()
     for name, _definition in uniques:
         cursor.execute(f"ALTER TABLE {TABLE} DROP CONSTRAINT {quote(name)}")

@@ -45,8 +45,11 @@ class UploadView(PermissionRequired, View):
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                run = services.monitoring_upload_start(actor=request.user, upload=form.cleaned_data["file"],
-                                                       file_format=form.cleaned_data["file_format"] or None)
+                run = services.monitoring_upload_start(
+                    actor=request.user,
+                    upload=form.cleaned_data["file"],
+                    file_format=form.cleaned_data["file_format"] or None,
+                )
             except DomainError as error:
                 # Upload problems concern the file as a whole: shown above the form.
                 problems_to_form(form, error, lambda f: None)
@@ -55,9 +58,18 @@ class UploadView(PermissionRequired, View):
         return self._page(request, form, status=400)
 
     def _page(self, request: HttpRequest, form: UploadForm, status: int = 200) -> HttpResponse:
-        return render(request, "monitoring/upload.html", {
-            "form": form, "runs": selectors.import_run_list(), "columns": COLUMNS,
-            "required_columns": REQUIRED_COLUMNS, "guide": column_guide()}, status=status)
+        return render(
+            request,
+            "monitoring/upload.html",
+            {
+                "form": form,
+                "runs": selectors.import_run_list(),
+                "columns": COLUMNS,
+                "required_columns": REQUIRED_COLUMNS,
+                "guide": column_guide(),
+            },
+            status=status,
+        )
 
 
 class ImportExampleCsvView(PermissionRequired, View):
@@ -93,13 +105,15 @@ def _number(n: int) -> str:
 
 
 def _summary_line(run: ImportRun) -> str:
-    """"3 problems in 2 of 10 rows", with the plurals of each number right in both languages."""
+    """ "3 problems in 2 of 10 rows", with the plurals of each number right in both languages."""
     problems = ngettext("%(n)s problem", "%(n)s problems", run.problem_count) % {"n": _number(run.problem_count)}
     if not run.row_count:
         return _("%(problems)s; no record could be read. Fix the file and upload it again.") % {"problems": problems}
     bad = min(run.bad_row_count, run.row_count)
     rows = ngettext("in %(bad)s of %(rows)s row", "in %(bad)s of %(rows)s rows", run.row_count) % {
-        "bad": _number(bad), "rows": _number(run.row_count)}
+        "bad": _number(bad),
+        "rows": _number(run.row_count),
+    }
     return _("%(problems)s %(rows)s. Fix them all and upload the file again.") % {"problems": problems, "rows": rows}
 
 
@@ -110,22 +124,34 @@ def _problem_groups(run: ImportRun, *, may_add_codes: bool) -> list[dict[str, An
     out = []
     for group in run.problem_groups or []:
         column, code, count = group["column"], group["code"], group["count"]
-        values = [{"value": v, "rows": ngettext("%(n)s row", "%(n)s rows", n) % {"n": _number(n)}}
-                  for v, n in group["values"]]
+        values = [
+            {"value": v, "rows": ngettext("%(n)s row", "%(n)s rows", n) % {"n": _number(n)}} for v, n in group["values"]
+        ]
         add_url = None
         if code == "unknown_value" and column in names:
-            heading = ngettext("%(n)s code of “%(name)s” is not in the catalogue",
-                               "%(n)s codes of “%(name)s” are not in the catalogue", group["distinct"]) % {
-                "n": _number(group["distinct"]), "name": names[column]}
+            heading = ngettext(
+                "%(n)s code of “%(name)s” is not in the catalogue",
+                "%(n)s codes of “%(name)s” are not in the catalogue",
+                group["distinct"],
+            ) % {"n": _number(group["distinct"]), "name": names[column]}
             if may_add_codes and column in EXTENDABLE:
                 add_url = f"{reverse('profiles:catalogues')}?characteristic={column}"
         else:
             example = {"row": 0, "column": column, "code": code, **group.get("example", {})}
             heading = problem_message(example)
         rows = ngettext("%(n)s row", "%(n)s rows", count) % {"n": _number(count)}
-        out.append({"column": column, "code": code, "heading": heading, "rows": rows, "values": values,
-                    "more_values": max(0, group["distinct"] - len(values)), "add_url": add_url,
-                    "show_values": code == "unknown_value" or group["distinct"] > 1})
+        out.append(
+            {
+                "column": column,
+                "code": code,
+                "heading": heading,
+                "rows": rows,
+                "values": values,
+                "more_values": max(0, group["distinct"] - len(values)),
+                "add_url": add_url,
+                "show_values": code == "unknown_value" or group["distinct"] > 1,
+            }
+        )
     return out
 
 
@@ -135,11 +161,20 @@ class ImportDetailView(View):
     def get(self, request: HttpRequest, public_id) -> HttpResponse:
         run = _run(request, public_id)
         problems = [{**p, "message": problem_message(p)} for p in run.problems[:PROBLEMS_SHOWN]]
-        return render(request, "monitoring/import_detail.html", {
-            "run": run, "problems": problems, "shown": len(problems), "stored": len(run.problems),
-            "summary_line": _summary_line(run) if run.problem_count else "",
-            "groups": _problem_groups(run, may_add_codes=actor_has_right(request.user, MANAGE_CATALOGUES)),
-            "finished": run.is_finished, "imported": run.status == ImportStatus.IMPORTED})
+        return render(
+            request,
+            "monitoring/import_detail.html",
+            {
+                "run": run,
+                "problems": problems,
+                "shown": len(problems),
+                "stored": len(run.problems),
+                "summary_line": _summary_line(run) if run.problem_count else "",
+                "groups": _problem_groups(run, may_add_codes=actor_has_right(request.user, MANAGE_CATALOGUES)),
+                "finished": run.is_finished,
+                "imported": run.status == ImportStatus.IMPORTED,
+            },
+        )
 
 
 class ImportReportCsvView(View):
@@ -153,8 +188,9 @@ class ImportReportCsvView(View):
         writer = SafeWriter(response)
         writer.writerow(["row", "column", "code", "value", "message"])
         for entry in run.problems:
-            writer.writerow([entry["row"], entry.get("column") or "", entry["code"], entry.get("value", ""),
-                             problem_message(entry)])
+            writer.writerow(
+                [entry["row"], entry.get("column") or "", entry["code"], entry.get("value", ""), problem_message(entry)]
+            )
         return response
 
 
@@ -164,14 +200,25 @@ def _labelled(result: dict[str, Any]) -> dict[str, Any]:
     names = dict(Characteristic.choices)
     groups = []
     for dimension in DIMENSIONS:
-        rows = [{**row, "label": labels.get(dimension, {}).get(row["code"], row["code"])}
-                for row in result["groups"][dimension]]
-        groups.append({"dimension": dimension, "name": names[dimension], "rows": rows,
-                       "hit_rows": [r for r in rows if r["hits"]]})
+        rows = [
+            {**row, "label": labels.get(dimension, {}).get(row["code"], row["code"])}
+            for row in result["groups"][dimension]
+        ]
+        groups.append(
+            {"dimension": dimension, "name": names[dimension], "rows": rows, "hit_rows": [r for r in rows if r["hits"]]}
+        )
     tracks = result["tracks"]
-    track_rows = [{"track": t, "without": tracks["without"][t], "with": tracks["with"][t],
-                   "change": tracks["change"][t], "without_share": tracks["without_share"][t],
-                   "with_share": tracks["with_share"][t]} for t in TRACKS]
+    track_rows = [
+        {
+            "track": t,
+            "without": tracks["without"][t],
+            "with": tracks["with"][t],
+            "change": tracks["change"][t],
+            "without_share": tracks["without_share"][t],
+            "with_share": tracks["with_share"][t],
+        }
+        for t in TRACKS
+    ]
     computed_at = parse_datetime(result.get("computed_at") or "")
     return {**result, "group_tables": groups, "track_rows": track_rows, "computed_at": computed_at}
 
@@ -193,9 +240,12 @@ class ProfileImpactView(PermissionRequired, View):
         status = 200
         if form.is_valid():
             try:
-                outcome = previews.impact_preview_for(actor=request.user, profile=profile,
-                                                      period_from=form.cleaned_data.get("from"),
-                                                      period_until=form.cleaned_data.get("to"))
+                outcome = previews.impact_preview_for(
+                    actor=request.user,
+                    profile=profile,
+                    period_from=form.cleaned_data.get("from"),
+                    period_until=form.cleaned_data.get("to"),
+                )
             except DomainError as error:
                 context["problems"], status = error.problems, error.status
             else:

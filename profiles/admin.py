@@ -57,6 +57,7 @@ class _ServiceForm(forms.ModelForm):
 
 # --- Catalogues ------------------------------------------------------------------------------
 
+
 class _AnyCharacteristicField(forms.ChoiceField):
     """Offers the seven, but lets any posted name through to the service, so that a banned
     one is refused as banned (and audited) and an eighth as unknown, not as a bad choice."""
@@ -68,7 +69,8 @@ class _AnyCharacteristicField(forms.ChoiceField):
 class CatalogueCodeAddForm(_ServiceForm):
     characteristic = _AnyCharacteristicField(
         choices=[(c.value, c.label) for c in Characteristic if c.value in EXTENDABLE],
-        help_text=_("Only age groups, occupations and posts can be extended; the others follow a standard."))
+        help_text=_("Only age groups, occupations and posts can be extended; the others follow a standard."),
+    )
 
     class Meta:
         model = CatalogueCode
@@ -76,15 +78,28 @@ class CatalogueCodeAddForm(_ServiceForm):
 
     def call_service(self) -> CatalogueCode:
         data = self.cleaned_data
-        return catalogue_code_add(actor=self.actor, characteristic=data["characteristic"], code=data["code"],
-                                  label_nl=data["label_nl"], label_en=data["label_en"])
+        return catalogue_code_add(
+            actor=self.actor,
+            characteristic=data["characteristic"],
+            code=data["code"],
+            label_nl=data["label_nl"],
+            label_en=data["label_en"],
+        )
 
 
 @admin.register(CatalogueCode)
 class CatalogueCodeAdmin(admin.ModelAdmin):
     form = CatalogueCodeAddForm
-    list_display = ["characteristic", "code", "label_nl", "label_en", "builtin", "created_by", "created_at",
-                    "retired_at"]
+    list_display = [
+        "characteristic",
+        "code",
+        "label_nl",
+        "label_en",
+        "builtin",
+        "created_by",
+        "created_at",
+        "retired_at",
+    ]
     list_filter = ["characteristic", "builtin", ("retired_at", admin.EmptyFieldListFilter)]
     search_fields = ["code", "label_nl", "label_en"]
     list_select_related = ["created_by"]
@@ -116,24 +131,37 @@ class CatalogueCodeAdmin(admin.ModelAdmin):
 
 # --- Profiles --------------------------------------------------------------------------------
 
+
 class ProfileAdminForm(_ServiceForm):
     criteria_json = forms.JSONField(
-        label=_("Criteria"), required=False, initial=list,
+        label=_("Criteria"),
+        required=False,
+        initial=list,
         widget=forms.Textarea(attrs={"rows": 8, "cols": 80}),
-        help_text=_('A list of criteria, e.g. [{"characteristic": "nationality", "values": ["NGA"]}, '
-                    '{"characteristic": "travel_purpose", "values": ["tourism"]}, '
-                    '{"characteristic": "gender", "values": ["M"]}].'))
+        help_text=_(
+            'A list of criteria, e.g. [{"characteristic": "nationality", "values": ["NGA"]}, '
+            '{"characteristic": "travel_purpose", "values": ["tourism"]}, '
+            '{"characteristic": "gender", "values": ["M"]}].'
+        ),
+    )
 
     class Meta:
         model = Profile
-        fields = ["kind", "title", "valid_from", "valid_until",
-                  *(f"justification_{k}" for k in JUSTIFICATION_KEYS), *EVIDENCE_FIELDS]
+        fields = [
+            "kind",
+            "title",
+            "valid_from",
+            "valid_until",
+            *(f"justification_{k}" for k in JUSTIFICATION_KEYS),
+            *EVIDENCE_FIELDS,
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk and "criteria_json" in self.fields:
-            self.initial["criteria_json"] = [{"characteristic": c.characteristic, "values": list(c.values)}
-                                             for c in self.instance.criteria.all()]
+            self.initial["criteria_json"] = [
+                {"characteristic": c.characteristic, "values": list(c.values)} for c in self.instance.criteria.all()
+            ]
 
     def field_of(self, attr: str | None) -> str | None:
         if attr is None:
@@ -147,7 +175,9 @@ class ProfileAdminForm(_ServiceForm):
     def call_service(self) -> Profile:
         data = self.cleaned_data
         content = {
-            "kind": data["kind"], "title": data["title"], "valid_from": data["valid_from"],
+            "kind": data["kind"],
+            "title": data["title"],
+            "valid_from": data["valid_from"],
             "valid_until": data["valid_until"],
             # As given, whatever it holds: the validator judges it (an unknown or banned name included).
             "criteria": data["criteria_json"] if data["criteria_json"] is not None else [],
@@ -167,17 +197,44 @@ class ProfileAdmin(admin.ModelAdmin):
     search_fields = ["code", "title"]
     list_select_related = ["created_by"]
     ordering = ["-created_at", "-id"]
-    readonly_fields = ["code", "version", "status", "origin", "generation_run_id", "previous_version", "created_by",
-                       "created_at", "submitted_by", "submitted_at", "approved_by", "approved_at",
-                       "dpo_signed_off_by", "dpo_signed_off_at"]
+    readonly_fields = [
+        "code",
+        "version",
+        "status",
+        "origin",
+        "generation_run_id",
+        "previous_version",
+        "created_by",
+        "created_at",
+        "submitted_by",
+        "submitted_at",
+        "approved_by",
+        "approved_at",
+        "dpo_signed_off_by",
+        "dpo_signed_off_at",
+    ]
     fieldsets = [
         (None, {"fields": ["code", "version", "status", "origin", "generation_run_id", "kind", "title"]}),
         (_("Criteria"), {"fields": ["criteria_json"]}),
         (_("Validity window"), {"fields": ["valid_from", "valid_until"]}),
         (_("Justification"), {"fields": [f"justification_{k}" for k in JUSTIFICATION_KEYS]}),
         (_("Evidence"), {"fields": list(EVIDENCE_FIELDS)}),
-        (_("Workflow"), {"fields": ["previous_version", "created_by", "created_at", "submitted_by", "submitted_at",
-                                    "approved_by", "approved_at", "dpo_signed_off_by", "dpo_signed_off_at"]}),
+        (
+            _("Workflow"),
+            {
+                "fields": [
+                    "previous_version",
+                    "created_by",
+                    "created_at",
+                    "submitted_by",
+                    "submitted_at",
+                    "approved_by",
+                    "approved_at",
+                    "dpo_signed_off_by",
+                    "dpo_signed_off_at",
+                ]
+            },
+        ),
     ]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -187,8 +244,10 @@ class ProfileAdmin(admin.ModelAdmin):
     @admin.display(description=_("Criteria"))
     def criteria_json(self, obj: Profile) -> str:
         # Shown when the version is read-only.
-        return json.dumps([{"characteristic": c.characteristic, "values": list(c.values)}
-                           for c in obj.criteria.all()], ensure_ascii=False)
+        return json.dumps(
+            [{"characteristic": c.characteristic, "values": list(c.values)} for c in obj.criteria.all()],
+            ensure_ascii=False,
+        )
 
     # Each button asks the rule the service applies (roles only: a superuser is no exception).
     def has_add_permission(self, request) -> bool:

@@ -51,8 +51,11 @@ class ProfilePagination(PageNumberPagination):
 
 
 def _history() -> Prefetch:
-    return Prefetch("transitions", to_attr="history",
-                    queryset=ProfileTransition.objects.select_related("actor").order_by("created_at", "id"))
+    return Prefetch(
+        "transitions",
+        to_attr="history",
+        queryset=ProfileTransition.objects.select_related("actor").order_by("created_at", "id"),
+    )
 
 
 def _presentable(qs: QuerySet[Profile]) -> QuerySet[Profile]:
@@ -89,25 +92,35 @@ class ProfileListCreateApi(GenericAPIView):
     def get_permissions(self):
         return [CanAuthor() if self.request.method == "POST" else CanView()]
 
-    @extend_schema(parameters=[ProfileFilterSerializer],
-                   responses={200: ProfileOutputSerializer(many=True), **_errors(400, 401, 403)}, tags=["profiles"])
+    @extend_schema(
+        parameters=[ProfileFilterSerializer],
+        responses={200: ProfileOutputSerializer(many=True), **_errors(400, 401, 403)},
+        tags=["profiles"],
+    )
     def get(self, request):
         filters = ProfileFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         page = self.paginate_queryset(_presentable(selectors.profile_list(filters=filters.validated_data)))
         return self.get_paginated_response(ProfileOutputSerializer(page, many=True).data)
 
-    @extend_schema(request=ProfileInputSerializer, responses={201: ProfileOutputSerializer, **_errors(400, 401, 403)},
-                   tags=["profiles"])
+    @extend_schema(
+        request=ProfileInputSerializer,
+        responses={201: ProfileOutputSerializer, **_errors(400, 401, 403)},
+        tags=["profiles"],
+    )
     def post(self, request):
         data = ProfileInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         given = data.service_arguments()
         try:
             profile = services.profile_create(
-                actor=request.user, kind=given.get("kind"), title=given.get("title", ""),
-                criteria=given.get("criteria", []), valid_from=given.get("valid_from"),
-                valid_until=given.get("valid_until"), justification=given.get("justification"),
+                actor=request.user,
+                kind=given.get("kind"),
+                title=given.get("title", ""),
+                criteria=given.get("criteria", []),
+                valid_from=given.get("valid_from"),
+                valid_until=given.get("valid_until"),
+                justification=given.get("justification"),
                 evidence=given.get("evidence"),
             )
         except DomainError as error:
@@ -127,8 +140,11 @@ class ProfileDetailApi(GenericAPIView):
     def get(self, request, id):
         return _present(id)
 
-    @extend_schema(request=ProfileInputSerializer,
-                   responses={200: ProfileOutputSerializer, **_errors(400, 401, 403, 404, 409)}, tags=["profiles"])
+    @extend_schema(
+        request=ProfileInputSerializer,
+        responses={200: ProfileOutputSerializer, **_errors(400, 401, 403, 404, 409)},
+        tags=["profiles"],
+    )
     def patch(self, request, id):
         profile = _profile(id)
         data = ProfileInputSerializer(data=request.data, partial=True)
@@ -140,8 +156,6 @@ class ProfileDetailApi(GenericAPIView):
         return _present(id)
 
 
-
-
 class ProfileActionApi(GenericAPIView):
     """A workflow action with a comment (`workflow_action` is set per URL)."""
 
@@ -149,15 +163,18 @@ class ProfileActionApi(GenericAPIView):
     permission_classes = [CanView]
     workflow_action = ""
 
-    @extend_schema(request=ActionInputSerializer,
-                   responses={200: ProfileOutputSerializer, **_errors(400, 401, 403, 404, 409)},
-                   tags=["profile workflow"])
+    @extend_schema(
+        request=ActionInputSerializer,
+        responses={200: ProfileOutputSerializer, **_errors(400, 401, 403, 404, 409)},
+        tags=["profile workflow"],
+    )
     def post(self, request, id):
         profile = _profile(id)
         data = ActionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.profile_transition(actor=request.user, profile=profile, action=self.workflow_action,
-                                    comment=data.validated_data["comment"])
+        services.profile_transition(
+            actor=request.user, profile=profile, action=self.workflow_action, comment=data.validated_data["comment"]
+        )
         return _present(id)
 
 
@@ -167,13 +184,16 @@ class ProfileNewVersionApi(GenericAPIView):
     serializer_class = ProfileOutputSerializer
     permission_classes = [CanView]
 
-    @extend_schema(request=ActionInputSerializer,
-                   responses={201: ProfileOutputSerializer, **_errors(400, 401, 403, 404, 409)},
-                   tags=["profile workflow"])
+    @extend_schema(
+        request=ActionInputSerializer,
+        responses={201: ProfileOutputSerializer, **_errors(400, 401, 403, 404, 409)},
+        tags=["profile workflow"],
+    )
     def post(self, request, id):
         profile = _profile(id)
         data = ActionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        copy = services.profile_new_version(actor=request.user, profile=profile,
-                                            comment=data.validated_data.get("comment", ""))
+        copy = services.profile_new_version(
+            actor=request.user, profile=profile, comment=data.validated_data.get("comment", "")
+        )
         return _present(copy.public_id, status_code=status.HTTP_201_CREATED)

@@ -19,8 +19,11 @@ urlpatterns = [
     path("profiles/<uuid:id>/", ProfileDetailApi.as_view(), name="api-profile-detail"),
     path("profiles/<uuid:id>/new-version/", ProfileNewVersionApi.as_view(), name="api-profile-new-version"),
     *[
-        path(f"profiles/<uuid:id>/{segment}/", ProfileActionApi.as_view(workflow_action=action),
-             name=f"api-profile-{segment}")
+        path(
+            f"profiles/<uuid:id>/{segment}/",
+            ProfileActionApi.as_view(workflow_action=action),
+            name=f"api-profile-{segment}",
+        )
         for segment, action in ACTIONS.items()
     ],
 ]

@@ -28,8 +28,7 @@ CRITERION_PREFIX = "criterion_"
 
 
 def _date_field(label) -> forms.DateField:
-    return forms.DateField(label=label, required=False,
-                           widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE))
+    return forms.DateField(label=label, required=False, widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE))
 
 
 class CodesField(forms.MultipleChoiceField):
@@ -69,16 +68,21 @@ INDICATOR = {
 
 
 class ProfileForm(forms.Form):
-    kind = forms.CharField(label=_("Kind of profile"), required=False,
-                           widget=forms.RadioSelect(choices=ProfileKind.choices))
+    kind = forms.CharField(
+        label=_("Kind of profile"), required=False, widget=forms.RadioSelect(choices=ProfileKind.choices)
+    )
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
     valid_from = _date_field(_("Valid from"))
     valid_until = _date_field(_("Valid until"))
     evidence_group_size = forms.IntegerField(label=EVIDENCE_LABELS["evidence_group_size"], required=False)
-    evidence_chain_hit_rate = forms.FloatField(label=EVIDENCE_LABELS["evidence_chain_hit_rate"], required=False,
-                                               widget=forms.NumberInput(attrs={"step": "any"}))
-    evidence_refusal_rate = forms.FloatField(label=EVIDENCE_LABELS["evidence_refusal_rate"], required=False,
-                                             widget=forms.NumberInput(attrs={"step": "any"}))
+    evidence_chain_hit_rate = forms.FloatField(
+        label=EVIDENCE_LABELS["evidence_chain_hit_rate"],
+        required=False,
+        widget=forms.NumberInput(attrs={"step": "any"}),
+    )
+    evidence_refusal_rate = forms.FloatField(
+        label=EVIDENCE_LABELS["evidence_refusal_rate"], required=False, widget=forms.NumberInput(attrs={"step": "any"})
+    )
     evidence_period_from = _date_field(EVIDENCE_LABELS["evidence_period_from"])
     evidence_period_until = _date_field(EVIDENCE_LABELS["evidence_period_until"])
 
@@ -86,18 +90,22 @@ class ProfileForm(forms.Form):
         super().__init__(*args, **kwargs)
         for key in JUSTIFICATION_KEYS:
             self.fields[f"justification_{key}"] = forms.CharField(
-                label=JUSTIFICATION_LABELS[key], required=False, widget=forms.Textarea(attrs={"rows": 3}))
+                label=JUSTIFICATION_LABELS[key], required=False, widget=forms.Textarea(attrs={"rows": 3})
+            )
         for characteristic in Characteristic:
             self.fields[CRITERION_PREFIX + characteristic.value] = CodesField(
-                label=characteristic.label, required=False, choices=catalogue[characteristic.value])
+                label=characteristic.label, required=False, choices=catalogue[characteristic.value]
+            )
         # Problems on the criteria as a whole (too few, no mix) belong to no single field.
         self.criteria_errors: list[Problem] = []
 
     @classmethod
     def initial_from(cls, profile: Profile) -> dict[str, Any]:
         initial: dict[str, Any] = {
-            "kind": profile.kind, "title": profile.title,
-            "valid_from": profile.valid_from, "valid_until": profile.valid_until,
+            "kind": profile.kind,
+            "title": profile.title,
+            "valid_from": profile.valid_from,
+            "valid_until": profile.valid_until,
             **{f"justification_{k}": v for k, v in profile.justification.items()},
             **{k: getattr(profile, k) for k in EVIDENCE_FIELDS},
         }
@@ -115,12 +123,14 @@ class ProfileForm(forms.Form):
         validator refuses it as unknown or banned and the attempt is audited. A key
         posted with only empty values is a criterion without values (`empty_values`).
         """
-        posted = [k[len(CRITERION_PREFIX):] for k in self.data if k.startswith(CRITERION_PREFIX)]
-        names = [c for c in Characteristic.values if c in posted] + [n for n in posted
-                                                                      if n not in Characteristic.values]
-        return [{"characteristic": name,
-                 "values": [v for v in self.data.getlist(CRITERION_PREFIX + name) if v.strip()]}
-                for name in names]
+        posted = [k[len(CRITERION_PREFIX) :] for k in self.data if k.startswith(CRITERION_PREFIX)]
+        names = [c for c in Characteristic.values if c in posted] + [
+            n for n in posted if n not in Characteristic.values
+        ]
+        return [
+            {"characteristic": name, "values": [v for v in self.data.getlist(CRITERION_PREFIX + name) if v.strip()]}
+            for name in names
+        ]
 
     def service_arguments(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -152,11 +162,17 @@ class ProfileForm(forms.Form):
     def criterion_groups(self) -> list[dict[str, Any]]:
         """The seven characteristics, application ones first, as the template lays them out."""
         groups = []
-        for kind, heading in ((CharacteristicKind.APPLICATION, _("Application characteristics")),
-                              (CharacteristicKind.PERSONAL, _("Personal characteristics"))):
-            groups.append({"kind": kind, "heading": heading, "fields": [
-                self._criterion_field(c) for c in Characteristic.values if KIND_OF[c] == kind
-            ]})
+        for kind, heading in (
+            (CharacteristicKind.APPLICATION, _("Application characteristics")),
+            (CharacteristicKind.PERSONAL, _("Personal characteristics")),
+        ):
+            groups.append(
+                {
+                    "kind": kind,
+                    "heading": heading,
+                    "fields": [self._criterion_field(c) for c in Characteristic.values if KIND_OF[c] == kind],
+                }
+            )
         return groups
 
     def _criterion_field(self, characteristic: str) -> dict[str, Any]:
@@ -166,11 +182,15 @@ class ProfileForm(forms.Form):
         # A value no longer offered (retired) that this draft still has stays visible and
         # chosen, so that saving does not drop it silently; the validator then says why.
         known = {code for code, _label in choices}
-        choices += [(code, _("%(code)s (no longer offered)") % {"code": code})
-                    for code in sorted(selected - known)]
-        return {"bound": self[name], "characteristic": characteristic, "kind": KIND_OF[characteristic],
-                "choices": choices, "selected": selected,
-                "as_picker": characteristic in LABEL_SORTED or len(choices) > CHECKBOX_LIMIT}
+        choices += [(code, _("%(code)s (no longer offered)") % {"code": code}) for code in sorted(selected - known)]
+        return {
+            "bound": self[name],
+            "characteristic": characteristic,
+            "kind": KIND_OF[characteristic],
+            "choices": choices,
+            "selected": selected,
+            "as_picker": characteristic in LABEL_SORTED or len(choices) > CHECKBOX_LIMIT,
+        }
 
     def criteria_indicator(self) -> dict[str, Any]:
         """What the live indicator says when the page loads: "3 of 7 characteristics,
@@ -178,9 +198,14 @@ class ProfileForm(forms.Form):
         used = [c for c in Characteristic.values if self._selected(CRITERION_PREFIX + c)]
         kinds = {KIND_OF[c] for c in used}
         ok = len(used) >= 3 and kinds == {CharacteristicKind.APPLICATION, CharacteristicKind.PERSONAL}
-        parts = [str(label) for kind, label in ((CharacteristicKind.APPLICATION, INDICATOR["application"]),
-                                                (CharacteristicKind.PERSONAL, INDICATOR["personal"]))
-                 if kind in kinds]
+        parts = [
+            str(label)
+            for kind, label in (
+                (CharacteristicKind.APPLICATION, INDICATOR["application"]),
+                (CharacteristicKind.PERSONAL, INDICATOR["personal"]),
+            )
+            if kind in kinds
+        ]
         count = str(INDICATOR["count"]).replace("%s", str(len(used)))
         text = f"{count}, {' + '.join(parts) or INDICATOR['none']} — {INDICATOR['ok'] if ok else INDICATOR['missing']}"
         return {"text": text, "ok": ok, "strings": INDICATOR}
@@ -194,8 +219,7 @@ class ProfileForm(forms.Form):
         rows = []
         for name, errors in self.errors.as_data().items():
             anchor = "profile-form" if name == "__all__" else self._anchor(name)
-            rows += [{"anchor": anchor, "code": e.code or "invalid", "message": " ".join(e.messages)}
-                     for e in errors]
+            rows += [{"anchor": anchor, "code": e.code or "invalid", "message": " ".join(e.messages)} for e in errors]
         rows += [{"anchor": "criteria", "code": p.code, "message": p.message} for p in self.criteria_errors]
         return rows
 
@@ -222,15 +246,22 @@ def _field_for(field: str | None, criteria: list[dict[str, Any]]) -> str | None:
 
 
 class ProfileFilterForm(forms.Form):
-    q = forms.CharField(label=_("Code or title contains"), required=False, max_length=200,
-                        widget=forms.TextInput(attrs={"type": "search"}))
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("All statuses")), *ProfileStatus.choices])
+    q = forms.CharField(
+        label=_("Code or title contains"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All statuses")), *ProfileStatus.choices]
+    )
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *ProfileKind.choices])
-    origin = forms.ChoiceField(label=_("Origin"), required=False,
-                               choices=[("", _("All origins")), *ProfileOrigin.choices])
-    characteristic = forms.ChoiceField(label=_("Uses characteristic"), required=False,
-                                       choices=[("", _("Any characteristic")), *Characteristic.choices])
+    origin = forms.ChoiceField(
+        label=_("Origin"), required=False, choices=[("", _("All origins")), *ProfileOrigin.choices]
+    )
+    characteristic = forms.ChoiceField(
+        label=_("Uses characteristic"), required=False, choices=[("", _("Any characteristic")), *Characteristic.choices]
+    )
     run = forms.UUIDField(label=_("Generation run"), required=False)
     latest_only = forms.BooleanField(label=_("Latest version of each profile only"), required=False)
 
@@ -250,12 +281,26 @@ class CatalogueCodeForm(forms.Form):
     # refuses a banned category by name and writes the attempt to the audit trail.
     # Nothing is chosen beforehand: a post typed under a preselected "age group" would
     # otherwise become an age group.
-    characteristic = forms.CharField(label=_("Characteristic"), max_length=64, required=False, widget=forms.Select(
-        choices=[("", _("— choose a catalogue —")),
-                 *[(c.value, c.label) for c in Characteristic if c.value in EXTENDABLE]]))
-    code = forms.CharField(label=_("Code"), max_length=64, required=False,
-                           help_text=_("Age groups as 25-34 or 65+; occupations in lower case with underscores, "
-                                       "e.g. craft_trades; posts as UN/LOCODEs: a country code and three letters, "
-                                       "e.g. SRPBM for Paramaribo."))
+    characteristic = forms.CharField(
+        label=_("Characteristic"),
+        max_length=64,
+        required=False,
+        widget=forms.Select(
+            choices=[
+                ("", _("— choose a catalogue —")),
+                *[(c.value, c.label) for c in Characteristic if c.value in EXTENDABLE],
+            ]
+        ),
+    )
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=64,
+        required=False,
+        help_text=_(
+            "Age groups as 25-34 or 65+; occupations in lower case with underscores, "
+            "e.g. craft_trades; posts as UN/LOCODEs: a country code and three letters, "
+            "e.g. SRPBM for Paramaribo."
+        ),
+    )
     label_nl = forms.CharField(label=_("Dutch label"), max_length=200, required=False)
     label_en = forms.CharField(label=_("English label"), max_length=200, required=False)

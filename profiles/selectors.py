@@ -19,9 +19,7 @@ def catalogue_index() -> dict[str, set[str]]:
     return index
 
 
-def catalogue_choices(
-    *, language: str | None = None, offered_only: bool = False
-) -> dict[str, list[tuple[str, str]]]:
+def catalogue_choices(*, language: str | None = None, offered_only: bool = False) -> dict[str, list[tuple[str, str]]]:
     """(code, label) per characteristic, labels in the current language. Long catalogues
     (nationalities, occupations, posts) are sorted by label as readers of that language
     expect; the others keep their natural order (age bands, F/M/X).
@@ -100,9 +98,13 @@ def profile_list(*, filters: dict[str, Any] | None = None) -> QuerySet[Profile]:
 
 
 def profile_get(*, public_id) -> Profile:
-    return Profile.objects.select_related(
-        "created_by", "submitted_by", "approved_by", "dpo_signed_off_by", "previous_version"
-    ).prefetch_related("criteria").get(public_id=public_id)
+    return (
+        Profile.objects.select_related(
+            "created_by", "submitted_by", "approved_by", "dpo_signed_off_by", "previous_version"
+        )
+        .prefetch_related("criteria")
+        .get(public_id=public_id)
+    )
 
 
 def profile_versions(*, code: str) -> QuerySet[Profile]:
@@ -118,15 +120,17 @@ def review_queue() -> QuerySet[Profile]:
 
 
 def sign_off_queue() -> QuerySet[Profile]:
-    return profile_list().filter(
-        kind="risk", status__in=[ProfileStatus.IN_REVIEW, ProfileStatus.APPROVED], dpo_signed_off_by__isnull=True
-    ).order_by("submitted_at", "id")
+    return (
+        profile_list()
+        .filter(
+            kind="risk", status__in=[ProfileStatus.IN_REVIEW, ProfileStatus.APPROVED], dpo_signed_off_by__isnull=True
+        )
+        .order_by("submitted_at", "id")
+    )
 
 
 def my_drafts(*, user) -> QuerySet[Profile]:
-    return profile_list().filter(
-        created_by=user, status__in=[ProfileStatus.DRAFT, ProfileStatus.CHANGES_REQUESTED]
-    )
+    return profile_list().filter(created_by=user, status__in=[ProfileStatus.DRAFT, ProfileStatus.CHANGES_REQUESTED])
 
 
 def active_profiles_on(*, day: date) -> QuerySet[Profile]:
@@ -160,8 +164,13 @@ def active_profiles_stamp() -> tuple[Any, ...]:
 
 def profile_as_dict(profile: Profile) -> dict[str, Any]:
     return {
-        "code": profile.code, "version": profile.version, "kind": profile.kind, "title": profile.title,
-        "status": profile.status, "valid_from": profile.valid_from, "valid_until": profile.valid_until,
+        "code": profile.code,
+        "version": profile.version,
+        "kind": profile.kind,
+        "title": profile.title,
+        "status": profile.status,
+        "valid_from": profile.valid_from,
+        "valid_until": profile.valid_until,
         "criteria": {c.characteristic: list(c.values) for c in profile.criteria.all()},
         "justification": profile.justification,
         "evidence_group_size": profile.evidence_group_size,
@@ -184,9 +193,20 @@ def profile_version_diff(*, left: Profile, right: Profile) -> list[dict[str, Any
             continue
         rows.append({"field": f"criteria.{characteristic}", "left": la, "right": lb, "changed": la != lb})
     for key, value in a["justification"].items():
-        rows.append({"field": f"justification.{key}", "left": value, "right": b["justification"][key],
-                     "changed": value != b["justification"][key]})
-    for key in ("evidence_group_size", "evidence_chain_hit_rate", "evidence_refusal_rate",
-                "evidence_period_from", "evidence_period_until"):
+        rows.append(
+            {
+                "field": f"justification.{key}",
+                "left": value,
+                "right": b["justification"][key],
+                "changed": value != b["justification"][key],
+            }
+        )
+    for key in (
+        "evidence_group_size",
+        "evidence_chain_hit_rate",
+        "evidence_refusal_rate",
+        "evidence_period_from",
+        "evidence_period_until",
+    ):
         rows.append({"field": key, "left": a[key], "right": b[key], "changed": a[key] != b[key]})
     return rows

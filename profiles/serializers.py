@@ -43,8 +43,9 @@ class JustificationSerializer(serializers.Serializer):
 class EvidenceSerializer(serializers.Serializer):
     """The group behind the profile and its outcomes; ranges are checked by the service."""
 
-    group_size = serializers.IntegerField(required=False, allow_null=True, max_value=MAX_GROUP_SIZE,
-                                          min_value=-MAX_GROUP_SIZE)
+    group_size = serializers.IntegerField(
+        required=False, allow_null=True, max_value=MAX_GROUP_SIZE, min_value=-MAX_GROUP_SIZE
+    )
     chain_hit_rate = serializers.FloatField(required=False, allow_null=True)
     refusal_rate = serializers.FloatField(required=False, allow_null=True)
     period_from = serializers.DateField(required=False, allow_null=True)
@@ -125,8 +126,11 @@ class ProfileInputSerializer(serializers.Serializer):
         unexplained = [name for name in ("valid_from", "valid_until") if missing(name)]
         problems = [p for p in error.problems if p.code != "invalid_validity_window" or unexplained]
         problems += [
-            Problem("invalid_validity_window",
-                    _("“%(value)s” is not a date; write it as YYYY-MM-DD.") % {"value": str(raw)[:40]}, name)
+            Problem(
+                "invalid_validity_window",
+                _("“%(value)s” is not a date; write it as YYYY-MM-DD.") % {"value": str(raw)[:40]},
+                name,
+            )
             for name, raw in self.malformed_dates.items()
         ]
         return DomainError(problems, status=error.status, extra=error.extra)
@@ -148,8 +152,9 @@ class ProfileFilterSerializer(serializers.Serializer):
     characteristic = serializers.ChoiceField(choices=Characteristic.choices, required=False)
     run = serializers.UUIDField(required=False, help_text=_("Id of the generation run the profile came from."))
     q = serializers.CharField(required=False, max_length=200, help_text=_("Text in the code or title."))
-    latest_only = serializers.BooleanField(required=False, default=False,
-                                           help_text=_("Only the latest version of each profile."))
+    latest_only = serializers.BooleanField(
+        required=False, default=False, help_text=_("Only the latest version of each profile.")
+    )
 
 
 class ActionInputSerializer(serializers.Serializer):
@@ -206,10 +211,33 @@ class ProfileOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Profile
-        fields = ["id", "code", "version", "previous_version", "kind", "track", "title", "status", "origin",
-                  "generation_run", "criteria", "valid_from", "valid_until", "justification", "evidence",
-                  "created_by", "created_at", "updated_at", "submitted_by", "submitted_at", "approved_by",
-                  "approved_at", "dpo_signed_off_by", "dpo_signed_off_at", "history"]
+        fields = [
+            "id",
+            "code",
+            "version",
+            "previous_version",
+            "kind",
+            "track",
+            "title",
+            "status",
+            "origin",
+            "generation_run",
+            "criteria",
+            "valid_from",
+            "valid_until",
+            "justification",
+            "evidence",
+            "created_by",
+            "created_at",
+            "updated_at",
+            "submitted_by",
+            "submitted_at",
+            "approved_by",
+            "approved_at",
+            "dpo_signed_off_by",
+            "dpo_signed_off_at",
+            "history",
+        ]
         read_only_fields = fields
 
     def get_previous_version(self, profile: Profile) -> int | None:
@@ -253,8 +281,10 @@ class ProfileOutputSerializer(serializers.ModelSerializer):
             "status": profile.status,
             "origin": profile.origin,
             "generation_run": str(profile.generation_run_id) if profile.generation_run_id else None,
-            "criteria": [{"characteristic": c.characteristic, "values": [str(v) for v in c.values]}
-                         for c in (criteria if criteria is not None else profile.criteria.all())],
+            "criteria": [
+                {"characteristic": c.characteristic, "values": [str(v) for v in c.values]}
+                for c in (criteria if criteria is not None else profile.criteria.all())
+            ],
             "valid_from": _date(profile.valid_from),
             "valid_until": _date(profile.valid_until),
             "justification": profile.justification,
@@ -275,8 +305,14 @@ class ProfileOutputSerializer(serializers.ModelSerializer):
             "dpo_signed_off_by": _username(profile.dpo_signed_off_by),
             "dpo_signed_off_at": at(profile.dpo_signed_off_at),
             "history": [
-                {"action": t.action, "from": t.from_status, "to": t.to_status, "actor": _username(t.actor),
-                 "comment": t.comment, "at": at(t.created_at)}
+                {
+                    "action": t.action,
+                    "from": t.from_status,
+                    "to": t.to_status,
+                    "actor": _username(t.actor),
+                    "comment": t.comment,
+                    "at": at(t.created_at),
+                }
                 for t in (history if history is not None else profile.transitions.all())
             ],
         }

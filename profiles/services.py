@@ -111,9 +111,7 @@ def _catalogue_code_checked(*, actor, characteristic: str, code: str, label_nl: 
     if term:
         raise DomainError([banned_problem(str(characteristic), "characteristic", term)])
     if not characteristic:
-        raise DomainError.single(
-            "required", _("Choose the characteristic that the code belongs to."), "characteristic"
-        )
+        raise DomainError.single("required", _("Choose the characteristic that the code belongs to."), "characteristic")
     if characteristic not in Characteristic.values:
         raise DomainError.single(
             "unknown_characteristic",
@@ -662,9 +660,10 @@ def profile_transition(*, actor, profile: Profile, action: str, comment: str = "
             raise refusal
         if transition.comment_required and not comment:
             raise DomainError.single("comment_required", _("Give a reason in the comment."), "comment")
-        if action == "dpo_return" and Profile.objects.filter(
-            code=current.code, status__in=OPEN_STATUSES
-        ).exclude(pk=current.pk).exists():
+        if (
+            action == "dpo_return"
+            and Profile.objects.filter(code=current.code, status__in=OPEN_STATUSES).exclude(pk=current.pk).exists()
+        ):
             raise conflict("version_open", _("Another version of this profile is already being written."))
         if action == "submit":
             # Submitting re-checks every rule: a catalogue or setting may have changed since.
@@ -756,19 +755,31 @@ def profiles_generated_submit(
         now = timezone.now()
         for candidate in candidates:
             normalised, problems = profile_rules_check(
-                kind=candidate["kind"], criteria=candidate["criteria"], valid_from=candidate["valid_from"],
-                valid_until=candidate["valid_until"], justification=candidate.get("justification"),
-                catalogue=catalogue)
+                kind=candidate["kind"],
+                criteria=candidate["criteria"],
+                valid_from=candidate["valid_from"],
+                valid_until=candidate["valid_until"],
+                justification=candidate.get("justification"),
+                catalogue=catalogue,
+            )
             ev = {k: (candidate.get("evidence") or {}).get(k) for k in EVIDENCE_FIELDS}
             problems += _evidence_check(ev) + _title_check(candidate.get("title"))
             problems += _retired_problems(candidate["criteria"])
             if problems:
                 raise DomainError(problems)
             profile = Profile.objects.create(
-                code=f"{prefix}{number:04d}", version=1, kind=candidate["kind"], title=candidate["title"].strip(),
-                origin=ProfileOrigin.GENERATED, generation_run_id=generation_run_id,
-                valid_from=candidate["valid_from"], valid_until=candidate["valid_until"], created_by=author,
-                **_justification_fields(candidate.get("justification")), **ev)
+                code=f"{prefix}{number:04d}",
+                version=1,
+                kind=candidate["kind"],
+                title=candidate["title"].strip(),
+                origin=ProfileOrigin.GENERATED,
+                generation_run_id=generation_run_id,
+                valid_from=candidate["valid_from"],
+                valid_until=candidate["valid_until"],
+                created_by=author,
+                **_justification_fields(candidate.get("justification")),
+                **ev,
+            )
             number += 1
             _write_criteria(profile, normalised)
             events.profile_created(actor=actor, profile=profile)

@@ -9,8 +9,11 @@ urlpatterns = [
     path("review/", views.ReviewQueueView.as_view(), name="review_queue"),
     path("sign-off/", views.SignOffQueueView.as_view(), name="sign_off_queue"),
     path("catalogues/", views.CatalogueView.as_view(), name="catalogues"),
-    path("catalogues/<str:characteristic>/<str:code>/retire/", views.CatalogueRetireView.as_view(),
-         name="catalogue_retire"),
+    path(
+        "catalogues/<str:characteristic>/<str:code>/retire/",
+        views.CatalogueRetireView.as_view(),
+        name="catalogue_retire",
+    ),
     path("<uuid:public_id>/", views.ProfileDetailView.as_view(), name="detail"),
     path("<uuid:public_id>/edit/", views.ProfileEditView.as_view(), name="edit"),
     path("<uuid:public_id>/transition/", views.ProfileTransitionView.as_view(), name="transition"),

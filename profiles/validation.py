@@ -35,9 +35,12 @@ class Criterion:
 def banned_problem(name: str, field: str, term: str) -> Problem:
     return Problem(
         "banned_characteristic",
-        _("“%(name)s” names a special category of personal data (%(term)s). Such categories, "
-          "ethnicity above all, are banned from IOB by law and policy; this is not merely an unknown "
-          "characteristic.") % {"name": name, "term": term},
+        _(
+            "“%(name)s” names a special category of personal data (%(term)s). Such categories, "
+            "ethnicity above all, are banned from IOB by law and policy; this is not merely an unknown "
+            "characteristic."
+        )
+        % {"name": name, "term": term},
         field,
     )
 
@@ -51,18 +54,23 @@ def _characteristic_check(item: dict[str, Any], where: str, seen: set[str]) -> t
     if term:
         return None, [banned_problem(name_text, f"{where}.characteristic", term)]
     if name_text not in Characteristic.values:
-        return None, [Problem(
-            "unknown_characteristic",
-            _("“%(name)s” is not one of the seven characteristics (%(allowed)s).")
-            % {"name": name_text or "—", "allowed": ", ".join(Characteristic.values)},
-            f"{where}.characteristic",
-        )]
+        return None, [
+            Problem(
+                "unknown_characteristic",
+                _("“%(name)s” is not one of the seven characteristics (%(allowed)s).")
+                % {"name": name_text or "—", "allowed": ", ".join(Characteristic.values)},
+                f"{where}.characteristic",
+            )
+        ]
     if name_text in seen:
-        return None, [Problem(
-            "duplicate_characteristic",
-            _("The characteristic “%(name)s” appears more than once; combine its values in one criterion.")
-            % {"name": name_text}, f"{where}.characteristic",
-        )]
+        return None, [
+            Problem(
+                "duplicate_characteristic",
+                _("The characteristic “%(name)s” appears more than once; combine its values in one criterion.")
+                % {"name": name_text},
+                f"{where}.characteristic",
+            )
+        ]
     return name_text, []
 
 
@@ -72,37 +80,45 @@ def _values_check(name: str, raw_values: Any, where: str, known: set[str]) -> tu
     if isinstance(raw_values, str):
         raw_values = [raw_values]
     if not isinstance(raw_values, list | tuple) or not raw_values:
-        return [], [Problem("empty_values", _("Choose at least one value for “%(name)s”.") % {"name": name},
-                            f"{where}.values")]
+        return [], [
+            Problem("empty_values", _("Choose at least one value for “%(name)s”.") % {"name": name}, f"{where}.values")
+        ]
     values: list[str] = []
     problems: list[Problem] = []
     for value in raw_values:
         code = normalise_code(name, value)
         if not isinstance(code, str) or not code:
-            problems.append(Problem("unknown_value", _("An empty or non-text value is not a code."),
-                                    f"{where}.values"))
+            problems.append(Problem("unknown_value", _("An empty or non-text value is not a code."), f"{where}.values"))
             continue
         term = banned_term_in(code)
         if term:
             problems.append(banned_problem(code, f"{where}.values", term))
             continue
         if code not in known:
-            problems.append(Problem(
-                "unknown_value",
-                _("“%(value)s” is not a code of “%(name)s” in the catalogue.") % {"value": code, "name": name},
-                f"{where}.values",
-            ))
+            problems.append(
+                Problem(
+                    "unknown_value",
+                    _("“%(value)s” is not a code of “%(name)s” in the catalogue.") % {"value": code, "name": name},
+                    f"{where}.values",
+                )
+            )
             continue
         if code not in values:
             values.append(code)
     if problems:
         return [], problems
     if set(values) >= known:
-        return [], [Problem(
-            "criterion_admits_all_values",
-            _("The criterion on “%(name)s” admits every code, so it constrains nothing; it would not "
-              "count towards the three characteristics.") % {"name": name}, f"{where}.values",
-        )]
+        return [], [
+            Problem(
+                "criterion_admits_all_values",
+                _(
+                    "The criterion on “%(name)s” admits every code, so it constrains nothing; it would not "
+                    "count towards the three characteristics."
+                )
+                % {"name": name},
+                f"{where}.values",
+            )
+        ]
     return values, []
 
 
@@ -112,23 +128,35 @@ def _mix_check(named: set[str]) -> list[Problem]:
     "too few characteristics"."""
     problems: list[Problem] = []
     if len(named) < 3:
-        problems.append(Problem(
-            "too_few_characteristics",
-            _("A profile uses at least 3 of the 7 characteristics; this one uses %(n)s.") % {"n": len(named)},
-            "criteria",
-        ))
+        problems.append(
+            Problem(
+                "too_few_characteristics",
+                _("A profile uses at least 3 of the 7 characteristics; this one uses %(n)s.") % {"n": len(named)},
+                "criteria",
+            )
+        )
     if not named & APPLICATION_CHARACTERISTICS:
-        problems.append(Problem(
-            "missing_application_characteristic",
-            _("A profile needs at least one application characteristic (main purpose of the journey or "
-              "place of application)."), "criteria",
-        ))
+        problems.append(
+            Problem(
+                "missing_application_characteristic",
+                _(
+                    "A profile needs at least one application characteristic (main purpose of the journey or "
+                    "place of application)."
+                ),
+                "criteria",
+            )
+        )
     if not named & PERSONAL_CHARACTERISTICS:
-        problems.append(Problem(
-            "missing_personal_characteristic",
-            _("A profile needs at least one personal characteristic (nationality, age group, gender, "
-              "marital status or occupation)."), "criteria",
-        ))
+        problems.append(
+            Problem(
+                "missing_personal_characteristic",
+                _(
+                    "A profile needs at least one personal characteristic (nationality, age group, gender, "
+                    "marital status or occupation)."
+                ),
+                "criteria",
+            )
+        )
     return problems
 
 
@@ -165,9 +193,14 @@ def validity_check(valid_from: Any, valid_until: Any) -> list[Problem]:
     maximum = settings.IOB_MAX_VALIDITY_DAYS
     days = (valid_until - valid_from).days + 1
     if days > maximum:
-        return [Problem("validity_too_long",
-                        _("The validity window is %(days)s days; the maximum is %(max)s days.")
-                        % {"days": days, "max": maximum}, "valid_until")]
+        return [
+            Problem(
+                "validity_too_long",
+                _("The validity window is %(days)s days; the maximum is %(max)s days.")
+                % {"days": days, "max": maximum},
+                "valid_until",
+            )
+        ]
     return []
 
 
@@ -178,16 +211,21 @@ def justification_check(kind: str, justification: Any, criteria: list[Criterion]
         return []
     justification = justification if isinstance(justification, dict) else {}
     labels = {
-        "legitimate_aim": _("legitimate aim"), "suitability": _("suitability"), "necessity": _("necessity"),
-        "proportionality": _("proportionality"), "nationality_use": _("reason for using nationality"),
+        "legitimate_aim": _("legitimate aim"),
+        "suitability": _("suitability"),
+        "necessity": _("necessity"),
+        "proportionality": _("proportionality"),
+        "nationality_use": _("reason for using nationality"),
     }
     required = list(JUSTIFICATION_PARTS)
     if any(c.characteristic == Characteristic.NATIONALITY for c in criteria):
         required.append("nationality_use")
     return [
-        Problem("justification_required",
-                _("A risk profile must explain its %(part)s.") % {"part": labels[key]},
-                f"justification.{key}")
+        Problem(
+            "justification_required",
+            _("A risk profile must explain its %(part)s.") % {"part": labels[key]},
+            f"justification.{key}",
+        )
         for key in required
         if not (isinstance(justification.get(key), str) and justification[key].strip())
     ]
@@ -199,8 +237,9 @@ def kind_check(kind: Any) -> list[Problem]:
     return []
 
 
-def profile_rules_check(*, kind: Any, criteria: Any, valid_from: Any, valid_until: Any, justification: Any,
-                        catalogue: dict[str, set[str]]) -> tuple[list[Criterion], list[Problem]]:
+def profile_rules_check(
+    *, kind: Any, criteria: Any, valid_from: Any, valid_until: Any, justification: Any, catalogue: dict[str, set[str]]
+) -> tuple[list[Criterion], list[Problem]]:
     """All seven rules at once: every problem is reported, not just the first."""
     normalised, problems = criteria_check(criteria, catalogue)
     problems += kind_check(kind)

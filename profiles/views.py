@@ -60,6 +60,7 @@ CONFIRM_ACTIONS = {
     "dpo_sign_off": _("Your sign-off is final: the risk profile becomes active when its validity window starts."),
 }
 
+
 def _profile_or_404(public_id) -> Profile:
     try:
         return selectors.profile_get(public_id=public_id)
@@ -72,6 +73,7 @@ def _labels() -> dict[str, dict[str, str]]:
 
 
 # --- Lists and queues -----------------------------------------------------------------------
+
 
 class ProfileListView(PermissionRequired, View):
     permission_required = VIEW_PROFILES
@@ -94,8 +96,11 @@ class _QueueView(PermissionRequired, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         page = Paginator(self.profiles(), PAGE_SIZE).get_page(request.GET.get("page"))
-        return render(request, self.template_name, {"page": page, "heading": self.heading, "intro": self.intro,
-                                                    "empty_text": self.empty_text})
+        return render(
+            request,
+            self.template_name,
+            {"page": page, "heading": self.heading, "intro": self.intro, "empty_text": self.empty_text},
+        )
 
 
 class ReviewQueueView(_QueueView):
@@ -111,8 +116,10 @@ class ReviewQueueView(_QueueView):
 class SignOffQueueView(_QueueView):
     permission_required = SIGN_OFF_PROFILES
     heading = _("Sign-off queue")
-    intro = _("Risk profiles that are in review or approved and still need the sign-off of the data protection "
-              "officer before they can become active.")
+    intro = _(
+        "Risk profiles that are in review or approved and still need the sign-off of the data protection "
+        "officer before they can become active."
+    )
     empty_text = _("Nothing waits for your sign-off.")
 
     def profiles(self):
@@ -120,6 +127,7 @@ class SignOffQueueView(_QueueView):
 
 
 # --- One profile ------------------------------------------------------------------------------
+
 
 def _detail_context(request: HttpRequest, profile: Profile, **extra: Any) -> dict[str, Any]:
     user = request.user
@@ -129,14 +137,21 @@ def _detail_context(request: HttpRequest, profile: Profile, **extra: Any) -> dic
     versions = list(selectors.profile_versions(code=profile.code))
     # Only what the services would allow this user: the same predicates decide.
     actions = [
-        {"action": a, "label": ACTION_LABELS[a], "comment_required": TRANSITIONS[a].comment_required,
-         "confirm": a in CONFIRM_ACTIONS}
+        {
+            "action": a,
+            "label": ACTION_LABELS[a],
+            "comment_required": TRANSITIONS[a].comment_required,
+            "confirm": a in CONFIRM_ACTIONS,
+        }
         for a in services.profile_actions_allowed(actor=user, profile=profile)
     ]
     is_author = actor_has_right(user, AUTHOR_PROFILES)
     criteria = [
-        {"label": c.get_characteristic_display(), "kind": KIND_OF[c.characteristic].label,
-         "values": [(code, labels[c.characteristic].get(code, code)) for code in c.values]}
+        {
+            "label": c.get_characteristic_display(),
+            "kind": KIND_OF[c.characteristic].label,
+            "values": [(code, labels[c.characteristic].get(code, code)) for code in c.values],
+        }
         for c in profile.criteria.all()
     ]
     context = {
@@ -149,11 +164,16 @@ def _detail_context(request: HttpRequest, profile: Profile, **extra: Any) -> dic
         "comment_required_for": [a["label"] for a in actions if a["comment_required"]],
         "can_edit": services.profile_may_edit(actor=user, profile=profile),
         "can_discard": services.profile_may_discard(actor=user, profile=profile),
-        "can_new_version": is_author and profile.status not in OPEN_STATUSES
+        "can_new_version": is_author
+        and profile.status not in OPEN_STATUSES
         and profile.version == versions[-1].version,
-        "audit_events": list(audit_event_list(target_type=profile._meta.label_lower,
-                                              target_id=str(profile.public_id))[:AUDIT_EVENTS_SHOWN])
-        if actor_has_right(user, VIEW_AUDIT) else None,
+        "audit_events": list(
+            audit_event_list(target_type=profile._meta.label_lower, target_id=str(profile.public_id))[
+                :AUDIT_EVENTS_SHOWN
+            ]
+        )
+        if actor_has_right(user, VIEW_AUDIT)
+        else None,
         "impact_url": _impact_url(profile) if profile.status in OPEN_STATUSES else None,
         "comment_anchors": {"comment": "id_comment", "action": "id_comment"},
         "confirm_needed": any(a["confirm"] for a in actions),
@@ -189,44 +209,79 @@ class ProfileTransitionView(PermissionRequired, View):
         profile = _profile_or_404(public_id)
         form = CommentForm(request.POST)
         if not form.is_valid():
-            problems = [Problem(e.code or "invalid", " ".join(e.messages), "comment" if name == "comment" else "action")
-                        for name, errors in form.errors.as_data().items() for e in errors]
-            return render(request, "profiles/detail.html",
-                          _detail_context(request, profile, comment_form=form, action_problems=problems), status=400)
+            problems = [
+                Problem(e.code or "invalid", " ".join(e.messages), "comment" if name == "comment" else "action")
+                for name, errors in form.errors.as_data().items()
+                for e in errors
+            ]
+            return render(
+                request,
+                "profiles/detail.html",
+                _detail_context(request, profile, comment_form=form, action_problems=problems),
+                status=400,
+            )
         action = form.cleaned_data["action"]
         comment = form.cleaned_data["comment"].strip()
         transition = TRANSITIONS.get(action)
         # Ask first only when the step could go ahead; otherwise the service says why not.
-        if (action in CONFIRM_ACTIONS and not request.POST.get("confirmed") and transition is not None
-                and action in services.profile_actions_allowed(actor=request.user, profile=profile)
-                and not (transition.comment_required and not comment)):
-            return render(request, "profiles/confirm.html", {
-                "profile": profile, "action": action, "label": ACTION_LABELS[action], "comment": comment,
-                "consequence": CONFIRM_ACTIONS[action]})
+        if (
+            action in CONFIRM_ACTIONS
+            and not request.POST.get("confirmed")
+            and transition is not None
+            and action in services.profile_actions_allowed(actor=request.user, profile=profile)
+            and not (transition.comment_required and not comment)
+        ):
+            return render(
+                request,
+                "profiles/confirm.html",
+                {
+                    "profile": profile,
+                    "action": action,
+                    "label": ACTION_LABELS[action],
+                    "comment": comment,
+                    "consequence": CONFIRM_ACTIONS[action],
+                },
+            )
         try:
-            services.profile_transition(actor=request.user, profile=profile, action=action,
-                                        comment=form.cleaned_data["comment"])
+            services.profile_transition(
+                actor=request.user, profile=profile, action=action, comment=form.cleaned_data["comment"]
+            )
         except DomainError as error:
             profile = _profile_or_404(public_id)
-            return render(request, "profiles/detail.html", _detail_context(
-                request, profile, comment_form=form, action_problems=error.problems,
-                failed_action=ACTION_LABELS.get(action, action)), status=error.status)
+            return render(
+                request,
+                "profiles/detail.html",
+                _detail_context(
+                    request,
+                    profile,
+                    comment_form=form,
+                    action_problems=error.problems,
+                    failed_action=ACTION_LABELS.get(action, action),
+                ),
+                status=error.status,
+            )
         messages.success(request, ACTION_DONE[action])
         return redirect("profiles:detail", public_id=profile.public_id)
 
 
-def _form_page(request: HttpRequest, form: ProfileForm, profile: Profile | None = None,
-               status: int = 200) -> HttpResponse:
-    return render(request, "profiles/form.html", {"form": form, "profile": profile,
-                                                  "max_validity_days": settings.IOB_MAX_VALIDITY_DAYS}, status=status)
+def _form_page(
+    request: HttpRequest, form: ProfileForm, profile: Profile | None = None, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "profiles/form.html",
+        {"form": form, "profile": profile, "max_validity_days": settings.IOB_MAX_VALIDITY_DAYS},
+        status=status,
+    )
 
 
 class ProfileCreateView(PermissionRequired, View):
     permission_required = AUTHOR_PROFILES
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return _form_page(request, ProfileForm(catalogue=selectors.catalogue_choices(offered_only=True),
-                                               initial={"kind": "chance"}))
+        return _form_page(
+            request, ProfileForm(catalogue=selectors.catalogue_choices(offered_only=True), initial={"kind": "chance"})
+        )
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = ProfileForm(request.POST, catalogue=selectors.catalogue_choices(offered_only=True))
@@ -237,8 +292,9 @@ class ProfileCreateView(PermissionRequired, View):
         except DomainError as error:
             form.add_problems(error.problems)
             return _form_page(request, form, status=error.status)
-        messages.success(request, _("Draft %(code)s saved. Submit it for review when it is ready.")
-                         % {"code": profile.code})
+        messages.success(
+            request, _("Draft %(code)s saved. Submit it for review when it is ready.") % {"code": profile.code}
+        )
         return redirect("profiles:detail", public_id=profile.public_id)
 
 
@@ -248,11 +304,14 @@ class ProfileEditView(PermissionRequired, View):
     def get(self, request: HttpRequest, public_id) -> HttpResponse:
         profile = _profile_or_404(public_id)
         if not profile.is_editable:
-            messages.error(request, _("Only a draft can be changed; an approved version is never edited. "
-                                      "Make a new version instead."))
+            messages.error(
+                request,
+                _("Only a draft can be changed; an approved version is never edited. Make a new version instead."),
+            )
             return redirect("profiles:detail", public_id=profile.public_id)
-        form = ProfileForm(catalogue=selectors.catalogue_choices(offered_only=True),
-                           initial=ProfileForm.initial_from(profile))
+        form = ProfileForm(
+            catalogue=selectors.catalogue_choices(offered_only=True), initial=ProfileForm.initial_from(profile)
+        )
         return _form_page(request, form, profile)
 
     def post(self, request: HttpRequest, public_id) -> HttpResponse:
@@ -277,10 +336,16 @@ class ProfileNewVersionView(PermissionRequired, View):
         try:
             copy = services.profile_new_version(actor=request.user, profile=profile)
         except DomainError as error:
-            return render(request, "profiles/detail.html",
-                          _detail_context(request, profile, action_problems=error.problems), status=error.status)
-        messages.success(request, _("Version %(version)s is a new draft: change it and submit it for review.")
-                         % {"version": copy.version})
+            return render(
+                request,
+                "profiles/detail.html",
+                _detail_context(request, profile, action_problems=error.problems),
+                status=error.status,
+            )
+        messages.success(
+            request,
+            _("Version %(version)s is a new draft: change it and submit it for review.") % {"version": copy.version},
+        )
         return redirect("profiles:edit", public_id=copy.public_id)
 
 
@@ -297,8 +362,9 @@ class ProfileDiscardView(PermissionRequired, View):
         try:
             services.profile_delete_draft(actor=request.user, profile=profile)
         except DomainError as error:
-            return render(request, "profiles/discard.html", {"profile": profile, "problems": error.problems},
-                          status=error.status)
+            return render(
+                request, "profiles/discard.html", {"profile": profile, "problems": error.problems}, status=error.status
+            )
         messages.success(request, _("Draft %(code)s has been discarded.") % {"code": profile.code})
         return redirect("home")
 
@@ -319,8 +385,13 @@ def _diff_label(field: str) -> Any:
         return Characteristic(rest).label
     if head == "justification":
         return JUSTIFICATION_LABELS[rest]
-    return {"kind": _("Kind"), "title": _("Title"), "valid_from": _("Valid from"),
-            "valid_until": _("Valid until"), **EVIDENCE_LABELS}.get(field, field)
+    return {
+        "kind": _("Kind"),
+        "title": _("Title"),
+        "valid_from": _("Valid from"),
+        "valid_until": _("Valid until"),
+        **EVIDENCE_LABELS,
+    }.get(field, field)
 
 
 class ProfileCompareView(PermissionRequired, View):
@@ -339,11 +410,20 @@ class ProfileCompareView(PermissionRequired, View):
         default_right = profile.version if profile.previous_version else max(versions)
         left = versions.get(_as_int(request.GET.get("left")), versions[default_left])
         right = versions.get(_as_int(request.GET.get("right")), versions[default_right])
-        rows = [{"label": _diff_label(r["field"]), "left": _shown(r["left"]), "right": _shown(r["right"]),
-                 "changed": r["changed"]}
-                for r in selectors.profile_version_diff(left=left, right=right)]
-        return render(request, "profiles/compare.html", {"profile": profile, "left": left, "right": right,
-                                                         "versions": list(versions.values()), "rows": rows})
+        rows = [
+            {
+                "label": _diff_label(r["field"]),
+                "left": _shown(r["left"]),
+                "right": _shown(r["right"]),
+                "changed": r["changed"],
+            }
+            for r in selectors.profile_version_diff(left=left, right=right)
+        ]
+        return render(
+            request,
+            "profiles/compare.html",
+            {"profile": profile, "left": left, "right": right, "versions": list(versions.values()), "rows": rows},
+        )
 
 
 def _as_int(text: str | None) -> int | None:
@@ -352,20 +432,33 @@ def _as_int(text: str | None) -> int | None:
 
 # --- Catalogues -------------------------------------------------------------------------------
 
+
 class CatalogueView(PermissionRequired, View):
     """Add a code in two steps: the form, then a confirmation that shows the code as it
     will be stored (codes are never deleted, only retired)."""
 
     permission_required = MANAGE_CATALOGUES
 
-    def _render(self, request: HttpRequest, form: CatalogueCodeForm, status: int = 200,
-                template: str = "profiles/catalogues.html", **extra: Any) -> HttpResponse:
+    def _render(
+        self,
+        request: HttpRequest,
+        form: CatalogueCodeForm,
+        status: int = 200,
+        template: str = "profiles/catalogues.html",
+        **extra: Any,
+    ) -> HttpResponse:
         entries = selectors.catalogue_entries()
         language = (request.LANGUAGE_CODE or "nl")[:2]
-        catalogues = [{"characteristic": c, "kind": KIND_OF[c.value].label, "extendable": c.value in EXTENDABLE,
-                       "codes": [(e, e.label(language)) for e in entries[c.value]],
-                       "offered": sum(1 for e in entries[c.value] if e.retired_at is None)}
-                      for c in Characteristic]
+        catalogues = [
+            {
+                "characteristic": c,
+                "kind": KIND_OF[c.value].label,
+                "extendable": c.value in EXTENDABLE,
+                "codes": [(e, e.label(language)) for e in entries[c.value]],
+                "offered": sum(1 for e in entries[c.value] if e.retired_at is None),
+            }
+            for c in Characteristic
+        ]
         return render(request, template, {"catalogues": catalogues, "form": form, **extra}, status=status)
 
     def get(self, request: HttpRequest) -> HttpResponse:
@@ -379,14 +472,22 @@ class CatalogueView(PermissionRequired, View):
         try:
             if not confirmed:
                 code = services.catalogue_code_check(actor=request.user, **form.cleaned_data)
-                return self._render(request, form, template="profiles/catalogue_confirm.html",
-                                    code=code, characteristic=Characteristic(form.cleaned_data["characteristic"]))
+                return self._render(
+                    request,
+                    form,
+                    template="profiles/catalogue_confirm.html",
+                    code=code,
+                    characteristic=Characteristic(form.cleaned_data["characteristic"]),
+                )
             entry = services.catalogue_code_add(actor=request.user, **form.cleaned_data)
         except DomainError as error:
             problems_to_form(form, error)
             return self._render(request, form, status=error.status)
-        messages.success(request, _("Code %(code)s added to the catalogue of “%(name)s”.")
-                         % {"code": entry.code, "name": Characteristic(entry.characteristic).label})
+        messages.success(
+            request,
+            _("Code %(code)s added to the catalogue of “%(name)s”.")
+            % {"code": entry.code, "name": Characteristic(entry.characteristic).label},
+        )
         return redirect(reverse("profiles:catalogues") + f"#cat-{entry.characteristic}")
 
 
@@ -403,10 +504,19 @@ class CatalogueRetireView(PermissionRequired, View):
 
     def _render(self, request: HttpRequest, entry: CatalogueCode, status: int = 200, **extra: Any) -> HttpResponse:
         language = (request.LANGUAGE_CODE or "nl")[:2]
-        return render(request, "profiles/catalogue_retire.html", {
-            "entry": entry, "label": entry.label(language), "characteristic": Characteristic(entry.characteristic),
-            "extendable": entry.characteristic in EXTENDABLE, "reason_anchors": {"reason": "id_reason"}, **extra},
-            status=status)
+        return render(
+            request,
+            "profiles/catalogue_retire.html",
+            {
+                "entry": entry,
+                "label": entry.label(language),
+                "characteristic": Characteristic(entry.characteristic),
+                "extendable": entry.characteristic in EXTENDABLE,
+                "reason_anchors": {"reason": "id_reason"},
+                **extra,
+            },
+            status=status,
+        )
 
     def get(self, request: HttpRequest, characteristic: str, code: str) -> HttpResponse:
         return self._render(request, self._entry(characteristic, code))
@@ -415,10 +525,11 @@ class CatalogueRetireView(PermissionRequired, View):
         entry = self._entry(characteristic, code)
         reason = request.POST.get("reason", "")[:2000]
         try:
-            services.catalogue_code_retire(actor=request.user, characteristic=characteristic, code=code,
-                                           reason=reason)
+            services.catalogue_code_retire(actor=request.user, characteristic=characteristic, code=code, reason=reason)
         except DomainError as error:
             return self._render(request, entry, status=error.status, problems=error.problems, reason=reason)
-        messages.success(request, _("Code %(code)s has been retired: it is kept for history and no longer offered.")
-                         % {"code": entry.code})
+        messages.success(
+            request,
+            _("Code %(code)s has been retired: it is kept for history and no longer offered.") % {"code": entry.code},
+        )
         return redirect(reverse("profiles:catalogues") + f"#cat-{entry.characteristic}")

@@ -34,16 +34,34 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("submit", (S.DRAFT,), S.IN_REVIEW, AUTHOR_PROFILES, Role.POLICY_OFFICER),
         Transition("reopen", (S.CHANGES_REQUESTED,), S.DRAFT, AUTHOR_PROFILES, Role.POLICY_OFFICER),
         Transition("approve", (S.IN_REVIEW,), S.APPROVED, REVIEW_PROFILES, Role.REVIEWER, four_eyes=True),
-        Transition("request_changes", (S.IN_REVIEW,), S.CHANGES_REQUESTED, REVIEW_PROFILES, Role.REVIEWER,
-                   four_eyes=True, comment_required=True),
-        Transition("reject", (S.IN_REVIEW,), S.REJECTED, REVIEW_PROFILES, Role.REVIEWER, four_eyes=True,
-                   comment_required=True),
-        Transition("withdraw", (S.APPROVED, S.ACTIVE), S.WITHDRAWN, REVIEW_PROFILES, Role.REVIEWER,
-                   comment_required=True),
-        Transition("dpo_sign_off", (S.IN_REVIEW, S.APPROVED), None, SIGN_OFF_PROFILES, Role.DPO, four_eyes=True,
-                   risk_only=True),
-        Transition("dpo_return", (S.IN_REVIEW, S.APPROVED), S.CHANGES_REQUESTED, SIGN_OFF_PROFILES, Role.DPO,
-                   four_eyes=True, comment_required=True, risk_only=True),
+        Transition(
+            "request_changes",
+            (S.IN_REVIEW,),
+            S.CHANGES_REQUESTED,
+            REVIEW_PROFILES,
+            Role.REVIEWER,
+            four_eyes=True,
+            comment_required=True,
+        ),
+        Transition(
+            "reject", (S.IN_REVIEW,), S.REJECTED, REVIEW_PROFILES, Role.REVIEWER, four_eyes=True, comment_required=True
+        ),
+        Transition(
+            "withdraw", (S.APPROVED, S.ACTIVE), S.WITHDRAWN, REVIEW_PROFILES, Role.REVIEWER, comment_required=True
+        ),
+        Transition(
+            "dpo_sign_off", (S.IN_REVIEW, S.APPROVED), None, SIGN_OFF_PROFILES, Role.DPO, four_eyes=True, risk_only=True
+        ),
+        Transition(
+            "dpo_return",
+            (S.IN_REVIEW, S.APPROVED),
+            S.CHANGES_REQUESTED,
+            SIGN_OFF_PROFILES,
+            Role.DPO,
+            four_eyes=True,
+            comment_required=True,
+            risk_only=True,
+        ),
         Transition("activate", (S.APPROVED,), S.ACTIVE, None),
         Transition("expire", (S.APPROVED, S.ACTIVE), S.EXPIRED, None),
     )

@@ -29,31 +29,58 @@ def version_out(request, version: EntryVersion, *, detail: bool = False) -> dict
     out: dict[str, Any] = {
         "id": str(version.public_id),
         "url": request.build_absolute_uri(reverse("api-register-version", args=[version.public_id])),
-        "entry": str(version.entry.public_id), "lars": version.entry.lars or None, "number": version.number,
-        "status": version.status, "content_hash": version.content_hash or None,
-        "created_by": _user(version.created_by), "created_at": version.created_at,
-        "submitted_by": _user(version.submitted_by), "submitted_at": version.submitted_at,
-        "approved_by": _user(version.approved_by), "approved_at": version.approved_at,
-        "published_by": _user(version.published_by), "published_at": version.published_at,
+        "entry": str(version.entry.public_id),
+        "lars": version.entry.lars or None,
+        "number": version.number,
+        "status": version.status,
+        "content_hash": version.content_hash or None,
+        "created_by": _user(version.created_by),
+        "created_at": version.created_at,
+        "submitted_by": _user(version.submitted_by),
+        "submitted_at": version.submitted_at,
+        "approved_by": _user(version.approved_by),
+        "approved_at": version.approved_at,
+        "published_by": _user(version.published_by),
+        "published_at": version.published_at,
         "actions": [a.replace("_", "-") for a in actions_available(status=version.status)],
     }
     if detail:
-        out.update(fields=version.fields, provenance=version.provenance,
-                   stale=sorted(selectors.version_staleness(version=version)) if version.status == "draft" else [],
-                   register_answer=version.register_answer or None,
-                   history=[{"action": t.action, "from": t.from_status, "to": t.to_status, "by": t.actor_name,
-                             "at": t.created_at, "comment": t.comment} for t in version.transitions.all()])
+        out.update(
+            fields=version.fields,
+            provenance=version.provenance,
+            stale=sorted(selectors.version_staleness(version=version)) if version.status == "draft" else [],
+            register_answer=version.register_answer or None,
+            history=[
+                {
+                    "action": t.action,
+                    "from": t.from_status,
+                    "to": t.to_status,
+                    "by": t.actor_name,
+                    "at": t.created_at,
+                    "comment": t.comment,
+                }
+                for t in version.transitions.all()
+            ],
+        )
     return out
 
 
-VersionOutput = inline_serializer("RegisterVersionOutput", {
-    "id": serializers.UUIDField(), "url": serializers.URLField(), "entry": serializers.UUIDField(),
-    "lars": serializers.CharField(allow_null=True), "number": serializers.IntegerField(),
-    "status": serializers.CharField(), "content_hash": serializers.CharField(allow_null=True),
-    "fields": serializers.DictField(required=False), "provenance": serializers.DictField(required=False),
-    "stale": serializers.ListField(child=serializers.CharField(), required=False),
-    "actions": serializers.ListField(child=serializers.CharField()),
-})
+VersionOutput = inline_serializer(
+    "RegisterVersionOutput",
+    {
+        "id": serializers.UUIDField(),
+        "url": serializers.URLField(),
+        "entry": serializers.UUIDField(),
+        "lars": serializers.CharField(allow_null=True),
+        "number": serializers.IntegerField(),
+        "status": serializers.CharField(),
+        "content_hash": serializers.CharField(allow_null=True),
+        "fields": serializers.DictField(required=False),
+        "provenance": serializers.DictField(required=False),
+        "stale": serializers.ListField(child=serializers.CharField(), required=False),
+        "actions": serializers.ListField(child=serializers.CharField()),
+    },
+)
 
 
 class RegisterCreateInput(serializers.Serializer):
@@ -103,8 +130,9 @@ class VersionListApi(APIView):
         """Open a new draft (the register editor), prefilled from the portal unless `prefill` is false."""
         data = RegisterCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        version = services.version_create_draft(actor=request.user, use_prefill=data.validated_data["prefill"],
-                                                fields=data.validated_data["fields"])
+        version = services.version_create_draft(
+            actor=request.user, use_prefill=data.validated_data["prefill"], fields=data.validated_data["fields"]
+        )
         return Response(version_out(request, version, detail=True), status=status.HTTP_201_CREATED)
 
 
@@ -147,15 +175,20 @@ class VersionActionApi(APIView):
     def post(self, request, id):
         data = RegisterCommentInput(data=request.data)
         data.is_valid(raise_exception=True)
-        version = services.version_transition(actor=request.user, version=_get(id), action=self.action_name,
-                                              comment=data.validated_data["comment"])
+        version = services.version_transition(
+            actor=request.user, version=_get(id), action=self.action_name, comment=data.validated_data["comment"]
+        )
         return Response(version_out(request, version, detail=True))
 
 
 ACTION_VIEWS = {
-    action: type(f"Version{action.title().replace('_', '')}Api", (VersionActionApi,), {
-        "action_name": action, "__doc__": f"Workflow action `{action}` (see register/workflow.py)."})
-    for action, t in TRANSITIONS.items() if t.role is not None
+    action: type(
+        f"Version{action.title().replace('_', '')}Api",
+        (VersionActionApi,),
+        {"action_name": action, "__doc__": f"Workflow action `{action}` (see register/workflow.py)."},
+    )
+    for action, t in TRANSITIONS.items()
+    if t.role is not None
 }
 
 
@@ -183,12 +216,24 @@ class VersionRegisterJsonApi(APIView):
 class VersionTranslationApi(APIView):
     permission_classes = [CanView]
 
-    @extend_schema(request=RegisterTranslationInput, responses={201: inline_serializer("RegisterTranslation", {
-        "field": serializers.CharField(), "language": serializers.CharField(), "text": serializers.CharField()})})
+    @extend_schema(
+        request=RegisterTranslationInput,
+        responses={
+            201: inline_serializer(
+                "RegisterTranslation",
+                {
+                    "field": serializers.CharField(),
+                    "language": serializers.CharField(),
+                    "text": serializers.CharField(),
+                },
+            )
+        },
+    )
     def post(self, request, id):
         """Store a person's approved translation of one field's current Dutch text."""
         data = RegisterTranslationInput(data=request.data)
         data.is_valid(raise_exception=True)
         row = services.translation_approve(actor=request.user, version=_get(id), **data.validated_data)
-        return Response({"field": row.field, "language": row.language, "text": row.text},
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            {"field": row.field, "language": row.language, "text": row.text}, status=status.HTTP_201_CREATED
+        )

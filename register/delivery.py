@@ -60,12 +60,19 @@ class RegisterApiConfig:
         base, org = env.get("IOB_REGISTER_API_URL", ""), env.get("IOB_REGISTER_ORG", "")
         if not base or not org:
             raise RegisterNotConfigured("set IOB_REGISTER_API_URL and IOB_REGISTER_ORG")
-        config = cls(base_url=base.rstrip("/"), organisation=org, token=env.get("IOB_REGISTER_TOKEN", ""),
-                     token_url=env.get("IOB_REGISTER_TOKEN_URL", ""), client_id=env.get("IOB_REGISTER_CLIENT_ID", ""),
-                     username=env.get("IOB_REGISTER_USERNAME", ""), password=env.get("IOB_REGISTER_PASSWORD", ""))
+        config = cls(
+            base_url=base.rstrip("/"),
+            organisation=org,
+            token=env.get("IOB_REGISTER_TOKEN", ""),
+            token_url=env.get("IOB_REGISTER_TOKEN_URL", ""),
+            client_id=env.get("IOB_REGISTER_CLIENT_ID", ""),
+            username=env.get("IOB_REGISTER_USERNAME", ""),
+            password=env.get("IOB_REGISTER_PASSWORD", ""),
+        )
         if not config.token and not (config.token_url and config.username and config.password):
-            raise RegisterNotConfigured("set IOB_REGISTER_TOKEN, or IOB_REGISTER_TOKEN_URL with a username and "
-                                        "password")
+            raise RegisterNotConfigured(
+                "set IOB_REGISTER_TOKEN, or IOB_REGISTER_TOKEN_URL with a username and password"
+            )
         return config
 
 
@@ -80,8 +87,16 @@ def _retry_after(value: str | None, default: float) -> float:
 
 
 class RegisterClient:
-    def __init__(self, config: RegisterApiConfig, *, attempts: int = 5, backoff: float = 1.0,
-                 max_wait: float = 60.0, timeout: float = 15.0, sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self,
+        config: RegisterApiConfig,
+        *,
+        attempts: int = 5,
+        backoff: float = 1.0,
+        max_wait: float = 60.0,
+        timeout: float = 15.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
         self.config, self.attempts, self.backoff, self.max_wait = config, attempts, backoff, max_wait
         self.timeout, self.sleep = timeout, sleep
         self._token = config.token
@@ -90,16 +105,24 @@ class RegisterClient:
     # --- transport ---------------------------------------------------------------------------------------
 
     def _fetch_token(self) -> str:
-        data = urllib.parse.urlencode({"grant_type": "password", "client_id": self.config.client_id,
-                                       "username": self.config.username, "password": self.config.password}).encode()
-        status, body, _headers = self._send("POST", self.config.token_url, data,
-                                            {"Content-Type": "application/x-www-form-urlencoded"})
+        data = urllib.parse.urlencode(
+            {
+                "grant_type": "password",
+                "client_id": self.config.client_id,
+                "username": self.config.username,
+                "password": self.config.password,
+            }
+        ).encode()
+        status, body, _headers = self._send(
+            "POST", self.config.token_url, data, {"Content-Type": "application/x-www-form-urlencoded"}
+        )
         if status != 200 or not isinstance(body, dict) or "access_token" not in body:
             raise RegisterApiError(status, "no token", body)
         return str(body["access_token"])
 
-    def _send(self, method: str, url: str, data: bytes | None, headers: dict[str, str]
-              ) -> tuple[int, Any, dict[str, str]]:
+    def _send(
+        self, method: str, url: str, data: bytes | None, headers: dict[str, str]
+    ) -> tuple[int, Any, dict[str, str]]:
         request = urllib.request.Request(url, data=data, method=method, headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - https base URL
@@ -112,8 +135,9 @@ class RegisterClient:
             body = raw.decode(errors="replace")
         return status, body, got
 
-    def request(self, method: str, path: str, body: Any = None, *, ok: tuple[int, ...] = (200, 201, 204)
-                ) -> tuple[int, Any]:
+    def request(
+        self, method: str, path: str, body: Any = None, *, ok: tuple[int, ...] = (200, 201, 204)
+    ) -> tuple[int, Any]:
         url = f"{self.config.base_url}{path}"
         data = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
         key = str(uuid.uuid4())  # one key for every retry of this call
@@ -121,8 +145,7 @@ class RegisterClient:
         for attempt in range(self.attempts):
             if not self._token:
                 self._token = self._fetch_token()
-            headers = {"Authorization": f"Bearer {self._token}", "Accept": "application/json",
-                       "Idempotency-Key": key}
+            headers = {"Authorization": f"Bearer {self._token}", "Accept": "application/json", "Idempotency-Key": key}
             if data is not None:
                 headers["Content-Type"] = "application/json"
             try:
@@ -136,7 +159,7 @@ class RegisterClient:
             if status in ok or (status and status not in RETRY_STATUSES):
                 break
             if attempt + 1 < self.attempts:
-                wait = min(self.max_wait, self.backoff * 2 ** attempt)
+                wait = min(self.max_wait, self.backoff * 2**attempt)
                 if status == 429:
                     wait = min(self.max_wait, _retry_after(got.get("Retry-After"), wait))
                 self.waits.append(wait)
@@ -220,8 +243,13 @@ class RegisterClient:
         current = self.published(lars)
         if current and all(current.get(k) == v for k, v in body.items() if k != "lars"):
             # Already the published text: nothing to release or publish again.
-            return {"lars": lars, "saved": saved, "released": None, "published": {"result": "ALREADY_PUBLISHED"},
-                    "publication_dt": current.get("publication_dt")}
+            return {
+                "lars": lars,
+                "saved": saved,
+                "released": None,
+                "published": {"result": "ALREADY_PUBLISHED"},
+                "publication_dt": current.get("publication_dt"),
+            }
         released: dict[str, Any]
         try:
             released = self.release(lars)
@@ -231,5 +259,10 @@ class RegisterClient:
             released = {"lars": lars, "result": "ALREADY_RELEASED"}
         published = self.publish(lars)
         current = self.published(lars) or {}
-        return {"lars": lars, "saved": saved, "released": released, "published": published,
-                "publication_dt": current.get("publication_dt")}
+        return {
+            "lars": lars,
+            "saved": saved,
+            "released": released,
+            "published": published,
+            "publication_dt": current.get("publication_dt"),
+        }

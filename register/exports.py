@@ -47,31 +47,65 @@ def register_json(version: EntryVersion) -> bytes:
 
 
 def _footer(version: EntryVersion) -> str:
-    return (f"IOB · Algoritmeregister · {version.entry.system} v{version.number} · {version.get_status_display()} · "
-            f"content sha256 {version.content_hash or '(concept)'}")
+    return (
+        f"IOB · Algoritmeregister · {version.entry.system} v{version.number} · {version.get_status_display()} · "
+        f"content sha256 {version.content_hash or '(concept)'}"
+    )
 
 
 def review_pdf(version: EntryVersion) -> bytes:
     """The internal review PDF, laid out like the register's page: the card, then the
     four tabs, every field with its label, "niet ingevuld" when empty, and the sign-off."""
     with translation.override("nl"):
-        tabs = [{"label": label_nl, "fields": [
-            {"key": f.key, "label": f.label_nl, "kind": f.kind, "value": version.fields.get(f.key)
-             if f.kind != "readonly" else (version.entry.lars if f.key == "lars" else
-                                            version.register_answer.get("publish", {}).get("publication_dt"))}
-            for f in FIELDS if f.tab == tab]} for tab, (label_nl, _en) in TABS.items()]
-        body = render_to_string("register/review_pdf.html", {
-            "version": version, "tabs": tabs, "fields": version.fields, "transitions": version.transitions.all(),
-            "generated_at": timezone.now()})
-        return pdf_render(body_html=body, footer=_footer(version), title=f"Algoritmeregister: "
-                          f"{version.fields.get('name') or version.entry.system}", lang="nl", tagged=True).content
+        tabs = [
+            {
+                "label": label_nl,
+                "fields": [
+                    {
+                        "key": f.key,
+                        "label": f.label_nl,
+                        "kind": f.kind,
+                        "value": version.fields.get(f.key)
+                        if f.kind != "readonly"
+                        else (
+                            version.entry.lars
+                            if f.key == "lars"
+                            else version.register_answer.get("publish", {}).get("publication_dt")
+                        ),
+                    }
+                    for f in FIELDS
+                    if f.tab == tab
+                ],
+            }
+            for tab, (label_nl, _en) in TABS.items()
+        ]
+        body = render_to_string(
+            "register/review_pdf.html",
+            {
+                "version": version,
+                "tabs": tabs,
+                "fields": version.fields,
+                "transitions": version.transitions.all(),
+                "generated_at": timezone.now(),
+            },
+        )
+        return pdf_render(
+            body_html=body,
+            footer=_footer(version),
+            title=f"Algoritmeregister: {version.fields.get('name') or version.entry.system}",
+            lang="nl",
+            tagged=True,
+        ).content
 
 
 def _check_params(params: dict[str, Any]) -> dict[str, Any]:
     unknown = set(params) - {"version"}
     if unknown:
-        raise DomainError.single("invalid_export_params", _("Unknown parameters: %(names)s.")
-                                 % {"names": ", ".join(sorted(unknown))}, "params")
+        raise DomainError.single(
+            "invalid_export_params",
+            _("Unknown parameters: %(names)s.") % {"names": ", ".join(sorted(unknown))},
+            "params",
+        )
     _version_for(params)
     return params
 
@@ -81,8 +115,9 @@ def _version_for(params: dict[str, Any]) -> EntryVersion:
         try:
             return selectors.version_get(public_id=params["version"])
         except (EntryVersion.DoesNotExist, ValueError, Exception) as error:  # noqa: BLE001 - bad ids too
-            raise DomainError.single("unknown_version", _("No such version of the register entry."),
-                                     "params") from error
+            raise DomainError.single(
+                "unknown_version", _("No such version of the register entry."), "params"
+            ) from error
     entry = selectors.entry_current()
     version = selectors.version_current(entry=entry) if entry else None
     if version is None:
@@ -103,5 +138,12 @@ def render_register(*, fmt: str, params: dict[str, Any], progress: Progress) -> 
 def register_export_kind() -> None:
     from accounts.roles import VIEW_REGISTER
 
-    export_kind_register(ExportKind(name="register", label=_("Algorithm Register entry"), permission=VIEW_REGISTER,
-                                    render=render_register, check_params=_check_params))
+    export_kind_register(
+        ExportKind(
+            name="register",
+            label=_("Algorithm Register entry"),
+            permission=VIEW_REGISTER,
+            render=render_register,
+            check_params=_check_params,
+        )
+    )

@@ -28,20 +28,33 @@ def _form_field(f: Field) -> forms.Field:
     label = f"{f.label_nl} ({f.key})"
     limit = _("At most %(n)s characters, counted without HTML.") % {"n": f.max} if f.max else ""
     if f.kind == "rich":
-        return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 6}),
-                               help_text=f"{limit} " + str(_("Allowed HTML: %(tags)s; everything else is removed.")
-                                                           % {"tags": ", ".join(sorted(RICH_TAGS))}))
+        return forms.CharField(
+            label=label,
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 6}),
+            help_text=f"{limit} "
+            + str(_("Allowed HTML: %(tags)s; everything else is removed.") % {"tags": ", ".join(sorted(RICH_TAGS))}),
+        )
     if f.kind in ("enum",):
         return forms.ChoiceField(label=label, required=False, choices=[("", "—"), *[(c, c) for c in f.choices]])
     if f.kind == "themes":
-        return forms.MultipleChoiceField(label=label, required=False, choices=[(c, c) for c in f.choices],
-                                         widget=forms.CheckboxSelectMultiple)
+        return forms.MultipleChoiceField(
+            label=label, required=False, choices=[(c, c) for c in f.choices], widget=forms.CheckboxSelectMultiple
+        )
     if f.kind == "groups":
-        return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                               help_text=_("One item per line: title | link."))
+        return forms.CharField(
+            label=label,
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text=_("One item per line: title | link."),
+        )
     if f.kind == "yearmonth":
-        return forms.CharField(label=label, required=False, help_text=_("Year and month as yyyy-mm, e.g. 2017-03."),
-                               widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 8}))
+        return forms.CharField(
+            label=label,
+            required=False,
+            help_text=_("Year and month as yyyy-mm, e.g. 2017-03."),
+            widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 8}),
+        )
     long = f.max is not None and f.max > 200
     widget = forms.Textarea(attrs={"rows": 3}) if long else forms.TextInput(attrs={"size": 60})
     return forms.CharField(label=label, required=False, widget=widget, help_text=limit)
@@ -60,9 +73,14 @@ class EntryForm(forms.Form):
                 self.initial[f.key] = _groups_to_text(value) if f.kind == "groups" else value
 
     def tabs(self) -> list[dict[str, Any]]:
-        return [{"key": tab, "label": label_nl, "fields": [self[f.key] for f in FIELDS
-                                                            if f.tab == tab and f.key in self.fields]}
-                for tab, (label_nl, _en) in TABS.items()]
+        return [
+            {
+                "key": tab,
+                "label": label_nl,
+                "fields": [self[f.key] for f in FIELDS if f.tab == tab and f.key in self.fields],
+            }
+            for tab, (label_nl, _en) in TABS.items()
+        ]
 
     def entry_fields(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -70,8 +88,11 @@ class EntryForm(forms.Form):
             if f.key not in self.fields:
                 continue
             value = self.cleaned_data.get(f.key)
-            out[f.key] = _text_to_groups(value) if f.kind == "groups" else (
-                list(value or []) if f.kind == "themes" else (value or ""))
+            out[f.key] = (
+                _text_to_groups(value)
+                if f.kind == "groups"
+                else (list(value or []) if f.kind == "themes" else (value or ""))
+            )
         return out
 
 

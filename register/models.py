@@ -51,8 +51,9 @@ class RegisterEntry(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(flow__in=RegisterFlow.values), name="registerentry_flow_valid"),
-            models.CheckConstraint(condition=Q(lars="") | Q(lars__regex=r"^[0-9]{8}$"),
-                                   name="registerentry_lars_eight_digits"),
+            models.CheckConstraint(
+                condition=Q(lars="") | Q(lars__regex=r"^[0-9]{8}$"), name="registerentry_lars_eight_digits"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -73,14 +74,17 @@ class EntryVersion(models.Model):
     # Everyone who wrote this version's content (user ids): none of them may approve it.
     editor_ids = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     approved_at = models.DateTimeField(null=True, blank=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     published_at = models.DateTimeField(null=True, blank=True)
     retracted_at = models.DateTimeField(null=True, blank=True)
     last_comment = models.TextField(blank=True)
@@ -93,19 +97,31 @@ class EntryVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["entry", "number"], name="entryversion_number_unique"),
             models.CheckConstraint(condition=Q(status__in=VersionStatus.values), name="entryversion_status_valid"),
-            models.UniqueConstraint(fields=["entry"], condition=Q(status__in=[s.value for s in OPEN_STATUSES]),
-                                    name="entryversion_one_open_per_entry"),
-            models.UniqueConstraint(fields=["entry"], condition=Q(status="published"),
-                                    name="entryversion_one_published_per_entry"),
+            models.UniqueConstraint(
+                fields=["entry"],
+                condition=Q(status__in=[s.value for s in OPEN_STATUSES]),
+                name="entryversion_one_open_per_entry",
+            ),
+            models.UniqueConstraint(
+                fields=["entry"], condition=Q(status="published"), name="entryversion_one_published_per_entry"
+            ),
             # Four eyes, as far as columns can say it (the editors list is checked by the service).
-            models.CheckConstraint(condition=Q(approved_by__isnull=True) | (
-                ~Q(approved_by=F("created_by")) & ~Q(approved_by=F("submitted_by"))),
-                name="entryversion_four_eyes"),
-            models.CheckConstraint(condition=Q(status__in=["draft", "in_review", "archived"]) | Q(
-                approved_by__isnull=False, approved_at__isnull=False), name="entryversion_approved_has_approver"),
-            models.CheckConstraint(condition=~Q(status__in=["published", "retracted", "superseded"]) | Q(
-                published_by__isnull=False, published_at__isnull=False) | Q(status="superseded"),
-                name="entryversion_published_has_publisher"),
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True)
+                | (~Q(approved_by=F("created_by")) & ~Q(approved_by=F("submitted_by"))),
+                name="entryversion_four_eyes",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "in_review", "archived"])
+                | Q(approved_by__isnull=False, approved_at__isnull=False),
+                name="entryversion_approved_has_approver",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["published", "retracted", "superseded"])
+                | Q(published_by__isnull=False, published_at__isnull=False)
+                | Q(status="superseded"),
+                name="entryversion_published_has_publisher",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -157,10 +173,12 @@ class FieldTranslation(models.Model):
     class Meta:
         ordering = ["entry_id", "field", "language"]
         constraints = [
-            models.UniqueConstraint(fields=["entry", "field", "language", "source_sha256"],
-                                    name="fieldtranslation_one_per_source_text"),
-            models.CheckConstraint(condition=Q(language__in=TranslationLanguage.values),
-                                   name="fieldtranslation_language_valid"),
+            models.UniqueConstraint(
+                fields=["entry", "field", "language", "source_sha256"], name="fieldtranslation_one_per_source_text"
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=TranslationLanguage.values), name="fieldtranslation_language_valid"
+            ),
             models.CheckConstraint(condition=~Q(text=""), name="fieldtranslation_not_empty"),
         ]
 

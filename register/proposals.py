@@ -34,9 +34,24 @@ from .standard import sanitise_rich
 
 # The codes behind each field (docs/algorithm-register.md, section 1).
 FIELD_CODES: dict[str, tuple[str, ...]] = {
-    **{k: ("SET",) for k in ("name", "organization", "category", "begin_date", "end_date", "contact_email",
-                             "website", "url", "provider", "publiccode", "process_index_url", "tags",
-                             "publication_category")},
+    **{
+        k: ("SET",)
+        for k in (
+            "name",
+            "organization",
+            "category",
+            "begin_date",
+            "end_date",
+            "contact_email",
+            "website",
+            "url",
+            "provider",
+            "publiccode",
+            "process_index_url",
+            "tags",
+            "publication_category",
+        )
+    },
     "status": ("PRF", "SET"),
     "description_short": ("ADV",),
     "goal": ("ADV", "iama26.1.1.2"),
@@ -54,8 +69,12 @@ FIELD_CODES: dict[str, tuple[str, ...]] = {
 ASSESSMENT_KEYS = ("iama26.1.1.2", "iama26.2.1.2", "iama26.3.2.1", "dpia3.B11")
 
 CHARACTERISTICS_NL = (
-    ("nationaliteit", "persoon"), ("leeftijdsgroep", "persoon"), ("geslacht", "persoon"),
-    ("burgerlijke staat", "persoon"), ("beroep", "persoon"), ("hoofddoel van de reis", "aanvraag"),
+    ("nationaliteit", "persoon"),
+    ("leeftijdsgroep", "persoon"),
+    ("geslacht", "persoon"),
+    ("burgerlijke staat", "persoon"),
+    ("beroep", "persoon"),
+    ("hoofddoel van de reis", "aanvraag"),
     ("locatie van aanvraag", "aanvraag"),
 )
 
@@ -78,9 +97,13 @@ class FieldProposal:
 
     def snapshot(self) -> dict[str, Any]:
         """What the version keeps (immutable with it): codes, sources, fingerprint, time."""
-        return {"codes": list(self.codes), "sources": [s.as_dict() for s in self.sources],
-                "fingerprint": self.fingerprint, "prefilled_at": datetime.now().astimezone().isoformat(),
-                "edited": False}
+        return {
+            "codes": list(self.codes),
+            "sources": [s.as_dict() for s in self.sources],
+            "fingerprint": self.fingerprint,
+            "prefilled_at": datetime.now().astimezone().isoformat(),
+            "edited": False,
+        }
 
 
 # --- Codes whose data lives in the register app ------------------------------------------------------------
@@ -90,8 +113,9 @@ def _set_part() -> Part:
     record = system.system_record()
     digest = hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()[:16]
     text = f"{record.get('name')} ({record.get('organization')}); contact {record.get('contact_email')}."
-    return Part(text=text, value=record,
-                sources=(SourceRef("register.system", "IOB", digest, "systeemgegevens (beheerder)"),))
+    return Part(
+        text=text, value=record, sources=(SourceRef("register.system", "IOB", digest, "systeemgegevens (beheerder)"),)
+    )
 
 
 def _doc_part() -> Part:
@@ -99,8 +123,11 @@ def _doc_part() -> Part:
     items = record.get("assessments", [])
     digest = hashlib.sha256(json.dumps(items, sort_keys=True).encode()).hexdigest()[:16]
     text = "; ".join(str(i.get("title")) for i in items) or "geen impacttoetsen vastgelegd"
-    return Part(text=text, value={"assessments": items},
-                sources=(SourceRef("register.system", "assessments", digest, "uitgevoerde impacttoetsen"),))
+    return Part(
+        text=text,
+        value={"assessments": items},
+        sources=(SourceRef("register.system", "assessments", digest, "uitgevoerde impacttoetsen"),),
+    )
 
 
 def register_codes() -> None:
@@ -143,9 +170,15 @@ def _texts(parts: dict[str, Part | None]) -> dict[str, Any]:
     record, prf, bias, bias_value = v["record"], v["prf"], v["bias"], v["bias_value"]
     active = int(prf.get("chance", 0)) + int(prf.get("risk", 0))
     signed = _signed_on(bias) if bias_value.get("report") else ""
-    follow = (f"<p>Uit de laatste biasrapportage, op {signed} door de FG afgetekend, blijkt dat medewerkers het "
-              f"advies in {_pct(bias_value.get('follow_rate'))} van de beslissingen op een snel of intensief spoor "
-              "volgden. De FG kijkt hiermee of medewerkers niet blind op het advies varen.</p>") if signed else ""
+    follow = (
+        (
+            f"<p>Uit de laatste biasrapportage, op {signed} door de FG afgetekend, blijkt dat medewerkers het "
+            f"advies in {_pct(bias_value.get('follow_rate'))} van de beslissingen op een snel of intensief spoor "
+            "volgden. De FG kijkt hiermee of medewerkers niet blind op het advies varen.</p>"
+        )
+        if signed
+        else ""
+    )
     chars = "".join(f"<li>{name} ({kind})</li>" for name, kind in CHARACTERISTICS_NL)
     out: dict[str, Any] = {k: record[k] for k in FIELD_CODES if FIELD_CODES[k] == ("SET",) and k in record}
     out["status"] = "In gebruik" if active else record.get("status", "In ontwikkeling")
@@ -156,42 +189,52 @@ def _texts(parts: dict[str, Part | None]) -> dict[str, Any]:
     out["description_short"] = (
         "IOB geeft de beslismedewerker bij een aanvraag voor een kort verblijf visum een behandeladvies: een spoor "
         "snel, regulier of intensief. Het spoor bepaalt alleen hoeveel onderzoek een aanvraag krijgt. Het is nooit "
-        "een grond voor weigering; de medewerker beslist op het hele dossier.")
+        "een grond voor weigering; de medewerker beslist op het hele dossier."
+    )
     out["goal"] = (
         "<p>IOB helpt visumaanvragen voor kort verblijf (Schengen) snel en zorgvuldig te behandelen, en bedreigingen "
         "voor de openbare orde, de veiligheid en illegaal verblijf te voorkomen.</p><p>Wat merkt een aanvrager? Bij "
         "een intensief spoor kan om een extra gesprek of extra documenten worden gevraagd. De voorwaarden voor een "
-        "visum zijn voor iedereen gelijk.</p>" + _assessment_paragraph(parts.get("iama26.1.1.2")))
+        "visum zijn voor iedereen gelijk.</p>" + _assessment_paragraph(parts.get("iama26.1.1.2"))
+    )
     out["proportionality"] = (
         "<p>Het advies bepaalt alleen hoeveel onderzoek een aanvraag krijgt; het besluit blijft mensenwerk. "
         "Overwogen alternatieven: alle aanvragen even intensief behandelen (meer lasten voor aanvragers en langere "
         "wachttijden), of alleen handmatige selectie (minder gelijk en minder controleerbaar). Profielen beschrijven "
-        "grote groepen, nooit één persoon.</p>" + _assessment_paragraph(parts.get("iama26.2.1.2")))
+        "grote groepen, nooit één persoon.</p>" + _assessment_paragraph(parts.get("iama26.2.1.2"))
+    )
     out["human_intervention"] = (
         "<p>De beslismedewerker beslist altijd zelf, op het hele dossier en volgens de Visumcode. Het advies wordt "
         "met zijn redenen getoond en is nooit een grond voor weigering.</p><p>Elk profiel wordt door een tweede "
         "persoon goedgekeurd (vier ogen); risicoprofielen tekent ook de FG af. Profielen kunnen altijd worden "
-        "ingetrokken.</p>" + follow + _assessment_paragraph(parts.get("iama26.3.2.1")))
-    last = (f"<li>De laatste biasrapportage is op {signed} door de FG afgetekend.</li>" if signed
-            else "<li>Er is nog geen door de FG afgetekende biasrapportage.</li>")
+        "ingetrokken.</p>" + follow + _assessment_paragraph(parts.get("iama26.3.2.1"))
+    )
+    last = (
+        f"<li>De laatste biasrapportage is op {signed} door de FG afgetekend.</li>"
+        if signed
+        else "<li>Er is nog geen door de FG afgetekende biasrapportage.</li>"
+    )
     out["risks"] = (
         "<p>Ingebouwde maatregelen:</p><ul><li>Een profiel gebruikt altijd ten minste drie van de zeven kenmerken en "
         "combineert altijd gegevens van de aanvraag met persoonsgegevens.</li><li>Etniciteit en andere bijzondere "
         "persoonsgegevens worden nooit gebruikt; het portaal en de database weigeren ze.</li><li>Profielen worden "
         "door een tweede persoon goedgekeurd; risicoprofielen ook door de FG.</li><li>Elke maand laat een "
         "rapportage zien hoe advies en beslissingen tussen groepen verschillen, met de onzekerheid; de FG beoordeelt "
-        "en tekent af.</li>" + last + "</ul>")
+        "en tekent af.</li>" + last + "</ul>"
+    )
     out["lawful_basis"] = (
         "<p>Uitvoering van een taak van algemeen belang (AVG artikel 6 lid 1 onder e), bij de behandeling van "
-        "visumaanvragen volgens de Visumcode en de VIS-verordening.</p>"
-        + _assessment_paragraph(parts.get("dpia3.B11")))
+        "visumaanvragen volgens de Visumcode en de VIS-verordening.</p>" + _assessment_paragraph(parts.get("dpia3.B11"))
+    )
     out["impacttoetsen"] = (
         "<p>Voor IOB zijn een DPIA en een IAMA uitgevoerd. De inhoud is niet openbaar, omdat die inzicht geeft in "
-        "de werking van de profielen.</p>")
+        "de werking van de profielen.</p>"
+    )
     out["source_data"] = (
         "<p>IOB gebruikt zeven kenmerken van een aanvraag:</p><ul>" + chars + "</ul><p>Profielen worden opgesteld "
         "uit vijf jaar beslist aanvragen en latere treffers bij partners in de migratieketen. Bijzondere "
-        "persoonsgegevens, zoals etniciteit of godsdienst, worden niet gebruikt.</p>")
+        "persoonsgegevens, zoals etniciteit of godsdienst, worden niet gebruikt.</p>"
+    )
     out["methods_and_models"] = (
         "<p>Profielen komen uit een regelgebaseerde beslisboom, niet uit zelflerende software. Elke maand worden de "
         "beslist aanvragen van vijf jaar in een vaste volgorde op de zeven kenmerken gesplitst (eerst de post, dan "
@@ -199,7 +242,8 @@ def _texts(parts: dict[str, Part | None]) -> dict[str, Any]:
         "krijgt het label kans, risico of daartussen op grond van drempels die ambtenaren vooraf vaststellen. Alleen "
         "profielen met ten minste drie kenmerken blijven over, en mensen keuren elk profiel goed voor gebruik.</p>"
         f"<p>Nu zijn {int(prf.get('chance', 0))} kansprofielen en {int(prf.get('risk', 0))} risicoprofielen "
-        "actief.</p>")
+        "actief.</p>"
+    )
     return out
 
 

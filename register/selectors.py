@@ -28,8 +28,11 @@ def version_get(*, public_id: Any) -> EntryVersion:
 def version_current(*, entry: RegisterEntry) -> EntryVersion | None:
     """The version an export shows: the open one if any, else the newest published, else the newest."""
     versions = version_list(entry=entry)
-    return (versions.filter(status__in=[VersionStatus.DRAFT, VersionStatus.IN_REVIEW, VersionStatus.APPROVED])
-            .first() or versions.filter(status=VersionStatus.PUBLISHED).first() or versions.first())
+    return (
+        versions.filter(status__in=[VersionStatus.DRAFT, VersionStatus.IN_REVIEW, VersionStatus.APPROVED]).first()
+        or versions.filter(status=VersionStatus.PUBLISHED).first()
+        or versions.first()
+    )
 
 
 def version_published(*, entry: RegisterEntry | None = None) -> EntryVersion | None:
@@ -69,8 +72,11 @@ def version_staleness(*, version: EntryVersion) -> dict[str, dict[str, Any]]:
         if now is None:
             continue
         if key in marked or stored.get("fingerprint") != now.fingerprint:
-            out[key] = {"value": now.value, "sources": [s.as_dict() for s in now.sources],
-                        "since": stored.get("prefilled_at")}
+            out[key] = {
+                "value": now.value,
+                "sources": [s.as_dict() for s in now.sources],
+                "since": stored.get("prefilled_at"),
+            }
     return out
 
 
@@ -101,14 +107,24 @@ def public_view(*, version: EntryVersion, language: str) -> dict[str, Any]:
                 continue
             is_text = f.key in TRANSLATABLE
             text = translated.get(f.key) if is_text and f.key in translated else value
-            items.append({"key": f.key, "label": f.label_nl if language == "nl" else f.label_en, "kind": f.kind,
-                          "value": text, "rich": f.kind == "rich",
-                          "untranslated": bool(language != "nl" and is_text and value and f.key not in translated)})
+            items.append(
+                {
+                    "key": f.key,
+                    "label": f.label_nl if language == "nl" else f.label_en,
+                    "kind": f.kind,
+                    "value": text,
+                    "rich": f.kind == "rich",
+                    "untranslated": bool(language != "nl" and is_text and value and f.key not in translated),
+                }
+            )
         tabs.append({"key": tab, "label": label_nl if language == "nl" else label_en, "fields": items})
-    return {"tabs": tabs, "name": translated.get("name") or version.fields.get("name"),
-            "name_untranslated": language != "nl" and "name" not in translated,
-            "description": translated.get("description_short") or version.fields.get("description_short"),
-            "description_untranslated": language != "nl" and "description_short" not in translated}
+    return {
+        "tabs": tabs,
+        "name": translated.get("name") or version.fields.get("name"),
+        "name_untranslated": language != "nl" and "name" not in translated,
+        "description": translated.get("description_short") or version.fields.get("description_short"),
+        "description_untranslated": language != "nl" and "description_short" not in translated,
+    }
 
 
 def field_label(key: str) -> str:

@@ -48,7 +48,8 @@ def _lock(version: EntryVersion) -> EntryVersion:
 
 def entry_get_or_create(*, system_code: str = "IOB") -> RegisterEntry:
     entry, _created = RegisterEntry.objects.get_or_create(
-        system=system_code, defaults={"organisation_code": system.system_record().get("organisation_code", "")})
+        system=system_code, defaults={"organisation_code": system.system_record().get("organisation_code", "")}
+    )
     return entry
 
 
@@ -73,9 +74,18 @@ def _mark_edited(actor: Any, version: EntryVersion, key: str) -> None:
     if not stored or stored.get("edited"):
         return
     version.provenance[key] = {**stored, "edited": True}
-    prefill_accept(actor=actor, target=_anchor(version, key), edited=True, proposal={
-        "codes": stored.get("codes", []), "text": stored.get("text", ""), "sources": stored.get("sources", []),
-        "computed_at": stored.get("prefilled_at"), "value": None})
+    prefill_accept(
+        actor=actor,
+        target=_anchor(version, key),
+        edited=True,
+        proposal={
+            "codes": stored.get("codes", []),
+            "text": stored.get("text", ""),
+            "sources": stored.get("sources", []),
+            "computed_at": stored.get("prefilled_at"),
+            "value": None,
+        },
+    )
 
 
 def _carry_provenance(base: EntryVersion, version: EntryVersion) -> None:
@@ -88,8 +98,9 @@ def _carry_provenance(base: EntryVersion, version: EntryVersion) -> None:
 # --- Drafts ---------------------------------------------------------------------------------------------
 
 
-def version_create_draft(*, actor: Any, entry: RegisterEntry | None = None, use_prefill: bool = True,
-                         fields: dict[str, Any] | None = None) -> EntryVersion:
+def version_create_draft(
+    *, actor: Any, entry: RegisterEntry | None = None, use_prefill: bool = True, fields: dict[str, Any] | None = None
+) -> EntryVersion:
     """Open a new draft: a copy of the newest version (or blank), with the portal's prefill
     proposals for every field that has no text yet (all fields on a first draft), then
     `fields` on top. Only one version per entry is open (draft, in review or approved)."""
@@ -101,10 +112,12 @@ def version_create_draft(*, actor: Any, entry: RegisterEntry | None = None, use_
     with audited_refusal(refused):
         actor_require(actor, EDIT_REGISTER)
         RegisterEntry.objects.select_for_update().get(pk=entry.pk)
-        if entry.versions.filter(status__in=[VersionStatus.DRAFT, VersionStatus.IN_REVIEW,
-                                             VersionStatus.APPROVED]).exists():
-            raise conflict("open_version_exists", _("This entry already has an open version; edit, approve or "
-                                                    "archive it first."))
+        if entry.versions.filter(
+            status__in=[VersionStatus.DRAFT, VersionStatus.IN_REVIEW, VersionStatus.APPROVED]
+        ).exists():
+            raise conflict(
+                "open_version_exists", _("This entry already has an open version; edit, approve or archive it first.")
+            )
         base = entry.versions.exclude(status=VersionStatus.ARCHIVED).order_by("-number").first()
         data = blank_fields()
         provenance: dict[str, Any] = {}
@@ -123,9 +136,14 @@ def version_create_draft(*, actor: Any, entry: RegisterEntry | None = None, use_
         checked = entry_validate(data)
         _raise(checked.problems)
         number = (entry.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-        version = EntryVersion.objects.create(entry=entry, number=number, fields=checked.fields,
-                                              provenance=provenance, created_by=actor_user(actor),
-                                              editor_ids=[actor_pk(actor)] if actor_is_user(actor) else [])
+        version = EntryVersion.objects.create(
+            entry=entry,
+            number=number,
+            fields=checked.fields,
+            provenance=provenance,
+            created_by=actor_user(actor),
+            editor_ids=[actor_pk(actor)] if actor_is_user(actor) else [],
+        )
         if base is not None:
             _carry_provenance(base, version)
         for proposal in chosen:
@@ -134,15 +152,17 @@ def version_create_draft(*, actor: Any, entry: RegisterEntry | None = None, use_
             _mark_edited(actor, version, key)
         filled = [p.key for p in chosen]
         version.save(update_fields=["provenance"])
-        events.version_created(actor=actor, version=version, based_on=base.number if base else None,
-                               prefilled=filled)
+        events.version_created(actor=actor, version=version, based_on=base.number if base else None, prefilled=filled)
     return version
 
 
 def _require_draft(version: EntryVersion) -> None:
     if version.status != VersionStatus.DRAFT:
-        raise conflict("version_not_editable", _("Only a draft can be changed; this version is %(status)s. Start "
-                                                 "a new draft instead.") % {"status": version.get_status_display()})
+        raise conflict(
+            "version_not_editable",
+            _("Only a draft can be changed; this version is %(status)s. Start a new draft instead.")
+            % {"status": version.get_status_display()},
+        )
 
 
 def _note_editor(version: EntryVersion, actor: Any) -> None:
@@ -166,8 +186,11 @@ def version_update(*, actor: Any, version: EntryVersion, fields: dict[str, Any])
             raise DomainError.single("invalid_type", _("The entry must be an object of fields."))
         checked = entry_validate({**{k: v for k, v in locked.fields.items() if k in EDITABLE}, **fields})
         _raise(checked.problems)
-        changed = {k: {"from": locked.fields.get(k), "to": checked.fields.get(k)} for k in fields
-                   if k in FIELD and locked.fields.get(k) != checked.fields.get(k)}
+        changed = {
+            k: {"from": locked.fields.get(k), "to": checked.fields.get(k)}
+            for k in fields
+            if k in FIELD and locked.fields.get(k) != checked.fields.get(k)
+        }
         if changed:
             for key in changed:
                 _mark_edited(actor, locked, key)
@@ -193,8 +216,9 @@ def version_prefill(*, actor: Any, version: EntryVersion, keys: list[str] | None
         current = proposals.proposals()
         unknown = [k for k in keys or [] if k not in current]
         if unknown:
-            raise DomainError.single("no_prefill", _("The portal has no proposal for: %(keys)s.")
-                                     % {"keys": ", ".join(unknown)}, "keys")
+            raise DomainError.single(
+                "no_prefill", _("The portal has no proposal for: %(keys)s.") % {"keys": ", ".join(unknown)}, "keys"
+            )
         chosen = {k: current[k] for k in (keys or list(current))}
         checked = entry_validate({**locked.fields, **{k: p.value for k, p in chosen.items()}})
         _raise(checked.problems)
@@ -203,8 +227,12 @@ def version_prefill(*, actor: Any, version: EntryVersion, keys: list[str] | None
             locked.provenance[key] = _accept(actor, locked, proposal)
         _note_editor(locked, actor)
         locked.save(update_fields=["fields", "provenance", "editor_ids", "updated_at"])
-        events.version_prefilled(actor=actor, version=locked, keys=sorted(chosen),
-                                 sources={k: locked.provenance[k]["sources"] for k in sorted(chosen)})
+        events.version_prefilled(
+            actor=actor,
+            version=locked,
+            keys=sorted(chosen),
+            sources={k: locked.provenance[k]["sources"] for k in sorted(chosen)},
+        )
     return locked
 
 
@@ -215,8 +243,10 @@ def _four_eyes(version: EntryVersion, actor: Any) -> None:
     pk = actor_pk(actor)
     writers = {version.created_by_id, version.submitted_by_id, *version.editor_ids} - {None}
     if pk in writers:
-        raise forbidden("four_eyes", _("You wrote or submitted this version; a second person must approve, send "
-                                       "back or publish it."))
+        raise forbidden(
+            "four_eyes",
+            _("You wrote or submitted this version; a second person must approve, send back or publish it."),
+        )
 
 
 def version_transition(*, actor: Any, version: EntryVersion, action: str, comment: str = "") -> EntryVersion:
@@ -232,8 +262,11 @@ def version_transition(*, actor: Any, version: EntryVersion, action: str, commen
         actor_require_role(actor, transition.role)
         locked = _lock(version)
         if locked.status not in transition.sources:
-            raise conflict("invalid_transition", _("A version that is %(status)s cannot be %(action)s.")
-                           % {"status": locked.get_status_display(), "action": action})
+            raise conflict(
+                "invalid_transition",
+                _("A version that is %(status)s cannot be %(action)s.")
+                % {"status": locked.get_status_display(), "action": action},
+            )
         comment = (comment or "").strip()
         if transition.comment_required and not comment:
             raise DomainError.single("comment_required", _("Please give a reason."), "comment")
@@ -255,13 +288,25 @@ def version_transition(*, actor: Any, version: EntryVersion, action: str, commen
             previous = locked.entry.versions.filter(status=VersionStatus.PUBLISHED).exclude(pk=locked.pk)
             for old in previous.select_for_update():
                 EntryVersion.objects.filter(pk=old.pk, status=VersionStatus.PUBLISHED).update(
-                    status=VersionStatus.SUPERSEDED)
+                    status=VersionStatus.SUPERSEDED
+                )
                 old.status = VersionStatus.SUPERSEDED
-                EntryTransition.objects.create(version=old, action="supersede", from_status=VersionStatus.PUBLISHED,
-                                               to_status=VersionStatus.SUPERSEDED, actor=actor_user(actor),
-                                               actor_name=actor_name(actor), comment=f"v{locked.number}")
-                events.version_transitioned(actor=actor, version=old, action="supersede",
-                                            from_status=VersionStatus.PUBLISHED, comment=f"v{locked.number}")
+                EntryTransition.objects.create(
+                    version=old,
+                    action="supersede",
+                    from_status=VersionStatus.PUBLISHED,
+                    to_status=VersionStatus.SUPERSEDED,
+                    actor=actor_user(actor),
+                    actor_name=actor_name(actor),
+                    comment=f"v{locked.number}",
+                )
+                events.version_transitioned(
+                    actor=actor,
+                    version=old,
+                    action="supersede",
+                    from_status=VersionStatus.PUBLISHED,
+                    comment=f"v{locked.number}",
+                )
             changes.update(published_by=actor_user(actor), published_at=now)
         elif action == "retract":
             changes.update(retracted_at=now)
@@ -270,19 +315,25 @@ def version_transition(*, actor: Any, version: EntryVersion, action: str, commen
             raise conflict("invalid_transition", _("The version changed meanwhile; reload and try again."))
         from_status = locked.status
         locked.refresh_from_db()
-        EntryTransition.objects.create(version=locked, action=action, from_status=from_status,
-                                       to_status=locked.status, actor=actor_user(actor),
-                                       actor_name=actor_name(actor), comment=comment)
-        events.version_transitioned(actor=actor, version=locked, action=action, from_status=from_status,
-                                    comment=comment)
+        EntryTransition.objects.create(
+            version=locked,
+            action=action,
+            from_status=from_status,
+            to_status=locked.status,
+            actor=actor_user(actor),
+            actor_name=actor_name(actor),
+            comment=comment,
+        )
+        events.version_transitioned(
+            actor=actor, version=locked, action=action, from_status=from_status, comment=comment
+        )
     return locked
 
 
 # --- Translations ---------------------------------------------------------------------------------------
 
 
-def translation_approve(*, actor: Any, version: EntryVersion, field: str, language: str, text: str
-                        ) -> FieldTranslation:
+def translation_approve(*, actor: Any, version: EntryVersion, field: str, language: str, text: str) -> FieldTranslation:
     """Store an approved translation of one field's Dutch text in `version`. Written by a
     person (the register editor); the portal never translates by machine."""
     from .models import TranslationLanguage
@@ -295,21 +346,27 @@ def translation_approve(*, actor: Any, version: EntryVersion, field: str, langua
         actor_require(actor, EDIT_REGISTER)
         problems = []
         if field not in TRANSLATABLE:
-            problems.append(Problem("not_translatable", _("“%(field)s” is not a text applicants read.")
-                                    % {"field": field}, "field"))
+            problems.append(
+                Problem("not_translatable", _("“%(field)s” is not a text applicants read.") % {"field": field}, "field")
+            )
         if language not in TranslationLanguage.values:
-            problems.append(Problem("unknown_language", _("Translations are kept in English, French and Spanish."),
-                                    "language"))
+            problems.append(
+                Problem("unknown_language", _("Translations are kept in English, French and Spanish."), "language")
+            )
         source = version.fields.get(field) or ""
         if field in TRANSLATABLE and not source:
             problems.append(Problem("nothing_to_translate", _("The Dutch text of this field is empty."), "field"))
-        cleaned = (sanitise_rich(text) if FIELD.get(field) and FIELD[field].kind == "rich" else to_plain(text or ""))
+        cleaned = sanitise_rich(text) if FIELD.get(field) and FIELD[field].kind == "rich" else to_plain(text or "")
         if not cleaned:
             problems.append(Problem("translation_empty", _("The translation is empty."), "text"))
         _raise(problems)
         translation, _created = FieldTranslation.objects.update_or_create(
-            entry=version.entry, field=field, language=language, source_sha256=text_sha256(source),
-            defaults={"text": cleaned, "approved_by": actor_user(actor)})
+            entry=version.entry,
+            field=field,
+            language=language,
+            source_sha256=text_sha256(source),
+            defaults={"text": cleaned, "approved_by": actor_user(actor)},
+        )
         events.translation_approved(actor=actor, translation=translation)
     return translation
 
@@ -317,8 +374,9 @@ def translation_approve(*, actor: Any, version: EntryVersion, field: str, langua
 # --- Delivery --------------------------------------------------------------------------------------------
 
 
-def version_record_delivery(*, actor: Any, version: EntryVersion, operation: str, answer: dict[str, Any]
-                            ) -> EntryVersion:
+def version_record_delivery(
+    *, actor: Any, version: EntryVersion, operation: str, answer: dict[str, Any]
+) -> EntryVersion:
     """Store what the register answered (its `lars`, `publication_dt`, state). The fields of
     the version stay as approved; the answer is kept beside them."""
     with transaction.atomic():
@@ -327,16 +385,18 @@ def version_record_delivery(*, actor: Any, version: EntryVersion, operation: str
         if lars and not locked.entry.lars:
             RegisterEntry.objects.filter(pk=locked.entry_id, lars="").update(lars=lars[:8])
         now = timezone.now()
-        EntryVersion.objects.filter(pk=locked.pk).update(register_answer={**locked.register_answer, operation: answer},
-                                                         synced_at=now)
+        EntryVersion.objects.filter(pk=locked.pk).update(
+            register_answer={**locked.register_answer, operation: answer}, synced_at=now
+        )
         RegisterEntry.objects.filter(pk=locked.entry_id).update(last_synced_at=now)
         locked.refresh_from_db()
         events.version_delivered(actor=actor, version=locked, operation=operation, answer=answer)
     return locked
 
 
-def version_deliver(*, actor: Any, version: EntryVersion, operation: str = "publish", client: Any = None
-                    ) -> EntryVersion:
+def version_deliver(
+    *, actor: Any, version: EntryVersion, operation: str = "publish", client: Any = None
+) -> EntryVersion:
     """Send a published version to the register (create or update, release, publish), or
     retract a retracted one there. An approver's act; the register's answer is stored and
     audited. `client` defaults to a `delivery.RegisterClient` configured from the environment."""
@@ -352,13 +412,15 @@ def version_deliver(*, actor: Any, version: EntryVersion, operation: str = "publ
         if wanted is None:
             raise DomainError.single("unknown_action", _("Unknown action: %(action)s.") % {"action": operation})
         if version.status != wanted:
-            raise conflict("invalid_transition", _("Only a %(status)s version can be sent for this.")
-                           % {"status": wanted.label})
+            raise conflict(
+                "invalid_transition", _("Only a %(status)s version can be sent for this.") % {"status": wanted.label}
+            )
         try:
             client = client or RegisterClient(RegisterApiConfig.from_env())
         except RegisterNotConfigured as error:
-            raise conflict("register_not_configured", _("The register's API is not configured: %(why)s.")
-                           % {"why": error}) from error
+            raise conflict(
+                "register_not_configured", _("The register's API is not configured: %(why)s.") % {"why": error}
+            ) from error
     try:
         if operation == "publish":
             answer = client.deliver(register_body(version))
@@ -368,8 +430,11 @@ def version_deliver(*, actor: Any, version: EntryVersion, operation: str = "publ
                 raise DomainError.single("no_lars", _("The register has not assigned this entry an id yet."))
             answer = client.retract(lars)
     except RegisterApiError as error:
-        problem = DomainError.single("register_api_error", _("The register refused: %(status)s %(detail)s")
-                                     % {"status": error.status, "detail": error.detail}, status=502)
+        problem = DomainError.single(
+            "register_api_error",
+            _("The register refused: %(status)s %(detail)s") % {"status": error.status, "detail": error.detail},
+            status=502,
+        )
         with audited_refusal(refused):
             raise problem from error
     return version_record_delivery(actor=actor, version=version, operation=operation, answer=answer)

@@ -36,17 +36,38 @@ DESCRIPTION_WARN_ABOVE = 349
 STATUS_CHOICES = ("In ontwikkeling", "In gebruik", "Buiten gebruik")
 PUBLICATION_CATEGORIES = ("Hoog-risico AI-systeem", "Impactvolle algoritmes", "Overige algoritmes")
 THEMES = (
-    "Organisatie en bedrijfsvoering", "Cultuur en recreatie", "Economie", "Overheidsfinanciën", "Wonen",
-    "Internationaal", "Migratie en integratie", "Natuur en milieu", "Onderwijs en wetenschap",
-    "Openbare orde en veiligheid", "Recht", "Ruimte en infrastructuur", "Sociale zekerheid", "Verkeer", "Werk",
+    "Organisatie en bedrijfsvoering",
+    "Cultuur en recreatie",
+    "Economie",
+    "Overheidsfinanciën",
+    "Wonen",
+    "Internationaal",
+    "Migratie en integratie",
+    "Natuur en milieu",
+    "Onderwijs en wetenschap",
+    "Openbare orde en veiligheid",
+    "Recht",
+    "Ruimte en infrastructuur",
+    "Sociale zekerheid",
+    "Verkeer",
+    "Werk",
     "Zorg en gezondheid",
 )
 IMPACT_ASSESSMENT_TITLES = (
-    "AI Impact Assesment (AIIA)", "Data Protection Impact Assessment (DPIA)", "De Ethische Bijsluiter",
-    "De Ethische Data Assistant (DEDA)", "Fundamentele Rechten en Algoritme Impact Assessment (FRAIA)",
-    "Impact Assessment Mensenrechten en Algoritmes (IAMA)", "Pre-scan DPIA", "Privacy Quickscan",
-    "Toetsingskader Algemene Rekenkamer", "Utrecht Uthiek Assessment", "Z-Inspection",
-    "Fundamental Rights Impact Assessment (FRIA)", "Overig", "Geen",
+    "AI Impact Assesment (AIIA)",
+    "Data Protection Impact Assessment (DPIA)",
+    "De Ethische Bijsluiter",
+    "De Ethische Data Assistant (DEDA)",
+    "Fundamentele Rechten en Algoritme Impact Assessment (FRAIA)",
+    "Impact Assessment Mensenrechten en Algoritmes (IAMA)",
+    "Pre-scan DPIA",
+    "Privacy Quickscan",
+    "Toetsingskader Algemene Rekenkamer",
+    "Utrecht Uthiek Assessment",
+    "Z-Inspection",
+    "Fundamental Rights Impact Assessment (FRIA)",
+    "Overig",
+    "Geen",
 )
 
 
@@ -82,26 +103,72 @@ FIELDS: tuple[Field, ...] = (
     Field("end_date", "Einddatum", "End date", "yearmonth", 7),
     Field("contact_email", "Contactgegevens", "Contact", "contact", 500, True, True),
     Field("website", "Link naar publiekspagina", "Link to public page", "url", 500),
-    Field("publication_category", "Publicatiecategorie", "Publication category", "enum", None, True, True,
-          choices=PUBLICATION_CATEGORIES),
+    Field(
+        "publication_category",
+        "Publicatiecategorie",
+        "Publication category",
+        "enum",
+        None,
+        True,
+        True,
+        choices=PUBLICATION_CATEGORIES,
+    ),
     Field("url", "Link naar bronregistratie", "Link to source registration", "url", 500),
     Field("goal", "Doel en impact", "Purpose and impact", "rich", 2500, False, True, "responsible_use"),
     Field("proportionality", "Afwegingen", "Considerations", "rich", 2500, False, True, "responsible_use"),
-    Field("human_intervention", "Menselijke tussenkomst", "Human intervention", "rich", 2500, False, True,
-          "responsible_use"),
+    Field(
+        "human_intervention",
+        "Menselijke tussenkomst",
+        "Human intervention",
+        "rich",
+        2500,
+        False,
+        True,
+        "responsible_use",
+    ),
     Field("risks", "Risicobeheer", "Risk management", "rich", 2500, False, True, "responsible_use"),
     Field("lawful_basis", "Wettelijke basis", "Legal basis", "rich", 2500, tab="responsible_use"),
-    Field("lawful_basis_grouping", "Verwijzingen wettelijke basis", "Legal basis references", "groups",
-          tab="responsible_use", group=(100, True, 500, True)),
-    Field("process_index_url", "Link naar verwerkingsregister", "Link to processing register", "url", 500,
-          tab="responsible_use"),
-    Field("impacttoetsen", "Toelichting op impacttoetsen", "Notes on impact assessments", "rich", 2500,
-          tab="responsible_use"),
-    Field("impacttoetsen_grouping", "Impacttoetsen", "Impact assessments", "groups", tab="responsible_use",
-          group=(None, True, 500, False)),
+    Field(
+        "lawful_basis_grouping",
+        "Verwijzingen wettelijke basis",
+        "Legal basis references",
+        "groups",
+        tab="responsible_use",
+        group=(100, True, 500, True),
+    ),
+    Field(
+        "process_index_url",
+        "Link naar verwerkingsregister",
+        "Link to processing register",
+        "url",
+        500,
+        tab="responsible_use",
+    ),
+    Field(
+        "impacttoetsen",
+        "Toelichting op impacttoetsen",
+        "Notes on impact assessments",
+        "rich",
+        2500,
+        tab="responsible_use",
+    ),
+    Field(
+        "impacttoetsen_grouping",
+        "Impacttoetsen",
+        "Impact assessments",
+        "groups",
+        tab="responsible_use",
+        group=(None, True, 500, False),
+    ),
     Field("source_data", "Gegevens", "Data", "rich", 2500, False, True, "operation"),
-    Field("source_data_grouping", "Verwijzingen gegevensbronnen", "Data source references", "groups",
-          tab="operation", group=(500, True, 500, True)),
+    Field(
+        "source_data_grouping",
+        "Verwijzingen gegevensbronnen",
+        "Data source references",
+        "groups",
+        tab="operation",
+        group=(500, True, 500, True),
+    ),
     Field("methods_and_models", "Technische werking", "Technical operation", "rich", 5000, tab="operation"),
     Field("provider", "Leverancier", "Provider", "text", 200, tab="operation"),
     Field("publiccode", "Link naar broncode", "Link to source code", "url", 500, tab="operation"),
@@ -130,16 +197,23 @@ _email = EmailValidator()
 
 def sanitise_rich(value: str) -> str:
     """Only the allowed tags survive, without attributes; script and style go with their content."""
-    return nh3.clean(value, tags=set(RICH_TAGS), attributes={}, clean_content_tags=set(DROP_WITH_CONTENT),
-                     link_rel=None, strip_comments=True).strip()
+    return nh3.clean(
+        value,
+        tags=set(RICH_TAGS),
+        attributes={},
+        clean_content_tags=set(DROP_WITH_CONTENT),
+        link_rel=None,
+        strip_comments=True,
+    ).strip()
 
 
 def to_plain(value: str) -> str:
     """Plain text: all tags removed and entities decoded, repeated until nothing changes,
     so an escaped tag (`&lt;script&gt;`) cannot come back as markup."""
     for _round in range(5):
-        cleaned = html.unescape(nh3.clean(value, tags=set(), attributes={},
-                                          clean_content_tags=set(DROP_WITH_CONTENT), strip_comments=True))
+        cleaned = html.unescape(
+            nh3.clean(value, tags=set(), attributes={}, clean_content_tags=set(DROP_WITH_CONTENT), strip_comments=True)
+        )
         if cleaned == value:
             break
         value = cleaned
@@ -166,9 +240,12 @@ def _label(f: Field) -> str:
 
 
 def _too_long(f: Field, length: int, limit: int, where: str = "") -> Problem:
-    return Problem("field_too_long", _("%(field)s%(where)s is %(length)s characters long; at most %(max)s are "
-                                       "allowed (counted without HTML).")
-                   % {"field": _label(f), "where": where, "length": length, "max": limit}, f.key)
+    return Problem(
+        "field_too_long",
+        _("%(field)s%(where)s is %(length)s characters long; at most %(max)s are allowed (counted without HTML).")
+        % {"field": _label(f), "where": where, "length": length, "max": limit},
+        f.key,
+    )
 
 
 def _check_text(f: Field, raw: Any, problems: list[Problem]) -> str | None:
@@ -188,12 +265,14 @@ def _check_url(f: Field, raw: Any, problems: list[Problem], warnings: list[Probl
     try:
         _url(value)
     except ValidationError:
-        problems.append(Problem("invalid_url", _("%(field)s must be a web address (https://…).")
-                                % {"field": _label(f)}, f.key))
+        problems.append(
+            Problem("invalid_url", _("%(field)s must be a web address (https://…).") % {"field": _label(f)}, f.key)
+        )
         return value
     if not value.startswith("https://"):
-        warnings.append(Problem("url_not_https", _("%(field)s should start with https://.") % {"field": _label(f)},
-                                f.key))
+        warnings.append(
+            Problem("url_not_https", _("%(field)s should start with https://.") % {"field": _label(f)}, f.key)
+        )
     return value
 
 
@@ -201,24 +280,42 @@ def _check_groups(f: Field, raw: Any, problems: list[Problem]) -> list[dict[str,
     assert f.group is not None
     title_max, title_required, link_max, link_required = f.group
     if not isinstance(raw, list):
-        problems.append(Problem("invalid_list", _("%(field)s must be a list of items with a title and a link.")
-                                % {"field": _label(f)}, f.key))
+        problems.append(
+            Problem(
+                "invalid_list",
+                _("%(field)s must be a list of items with a title and a link.") % {"field": _label(f)},
+                f.key,
+            )
+        )
         return None
     out = []
     for n, item in enumerate(raw, start=1):
         where = _(" item %(n)s") % {"n": n}
         if not isinstance(item, dict) or set(item) - {"title", "link"}:
-            problems.append(Problem("invalid_list", _("%(field)s item %(n)s may only have a title and a link.")
-                                    % {"field": _label(f), "n": n}, f.key))
+            problems.append(
+                Problem(
+                    "invalid_list",
+                    _("%(field)s item %(n)s may only have a title and a link.") % {"field": _label(f), "n": n},
+                    f.key,
+                )
+            )
             continue
         title = to_plain(str(item.get("title") or ""))
         link = to_plain(str(item.get("link") or ""))
         if title_required and not title:
-            problems.append(Problem("group_title_required", _("%(field)s item %(n)s needs a title.")
-                                    % {"field": _label(f), "n": n}, f.key))
+            problems.append(
+                Problem(
+                    "group_title_required",
+                    _("%(field)s item %(n)s needs a title.") % {"field": _label(f), "n": n},
+                    f.key,
+                )
+            )
         if link_required and not link:
-            problems.append(Problem("group_link_required", _("%(field)s item %(n)s needs a link.")
-                                    % {"field": _label(f), "n": n}, f.key))
+            problems.append(
+                Problem(
+                    "group_link_required", _("%(field)s item %(n)s needs a link.") % {"field": _label(f), "n": n}, f.key
+                )
+            )
         if title_max is not None and len(title) > title_max:
             problems.append(_too_long(f, len(title), title_max, str(where) + " (title)"))
         if len(link) > link_max:
@@ -227,8 +324,13 @@ def _check_groups(f: Field, raw: Any, problems: list[Problem]) -> list[dict[str,
             try:
                 _url(link)
             except ValidationError:
-                problems.append(Problem("invalid_url", _("%(field)s item %(n)s: the link must be a web address.")
-                                        % {"field": _label(f), "n": n}, f.key))
+                problems.append(
+                    Problem(
+                        "invalid_url",
+                        _("%(field)s item %(n)s: the link must be a web address.") % {"field": _label(f), "n": n},
+                        f.key,
+                    )
+                )
         out.append({"title": title, "link": link})
     return out
 
@@ -248,11 +350,19 @@ def entry_validate(fields: Any, *, for_release: bool = False) -> Validated:
     clean: dict[str, Any] = {}
     for key in fields:
         if key not in FIELD:
-            problems.append(Problem("unknown_field", _("“%(key)s” is not a field of publication standard 1.0.")
-                                    % {"key": key}, str(key)))
+            problems.append(
+                Problem(
+                    "unknown_field", _("“%(key)s” is not a field of publication standard 1.0.") % {"key": key}, str(key)
+                )
+            )
         elif FIELD[key].kind == "readonly" and not _empty(fields[key]):
-            problems.append(Problem("field_read_only", _("%(field)s is filled in by the register, not by the "
-                                                         "portal.") % {"field": _label(FIELD[key])}, key))
+            problems.append(
+                Problem(
+                    "field_read_only",
+                    _("%(field)s is filled in by the register, not by the portal.") % {"field": _label(FIELD[key])},
+                    key,
+                )
+            )
     for f in FIELDS:
         if f.kind == "readonly" or f.key not in fields:
             continue
@@ -267,26 +377,41 @@ def entry_validate(fields: Any, *, for_release: bool = False) -> Validated:
             choices = f.choices or ((LANG,) if f.kind == "lang" else (STANDARD_VERSION,))
             value = "1.0" if f.kind == "version" and raw == "1.0.0" else raw
             if value not in choices:
-                problems.append(Problem("invalid_choice", _("%(field)s: “%(value)s” is not allowed; choose one of: "
-                                                            "%(choices)s.")
-                                        % {"field": _label(f), "value": raw, "choices": "; ".join(choices)}, f.key))
+                problems.append(
+                    Problem(
+                        "invalid_choice",
+                        _("%(field)s: “%(value)s” is not allowed; choose one of: %(choices)s.")
+                        % {"field": _label(f), "value": raw, "choices": "; ".join(choices)},
+                        f.key,
+                    )
+                )
         elif f.kind == "themes":
             if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
-                problems.append(Problem("invalid_list", _("%(field)s must be a list of themes.")
-                                        % {"field": _label(f)}, f.key))
+                problems.append(
+                    Problem("invalid_list", _("%(field)s must be a list of themes.") % {"field": _label(f)}, f.key)
+                )
                 value = None
             else:
                 value = list(dict.fromkeys(raw))
                 for bad in [v for v in value if v not in f.choices]:
-                    problems.append(Problem("invalid_choice", _("%(field)s: “%(value)s” is not a theme of the "
-                                                                "register; choose from: %(choices)s.")
-                                            % {"field": _label(f), "value": bad, "choices": "; ".join(f.choices)},
-                                            f.key))
+                    problems.append(
+                        Problem(
+                            "invalid_choice",
+                            _("%(field)s: “%(value)s” is not a theme of the register; choose from: %(choices)s.")
+                            % {"field": _label(f), "value": bad, "choices": "; ".join(f.choices)},
+                            f.key,
+                        )
+                    )
         elif f.kind == "yearmonth":
             value = raw
             if not isinstance(raw, str) or not _YEAR_MONTH.match(raw):
-                problems.append(Problem("invalid_year_month", _("%(field)s must be a year and month as yyyy-mm, "
-                                                                "e.g. 2017-03.") % {"field": _label(f)}, f.key))
+                problems.append(
+                    Problem(
+                        "invalid_year_month",
+                        _("%(field)s must be a year and month as yyyy-mm, e.g. 2017-03.") % {"field": _label(f)},
+                        f.key,
+                    )
+                )
         elif f.kind == "url":
             value = _check_url(f, raw, problems, warnings)
         elif f.kind == "contact":
@@ -295,27 +420,47 @@ def entry_validate(fields: Any, *, for_release: bool = False) -> Validated:
                 try:
                     (_url if value.startswith(("http://", "https://")) else _email)(value)
                 except ValidationError:
-                    problems.append(Problem("invalid_contact", _("%(field)s must be an e-mail address or a "
-                                                                 "https:// link to a contact form.")
-                                            % {"field": _label(f)}, f.key))
+                    problems.append(
+                        Problem(
+                            "invalid_contact",
+                            _("%(field)s must be an e-mail address or a https:// link to a contact form.")
+                            % {"field": _label(f)},
+                            f.key,
+                        )
+                    )
         else:  # groups
             value = _check_groups(f, raw, problems)
         clean[f.key] = value
     desc = clean.get("description_short") or ""
     if desc and DESCRIPTION_WARN_ABOVE < text_length(desc) <= FIELD["description_short"].max:  # type: ignore[operator]
-        warnings.append(Problem("description_long", _("The short description has %(length)s characters; the "
-                                                      "register's guide asks for fewer than 350.")
-                                % {"length": text_length(desc)}, "description_short"))
+        warnings.append(
+            Problem(
+                "description_long",
+                _("The short description has %(length)s characters; the register's guide asks for fewer than 350.")
+                % {"length": text_length(desc)},
+                "description_short",
+            )
+        )
     if for_release:
         for key in REQUIRED:
             if _empty(clean.get(key, fields.get(key))):
-                problems.append(Problem("field_required", _("%(field)s is required before the entry can be "
-                                                            "released.") % {"field": _label(FIELD[key])}, key))
+                problems.append(
+                    Problem(
+                        "field_required",
+                        _("%(field)s is required before the entry can be released.") % {"field": _label(FIELD[key])},
+                        key,
+                    )
+                )
         for f in FIELDS:
             if f.show and not f.required and _empty(clean.get(f.key)):
-                warnings.append(Problem("shown_field_empty", _("%(field)s is shown on the register's page even "
-                                                               "when empty; consider filling it.")
-                                        % {"field": _label(f)}, f.key))
+                warnings.append(
+                    Problem(
+                        "shown_field_empty",
+                        _("%(field)s is shown on the register's page even when empty; consider filling it.")
+                        % {"field": _label(f)},
+                        f.key,
+                    )
+                )
     return Validated(clean, problems, warnings)
 
 

@@ -27,8 +27,10 @@ DEFAULTS: dict[str, Any] = {
     "legal_bases": [
         {"title": "AVG art. 6 lid 1 onder e", "link": "https://eur-lex.europa.eu/eli/reg/2016/679/oj"},
         {"title": "Visumcode (Verordening (EG) nr. 810/2009)", "link": "https://eur-lex.europa.eu/eli/reg/2009/810/oj"},
-        {"title": "VIS-verordening, gewijzigd bij Verordening (EU) 2021/1134",
-         "link": "https://eur-lex.europa.eu/eli/reg/2021/1134/oj"},
+        {
+            "title": "VIS-verordening, gewijzigd bij Verordening (EU) 2021/1134",
+            "link": "https://eur-lex.europa.eu/eli/reg/2021/1134/oj",
+        },
     ],
     "assessments": [
         {"title": "Data Protection Impact Assessment (DPIA)", "link": ""},

@@ -49,10 +49,17 @@ def home(request):
     _require(request, VIEW_REGISTER)
     entry = selectors.entry_current()
     versions = list(selectors.version_list(entry=entry)[:50]) if entry else []
-    return render(request, "register/home.html", {
-        "entry": entry, "versions": versions, "published": selectors.version_published(entry=entry) if entry else None,
-        "can_edit": actor_has_right(request.user, EDIT_REGISTER),
-        "has_open": any(v.status in ("draft", "in_review", "approved") for v in versions)})
+    return render(
+        request,
+        "register/home.html",
+        {
+            "entry": entry,
+            "versions": versions,
+            "published": selectors.version_published(entry=entry) if entry else None,
+            "can_edit": actor_has_right(request.user, EDIT_REGISTER),
+            "has_open": any(v.status in ("draft", "in_review", "approved") for v in versions),
+        },
+    )
 
 
 @require_POST
@@ -70,10 +77,25 @@ def create(request):
 
 
 def _tabs(version: EntryVersion, stale: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{"key": tab, "label": label_nl, "fields": [
-        {"key": f.key, "label": f.label_nl, "kind": f.kind, "value": version.fields.get(f.key),
-         "provenance": version.provenance.get(f.key), "stale": stale.get(f.key)}
-        for f in FIELDS if f.tab == tab and f.kind != "readonly"]} for tab, (label_nl, _en) in TABS.items()]
+    return [
+        {
+            "key": tab,
+            "label": label_nl,
+            "fields": [
+                {
+                    "key": f.key,
+                    "label": f.label_nl,
+                    "kind": f.kind,
+                    "value": version.fields.get(f.key),
+                    "provenance": version.provenance.get(f.key),
+                    "stale": stale.get(f.key),
+                }
+                for f in FIELDS
+                if f.tab == tab and f.kind != "readonly"
+            ],
+        }
+        for tab, (label_nl, _en) in TABS.items()
+    ]
 
 
 @require_GET
@@ -82,15 +104,29 @@ def version_detail(request, public_id):
     version = _version(public_id)
     stale = selectors.version_staleness(version=version) if version.status in ("draft", "published") else {}
     checked = entry_validate({k: v for k, v in version.fields.items()}, for_release=True)
-    actions = [a for a in actions_available(status=version.status)
-               if (role := TRANSITIONS[a].role) is not None and actor_has_role(request.user, role)]
+    actions = [
+        a
+        for a in actions_available(status=version.status)
+        if (role := TRANSITIONS[a].role) is not None and actor_has_role(request.user, role)
+    ]
     previous = selectors.version_list(entry=version.entry).filter(number__lt=version.number).first()
-    return render(request, "register/version.html", {
-        "version": version, "tabs": _tabs(version, stale), "stale": stale, "check": checked,
-        "actions": [(a, ACTION_LABELS[a], TRANSITIONS[a].comment_required) for a in actions],
-        "can_edit": version.is_editable and actor_has_right(request.user, EDIT_REGISTER),
-        "previous": previous, "transitions": version.transitions.all(), "comment_form": CommentForm(),
-        "export_formats": [("pdf", "PDF"), ("json", "JSON")], "export_params": f'{{"version": "{version.public_id}"}}'})
+    return render(
+        request,
+        "register/version.html",
+        {
+            "version": version,
+            "tabs": _tabs(version, stale),
+            "stale": stale,
+            "check": checked,
+            "actions": [(a, ACTION_LABELS[a], TRANSITIONS[a].comment_required) for a in actions],
+            "can_edit": version.is_editable and actor_has_right(request.user, EDIT_REGISTER),
+            "previous": previous,
+            "transitions": version.transitions.all(),
+            "comment_form": CommentForm(),
+            "export_formats": [("pdf", "PDF"), ("json", "JSON")],
+            "export_params": f'{{"version": "{version.public_id}"}}',
+        },
+    )
 
 
 def version_edit(request, public_id):
@@ -136,8 +172,9 @@ def version_action(request, public_id, action):
     if action not in TRANSITIONS:
         raise Http404
     try:
-        version = services.version_transition(actor=request.user, version=version, action=action,
-                                              comment=request.POST.get("comment", ""))
+        version = services.version_transition(
+            actor=request.user, version=version, action=action, comment=request.POST.get("comment", "")
+        )
     except DomainError as error:
         if error.status == 403 and "four_eyes" not in error.codes:
             raise PermissionDenied from error
@@ -151,8 +188,11 @@ def version_action(request, public_id, action):
 def version_diff(request, public_id, other_id):
     _require(request, VIEW_REGISTER)
     left, right = _version(other_id), _version(public_id)
-    return render(request, "register/diff.html", {"left": left, "right": right,
-                                                  "rows": selectors.version_diff(left=left, right=right)})
+    return render(
+        request,
+        "register/diff.html",
+        {"left": left, "right": right, "rows": selectors.version_diff(left=left, right=right)},
+    )
 
 
 def translations(request, public_id):
@@ -169,13 +209,25 @@ def translations(request, public_id):
             else:
                 messages.success(request, _("Translation saved."))
         return redirect(f"{request.path}#t-{request.POST.get('field', '')}-{request.POST.get('language', '')}")
-    approved = {lang: selectors.translations_for(version=version, language=lang)
-                for lang in TranslationLanguage.values}
-    rows = [{"key": k, "label": f"{f.label_nl} ({k})", "dutch": version.fields.get(k), "langs": [
-        {"code": lang, "label": label, "text": approved[lang].get(k)} for lang, label in TranslationLanguage.choices]}
-        for k in TRANSLATABLE if (f := next(x for x in FIELDS if x.key == k)) and version.fields.get(k)]
-    return render(request, "register/translations.html", {
-        "version": version, "rows": rows, "can_edit": actor_has_right(request.user, EDIT_REGISTER)})
+    approved = {lang: selectors.translations_for(version=version, language=lang) for lang in TranslationLanguage.values}
+    rows = [
+        {
+            "key": k,
+            "label": f"{f.label_nl} ({k})",
+            "dutch": version.fields.get(k),
+            "langs": [
+                {"code": lang, "label": label, "text": approved[lang].get(k)}
+                for lang, label in TranslationLanguage.choices
+            ],
+        }
+        for k in TRANSLATABLE
+        if (f := next(x for x in FIELDS if x.key == k)) and version.fields.get(k)
+    ]
+    return render(
+        request,
+        "register/translations.html",
+        {"version": version, "rows": rows, "can_edit": actor_has_right(request.user, EDIT_REGISTER)},
+    )
 
 
 # --- Public, no login ----------------------------------------------------------------------------------
@@ -187,8 +239,11 @@ def _public(request, language: str):
         if version is None:
             return render(request, "register/public_none.html", {"language": language}, status=404)
         view = selectors.public_view(version=version, language=language)
-        return render(request, "register/public.html", {"version": version, "view": view, "language": language,
-                                                        "factsheets": factsheet.LANGUAGES})
+        return render(
+            request,
+            "register/public.html",
+            {"version": version, "view": view, "language": language, "factsheets": factsheet.LANGUAGES},
+        )
 
 
 @login_not_required
@@ -215,5 +270,3 @@ def public_factsheet(request, language):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="iob-factsheet-{language}.pdf"'
     return response
-
-

@@ -42,8 +42,13 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 ACTION_LABELS = {
-    "submit": _("submit for approval"), "send_back": _("send back to the editor"), "approve": _("approve"),
-    "publish": _("publish"), "retract": _("retract"), "archive": _("archive"), "supersede": _("supersede"),
+    "submit": _("submit for approval"),
+    "send_back": _("send back to the editor"),
+    "approve": _("approve"),
+    "publish": _("publish"),
+    "retract": _("retract"),
+    "archive": _("archive"),
+    "supersede": _("supersede"),
 }
 
 HUMAN_ACTIONS = tuple(a for a, t in TRANSITIONS.items() if t.role is not None)

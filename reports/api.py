@@ -43,56 +43,88 @@ def report_out(request, report: BiasReport) -> dict[str, Any]:
     rid = report.public_id
     actions = services.report_actions_allowed(actor=request.user, report=report)
     return {
-        "id": str(rid), "url": _abs(request, "api-report-detail", rid),
+        "id": str(rid),
+        "url": _abs(request, "api-report-detail", rid),
         "page_url": _abs(request, "reports:detail", rid),
-        "status": report.status, "origin": report.origin,
+        "status": report.status,
+        "origin": report.origin,
         "period": {"from": report.period_from.isoformat(), "to": report.period_to.isoformat()},
-        "parameters": report.parameters, "created_by": _user(report.created_by), "created_at": report.created_at,
+        "parameters": report.parameters,
+        "created_by": _user(report.created_by),
+        "created_at": report.created_at,
         "progress": 100 if ready else (job.progress if job else 0),
-        "job": None if job is None else {
-            "id": str(job.public_id), "url": _abs(request, "api-job-detail", job.public_id), "status": job.status,
-            "progress": job.progress, "message": job.message},
-        "generated_at": report.generated_at, "record_count": report.record_count,
-        "decided_count": report.decided_count, "flagged_count": report.flagged_count,
-        "content_hash": report.content_hash or None, "pdf_sha256": report.pdf_sha256 or None,
+        "job": None
+        if job is None
+        else {
+            "id": str(job.public_id),
+            "url": _abs(request, "api-job-detail", job.public_id),
+            "status": job.status,
+            "progress": job.progress,
+            "message": job.message,
+        },
+        "generated_at": report.generated_at,
+        "record_count": report.record_count,
+        "decided_count": report.decided_count,
+        "flagged_count": report.flagged_count,
+        "content_hash": report.content_hash or None,
+        "pdf_sha256": report.pdf_sha256 or None,
         "failure": report.failure or None,
         "links": {
             **{kind: (_abs(request, f"api-report-{kind}", rid) if ready else None) for kind in ("json", "csv", "pdf")},
             "findings": _abs(request, "api-report-findings", rid),
-            **{name.replace("_", "-"): _abs(request, f"api-report-{name.replace('_', '-')}", rid)
-               for name in actions},
+            **{name.replace("_", "-"): _abs(request, f"api-report-{name.replace('_', '-')}", rid) for name in actions},
         },
         "review": {
-            "started_at": report.review_started_at, "decided_at": report.decided_at,
-            "decided_by": _user(report.decided_by), "comment": report.decision_comment or None, "actions": actions,
+            "started_at": report.review_started_at,
+            "decided_at": report.decided_at,
+            "decided_by": _user(report.decided_by),
+            "comment": report.decision_comment or None,
+            "actions": actions,
         },
     }
 
 
-ReportOutput = inline_serializer("BiasReportOutput", {
-    "id": serializers.UUIDField(), "url": serializers.URLField(), "page_url": serializers.URLField(),
-    "status": serializers.CharField(), "origin": serializers.CharField(), "period": serializers.DictField(),
-    "parameters": serializers.DictField(), "created_by": serializers.CharField(allow_null=True),
-    "created_at": serializers.DateTimeField(), "progress": serializers.IntegerField(),
-    "job": serializers.DictField(allow_null=True), "generated_at": serializers.DateTimeField(allow_null=True),
-    "record_count": serializers.IntegerField(allow_null=True),
-    "decided_count": serializers.IntegerField(allow_null=True),
-    "flagged_count": serializers.IntegerField(allow_null=True), "content_hash": serializers.CharField(allow_null=True),
-    "pdf_sha256": serializers.CharField(allow_null=True), "failure": serializers.CharField(allow_null=True),
-    "links": serializers.DictField(), "review": serializers.DictField(),
-})
+ReportOutput = inline_serializer(
+    "BiasReportOutput",
+    {
+        "id": serializers.UUIDField(),
+        "url": serializers.URLField(),
+        "page_url": serializers.URLField(),
+        "status": serializers.CharField(),
+        "origin": serializers.CharField(),
+        "period": serializers.DictField(),
+        "parameters": serializers.DictField(),
+        "created_by": serializers.CharField(allow_null=True),
+        "created_at": serializers.DateTimeField(),
+        "progress": serializers.IntegerField(),
+        "job": serializers.DictField(allow_null=True),
+        "generated_at": serializers.DateTimeField(allow_null=True),
+        "record_count": serializers.IntegerField(allow_null=True),
+        "decided_count": serializers.IntegerField(allow_null=True),
+        "flagged_count": serializers.IntegerField(allow_null=True),
+        "content_hash": serializers.CharField(allow_null=True),
+        "pdf_sha256": serializers.CharField(allow_null=True),
+        "failure": serializers.CharField(allow_null=True),
+        "links": serializers.DictField(),
+        "review": serializers.DictField(),
+    },
+)
 
 
 # For the schema only: the service checks the body (invalid_date, invalid_period,
 # period_too_long, invalid_parameter, unknown_parameter), so every door says the same.
-ReportRequestInput = inline_serializer("BiasReportRequest", {
-    "from": serializers.DateField(), "to": serializers.DateField(),
-    "min_cell": serializers.IntegerField(required=False, default=10),
-    "alpha": serializers.FloatField(required=False, default=0.05),
-    "ratio_low": serializers.FloatField(required=False, default=0.8),
-    "ratio_high": serializers.FloatField(required=False, default=1.25),
-    "follow_threshold": serializers.FloatField(required=False, default=0.95),
-})
+ReportRequestInput = inline_serializer(
+    "BiasReportRequest",
+    {
+        "from": serializers.DateField(),
+        "to": serializers.DateField(),
+        "min_cell": serializers.IntegerField(required=False, default=10),
+        "alpha": serializers.FloatField(required=False, default=0.05),
+        "ratio_low": serializers.FloatField(required=False, default=0.8),
+        "ratio_high": serializers.FloatField(required=False, default=1.25),
+        "follow_threshold": serializers.FloatField(required=False, default=0.95),
+    },
+)
 
 
 def _request_body(request) -> dict[str, Any]:
@@ -108,28 +140,50 @@ class ReportListCreateApi(APIView):
     def get_permissions(self):
         return [CanGenerate()] if self.request.method == "POST" else [CanView()]
 
-    @extend_schema(responses=inline_serializer(
-        "BiasReportPage", fields={"count": serializers.IntegerField(), "next": serializers.URLField(allow_null=True),
-                                  "previous": serializers.URLField(allow_null=True),
-                                  "results": serializers.ListField(child=serializers.DictField())}),
-                   tags=["reports"], operation_id="reports_list",
-                   parameters=[OpenApiParameter("page", OpenApiTypes.INT, required=False)])
+    @extend_schema(
+        responses=inline_serializer(
+            "BiasReportPage",
+            fields={
+                "count": serializers.IntegerField(),
+                "next": serializers.URLField(allow_null=True),
+                "previous": serializers.URLField(allow_null=True),
+                "results": serializers.ListField(child=serializers.DictField()),
+            },
+        ),
+        tags=["reports"],
+        operation_id="reports_list",
+        parameters=[OpenApiParameter("page", OpenApiTypes.INT, required=False)],
+    )
     def get(self, request):
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(selectors.report_list(), request, view=self)
         return paginator.get_paginated_response([report_out(request, r) for r in page])
 
-    @extend_schema(request=ReportRequestInput, responses={202: ReportOutput}, tags=["reports"],
-                   parameters=[OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER,
-                                                required=False,
-                                                description="Repeat a request safely: the same key returns the "
-                                                            "same report.")])
+    @extend_schema(
+        request=ReportRequestInput,
+        responses={202: ReportOutput},
+        tags=["reports"],
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                required=False,
+                description="Repeat a request safely: the same key returns the same report.",
+            )
+        ],
+    )
     def post(self, request):
         data = _request_body(request)
         unknown_top = {k: v for k, v in data.items() if k not in ("from", "to")}
         report = services.report_request(
-            actor=request.user, period_from=data.get("from"), period_to=data.get("to"), parameters=unknown_top,
-            origin=ReportOrigin.API, request_key=request.headers.get("Idempotency-Key"))
+            actor=request.user,
+            period_from=data.get("from"),
+            period_to=data.get("to"),
+            parameters=unknown_top,
+            origin=ReportOrigin.API,
+            request_key=request.headers.get("Idempotency-Key"),
+        )
         body = report_out(request, report)
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})
 
@@ -155,15 +209,21 @@ def _file_api(kind: str):
     class ReportFileApi(APIView):
         permission_classes = [CanView]
 
-        @extend_schema(responses={(200, CONTENT_TYPES[kind].split(";")[0]): OpenApiTypes.BINARY,
-                                  409: OpenApiResponse(description="The report is not ready yet.")},
-                       tags=["reports"], summary=f"The report's {kind.upper()} file")
+        @extend_schema(
+            responses={
+                (200, CONTENT_TYPES[kind].split(";")[0]): OpenApiTypes.BINARY,
+                409: OpenApiResponse(description="The report is not ready yet."),
+            },
+            tags=["reports"],
+            summary=f"The report's {kind.upper()} file",
+        )
         def get(self, request, id):
             report = _report(id)
             content = selectors.report_artifact(report=report, kind=kind)  # 409 not_ready, 404 not_found
             response = HttpResponse(content, content_type=CONTENT_TYPES[kind])
             response["Content-Disposition"] = (
-                f'attachment; filename="iob-bias-report-{report.period_from}-{report.period_to}.{kind}"')
+                f'attachment; filename="iob-bias-report-{report.period_from}-{report.period_to}.{kind}"'
+            )
             response["X-Content-SHA256"] = sha256(content)
             return response
 
@@ -186,13 +246,18 @@ def _transition_api(action: str):
         # (and audits the attempt).
         permission_classes = [CanView]
 
-        @extend_schema(request=CommentInput, responses=ReportOutput, tags=["reports"],
-                       summary=f"Review: {action.replace('_', ' ')}")
+        @extend_schema(
+            request=CommentInput,
+            responses=ReportOutput,
+            tags=["reports"],
+            summary=f"Review: {action.replace('_', ' ')}",
+        )
         def post(self, request, id):
             data = CommentInput(data=request.data)
             data.is_valid(raise_exception=True)
-            report = services.report_transition(actor=request.user, report=_report(id), action=action,
-                                                comment=data.validated_data["comment"])
+            report = services.report_transition(
+                actor=request.user, report=_report(id), action=action, comment=data.validated_data["comment"]
+            )
             return Response(report_out(request, report))
 
     ReportTransitionApi.__name__ = "Report" + "".join(w.capitalize() for w in action.split("_")) + "Api"
@@ -206,19 +271,31 @@ ReportReturnApi = _transition_api("return")
 
 def finding_out(request, finding: ReportFinding) -> dict[str, Any]:
     return {
-        "id": str(finding.public_id), "subject_type": finding.subject_type, "group": finding.group,
-        "officer_id": finding.officer_id or None, "profile_code": finding.profile_code or None,
-        "decision": finding.decision, "note": finding.note, "created_by": _user(finding.created_by),
+        "id": str(finding.public_id),
+        "subject_type": finding.subject_type,
+        "group": finding.group,
+        "officer_id": finding.officer_id or None,
+        "profile_code": finding.profile_code or None,
+        "decision": finding.decision,
+        "note": finding.note,
+        "created_by": _user(finding.created_by),
         "created_at": finding.created_at,
         "follow_ups": [follow_up_out(request, f, with_report=False) for f in finding.follow_ups.all()],
     }
 
 
 def follow_up_out(request, f: FollowUpAction, *, with_report: bool = True) -> dict[str, Any]:
-    out = {"id": str(f.public_id), "kind": f.kind, "profile_code": f.profile_code or None, "note": f.note,
-           "status": f.status, "resolved_by": _user(f.resolved_by), "resolved_at": f.resolved_at,
-           "resolution_comment": f.resolution_comment or None,
-           "resolve_url": _abs(request, "api-report-follow-up-resolve", f.public_id)}
+    out = {
+        "id": str(f.public_id),
+        "kind": f.kind,
+        "profile_code": f.profile_code or None,
+        "note": f.note,
+        "status": f.status,
+        "resolved_by": _user(f.resolved_by),
+        "resolved_at": f.resolved_at,
+        "resolution_comment": f.resolution_comment or None,
+        "resolve_url": _abs(request, "api-report-follow-up-resolve", f.public_id),
+    }
     if with_report:
         out["report"] = _abs(request, "api-report-detail", f.finding.report.public_id)
         out["finding"] = {"id": str(f.finding.public_id), "note": f.finding.note, "decision": f.finding.decision}
@@ -233,8 +310,11 @@ class FollowUpInput(serializers.Serializer):
 
 class FindingInput(serializers.Serializer):
     subject_type = serializers.CharField(help_text="group, officer or profile")
-    group = serializers.DictField(child=serializers.CharField(), required=False,
-                                  help_text='e.g. {"nationality": "SYR", "travel_purpose": "family_friends"}')
+    group = serializers.DictField(
+        child=serializers.CharField(),
+        required=False,
+        help_text='e.g. {"nationality": "SYR", "travel_purpose": "family_friends"}',
+    )
     officer_id = serializers.CharField(required=False)
     profile_code = serializers.CharField(required=False)
     decision = serializers.CharField(help_text="accept, mitigate or escalate")
@@ -242,13 +322,22 @@ class FindingInput(serializers.Serializer):
     follow_ups = FollowUpInput(many=True, required=False)
 
 
-FindingOutput = inline_serializer("BiasReportFindingOutput", many=False, fields={
-    "id": serializers.UUIDField(), "subject_type": serializers.CharField(),
-    "group": serializers.DictField(allow_null=True),
-    "officer_id": serializers.CharField(allow_null=True), "profile_code": serializers.CharField(allow_null=True),
-    "decision": serializers.CharField(), "note": serializers.CharField(), "created_by": serializers.CharField(),
-    "created_at": serializers.DateTimeField(), "follow_ups": serializers.ListField(child=serializers.DictField()),
-})
+FindingOutput = inline_serializer(
+    "BiasReportFindingOutput",
+    many=False,
+    fields={
+        "id": serializers.UUIDField(),
+        "subject_type": serializers.CharField(),
+        "group": serializers.DictField(allow_null=True),
+        "officer_id": serializers.CharField(allow_null=True),
+        "profile_code": serializers.CharField(allow_null=True),
+        "decision": serializers.CharField(),
+        "note": serializers.CharField(),
+        "created_by": serializers.CharField(),
+        "created_at": serializers.DateTimeField(),
+        "follow_ups": serializers.ListField(child=serializers.DictField()),
+    },
+)
 
 
 class ReportFindingsApi(APIView):
@@ -257,10 +346,20 @@ class ReportFindingsApi(APIView):
     def get_permissions(self):
         return [CanReview()] if self.request.method == "POST" else [CanView()]
 
-    @extend_schema(responses=inline_serializer("BiasReportFindingList", many=True, fields={
-        "id": serializers.UUIDField(), "subject_type": serializers.CharField(), "decision": serializers.CharField(),
-        "note": serializers.CharField(), "follow_ups": serializers.ListField(child=serializers.DictField())}),
-        tags=["reports"])
+    @extend_schema(
+        responses=inline_serializer(
+            "BiasReportFindingList",
+            many=True,
+            fields={
+                "id": serializers.UUIDField(),
+                "subject_type": serializers.CharField(),
+                "decision": serializers.CharField(),
+                "note": serializers.CharField(),
+                "follow_ups": serializers.ListField(child=serializers.DictField()),
+            },
+        ),
+        tags=["reports"],
+    )
     def get(self, request, id):
         return Response([finding_out(request, f) for f in selectors.report_findings(report=_report(id))])
 
@@ -271,10 +370,17 @@ class ReportFindingsApi(APIView):
         data.is_valid(raise_exception=True)
         v = data.validated_data
         subject = {"group": v.get("group"), "officer": v.get("officer_id"), "profile": v.get("profile_code")}.get(
-            v["subject_type"])
+            v["subject_type"]
+        )
         finding = services.report_finding_record(
-            actor=request.user, report=report, subject_type=v["subject_type"], subject=subject,
-            decision=v["decision"], note=v["note"], follow_ups=[dict(f) for f in v.get("follow_ups", [])])
+            actor=request.user,
+            report=report,
+            subject_type=v["subject_type"],
+            subject=subject,
+            decision=v["decision"],
+            note=v["note"],
+            follow_ups=[dict(f) for f in v.get("follow_ups", [])],
+        )
         finding = selectors.finding_get(public_id=finding.public_id)
         return Response(finding_out(request, finding), status=status.HTTP_201_CREATED)
 
@@ -294,12 +400,18 @@ class ReportFindingDeleteApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-FollowUpOutput = inline_serializer("BiasReportFollowUpOutput", fields={
-    "id": serializers.UUIDField(), "kind": serializers.CharField(),
-    "profile_code": serializers.CharField(allow_null=True),
-    "note": serializers.CharField(), "status": serializers.CharField(), "report": serializers.URLField(),
-    "resolve_url": serializers.URLField(),
-})
+FollowUpOutput = inline_serializer(
+    "BiasReportFollowUpOutput",
+    fields={
+        "id": serializers.UUIDField(),
+        "kind": serializers.CharField(),
+        "profile_code": serializers.CharField(allow_null=True),
+        "note": serializers.CharField(),
+        "status": serializers.CharField(),
+        "report": serializers.URLField(),
+        "resolve_url": serializers.URLField(),
+    },
+)
 
 
 class FollowUpListApi(APIView):
@@ -307,10 +419,20 @@ class FollowUpListApi(APIView):
 
     permission_classes = [CanActOnFollowUps]
 
-    @extend_schema(responses=inline_serializer("BiasReportFollowUpList", many=True, fields={
-        "id": serializers.UUIDField(), "kind": serializers.CharField(), "status": serializers.CharField(),
-        "profile_code": serializers.CharField(allow_null=True), "resolve_url": serializers.URLField()}),
-        tags=["reports"])
+    @extend_schema(
+        responses=inline_serializer(
+            "BiasReportFollowUpList",
+            many=True,
+            fields={
+                "id": serializers.UUIDField(),
+                "kind": serializers.CharField(),
+                "status": serializers.CharField(),
+                "profile_code": serializers.CharField(allow_null=True),
+                "resolve_url": serializers.URLField(),
+            },
+        ),
+        tags=["reports"],
+    )
     def get(self, request):
         return Response([follow_up_out(request, f) for f in selectors.follow_ups_open()])
 
@@ -333,4 +455,3 @@ class FollowUpResolveApi(APIView):
         data.is_valid(raise_exception=True)
         follow_up = services.follow_up_resolve(actor=request.user, follow_up=follow_up, **data.validated_data)
         return Response(follow_up_out(request, selectors.follow_up_get(public_id=follow_up.public_id)))
-

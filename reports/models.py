@@ -42,8 +42,9 @@ class BiasReport(models.Model):
     # returns the report it already made.
     request_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
     job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     # Filled when the figures are stored.
     generated_at = models.DateTimeField(null=True, blank=True)
@@ -56,11 +57,13 @@ class BiasReport(models.Model):
     failure = models.TextField(blank=True)
     # The DPO's review.
     review_started_at = models.DateTimeField(null=True, blank=True)
-    review_started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                          on_delete=models.PROTECT, related_name="+")
+    review_started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decision_comment = models.TextField(blank=True)
 
     class Meta:
@@ -74,18 +77,24 @@ class BiasReport(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(status__in=ReportStatus.values), name="biasreport_status_valid"),
             models.CheckConstraint(condition=Q(origin__in=ReportOrigin.values), name="biasreport_origin_valid"),
-            models.CheckConstraint(condition=Q(period_from__lte=models.F("period_to")),
-                                   name="biasreport_period_ordered"),
+            models.CheckConstraint(
+                condition=Q(period_from__lte=models.F("period_to")), name="biasreport_period_ordered"
+            ),
             # A report past `pending` has its hashes; a signed or returned one its decider.
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "failed"]) | (~Q(content_hash="") & ~Q(pdf_sha256="")),
-                name="biasreport_generated_has_hashes"),
+                name="biasreport_generated_has_hashes",
+            ),
             models.CheckConstraint(
                 condition=~Q(status__in=["signed_off", "returned"]) | Q(decided_by__isnull=False),
-                name="biasreport_decision_has_decider"),
+                name="biasreport_decision_has_decider",
+            ),
             # The monthly schedule makes one report per month, however often beat fires.
-            models.UniqueConstraint(fields=["period_from", "period_to"], condition=Q(origin="schedule"),
-                                    name="biasreport_one_scheduled_per_period"),
+            models.UniqueConstraint(
+                fields=["period_from", "period_to"],
+                condition=Q(origin="schedule"),
+                name="biasreport_one_scheduled_per_period",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -158,17 +167,25 @@ class ReportFinding(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(subject_type__in=SubjectType.values),
-                                   name="reportfinding_subject_type_valid"),
-            models.CheckConstraint(condition=Q(decision__in=FindingDecision.values),
-                                   name="reportfinding_decision_valid"),
             models.CheckConstraint(
-                condition=(Q(subject_type="group", group__isnull=False, officer_id="", profile_code="")
-                           | Q(subject_type="officer", group__isnull=True, profile_code="") & ~Q(officer_id="")
-                           | Q(subject_type="profile", group__isnull=True, officer_id="") & ~Q(profile_code="")),
-                name="reportfinding_one_subject"),
-            models.UniqueConstraint(fields=["report", "finding_id"], condition=~Q(finding_id=""),
-                                    name="reportfinding_one_decision_per_finding"),
+                condition=Q(subject_type__in=SubjectType.values), name="reportfinding_subject_type_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(decision__in=FindingDecision.values), name="reportfinding_decision_valid"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(subject_type="group", group__isnull=False, officer_id="", profile_code="")
+                    | Q(subject_type="officer", group__isnull=True, profile_code="") & ~Q(officer_id="")
+                    | Q(subject_type="profile", group__isnull=True, officer_id="") & ~Q(profile_code="")
+                ),
+                name="reportfinding_one_subject",
+            ),
+            models.UniqueConstraint(
+                fields=["report", "finding_id"],
+                condition=~Q(finding_id=""),
+                name="reportfinding_one_decision_per_finding",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -202,8 +219,9 @@ class FollowUpAction(models.Model):
     profile_code = models.CharField(max_length=64, blank=True)
     note = models.TextField(blank=True)
     status = models.CharField(max_length=16, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN)
-    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolution_comment = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -213,12 +231,15 @@ class FollowUpAction(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=FollowUpKind.values), name="followup_kind_valid"),
             models.CheckConstraint(condition=Q(status__in=FollowUpStatus.values), name="followup_status_valid"),
-            models.CheckConstraint(condition=~Q(kind="withdraw_profile") | ~Q(profile_code=""),
-                                   name="followup_withdraw_names_profile"),
             models.CheckConstraint(
-                condition=(Q(status="open", resolved_by__isnull=True)
-                           | (~Q(status="open") & Q(resolved_at__isnull=False))),
-                name="followup_resolution_consistent"),
+                condition=~Q(kind="withdraw_profile") | ~Q(profile_code=""), name="followup_withdraw_names_profile"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status="open", resolved_by__isnull=True) | (~Q(status="open") & Q(resolved_at__isnull=False))
+                ),
+                name="followup_resolution_consistent",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -245,8 +266,9 @@ class ReviewRecord(models.Model):
     class Meta:
         ordering = ["-signed_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=~Q(sha256="") & ~Q(report_content_hash=""),
-                                   name="reviewrecord_has_hashes"),
+            models.CheckConstraint(
+                condition=~Q(sha256="") & ~Q(report_content_hash=""), name="reviewrecord_has_hashes"
+            ),
         ]
 
     def __str__(self) -> str:

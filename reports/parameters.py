@@ -54,8 +54,14 @@ def parameters_parse(data: dict[str, Any] | None) -> ReportParameters:
     data = dict(data or {})
     problems: list[Problem] = []
     for name in sorted(set(data) - set(PARAMETER_NAMES)):
-        problems.append(Problem("unknown_parameter", _("“%(name)s” is not a report parameter; known are: %(known)s.")
-                                % {"name": name, "known": ", ".join(PARAMETER_NAMES)}, name))
+        problems.append(
+            Problem(
+                "unknown_parameter",
+                _("“%(name)s” is not a report parameter; known are: %(known)s.")
+                % {"name": name, "known": ", ".join(PARAMETER_NAMES)},
+                name,
+            )
+        )
     values: dict[str, Any] = {}
     for name in PARAMETER_NAMES:
         if name not in data or data[name] is None or data[name] == "":
@@ -67,9 +73,11 @@ def parameters_parse(data: dict[str, Any] | None) -> ReportParameters:
         else:
             values[name] = number
     checks = {
-        "min_cell": (lambda v: MIN_CELL_FLOOR <= v <= 100_000,
-                     _("min_cell must be at least %(floor)d: smaller groups would not be protected.")
-                     % {"floor": MIN_CELL_FLOOR}),
+        "min_cell": (
+            lambda v: MIN_CELL_FLOOR <= v <= 100_000,
+            _("min_cell must be at least %(floor)d: smaller groups would not be protected.")
+            % {"floor": MIN_CELL_FLOOR},
+        ),
         "alpha": (lambda v: 0 < v <= 0.5, _("alpha must be above 0 and at most 0.5.")),
         "ratio_low": (lambda v: 0 < v < 1, _("ratio_low must be between 0 and 1.")),
         "ratio_high": (lambda v: 1 < v <= 100, _("ratio_high must be above 1.")),
@@ -106,8 +114,11 @@ def period_parse(period_from: Any, period_to: Any) -> tuple[date, date]:
         if start > end:
             problems.append(Problem("invalid_period", _("The period must start on or before its last day."), "to"))
         elif (end - start).days > MAX_PERIOD_DAYS:
-            problems.append(Problem("period_too_long", _("A report covers at most %(days)d days.")
-                                    % {"days": MAX_PERIOD_DAYS}, "to"))
+            problems.append(
+                Problem(
+                    "period_too_long", _("A report covers at most %(days)d days.") % {"days": MAX_PERIOD_DAYS}, "to"
+                )
+            )
     if problems:
         raise DomainError(problems)
     return start, end

@@ -29,24 +29,33 @@ LANGUAGES = ("nl", "en")
 DIRECTIONS = ("up", "mixed", "down")
 
 CHARACTERISTIC_NAMES = {
-    "nationality": _("nationality"), "age_group": _("age group"), "gender": _("gender"),
-    "marital_status": _("marital status"), "occupation": _("occupation"),
-    "travel_purpose": _("main purpose of the journey"), "application_location": _("place of application"),
+    "nationality": _("nationality"),
+    "age_group": _("age group"),
+    "gender": _("gender"),
+    "marital_status": _("marital status"),
+    "occupation": _("occupation"),
+    "travel_purpose": _("main purpose of the journey"),
+    "application_location": _("place of application"),
 }
 PART_NAMES = {
-    "officer": _("Officers"), "profile": _("Profiles"), "group_one_way": _("Groups by one characteristic"),
+    "officer": _("Officers"),
+    "profile": _("Profiles"),
+    "group_one_way": _("Groups by one characteristic"),
     "group_two_way": _("Groups by two characteristics, beyond both parents"),
 }
 DIRECTION_NAMES = {"up": _("higher"), "mixed": _("mixed"), "down": _("lower")}
 METRIC_NAMES = {
-    "follow_rate": _("Follow rate"), "intensive_refusal": _("Refusal rate on intensive advice"),
-    "intensive": _("Intensive advice"), "refusal": _("Refusal rate"),
+    "follow_rate": _("Follow rate"),
+    "intensive_refusal": _("Refusal rate on intensive advice"),
+    "intensive": _("Intensive advice"),
+    "refusal": _("Refusal rate"),
     "amplification": _("Refusals under the same advice (odds ratio)"),
 }
 ADVICE_NAMES = {"fast": _("fast"), "regular": _("regular"), "intensive": _("intensive")}
 
 
 # --- Numbers as a reader sees them -------------------------------------------------------------
+
 
 def _decimal(text: str, lang: str) -> str:
     return text.replace(".", ",") if lang == "nl" else text
@@ -77,9 +86,12 @@ def fmt_count(value: int | None, lang: str, min_cell: int) -> str:
 
 # --- Labels --------------------------------------------------------------------------------------
 
+
 def _catalogue_labels() -> dict[str, dict[str, dict[str, str]]]:
-    return {lang: {c: dict(rows) for c, rows in profile_selectors.catalogue_choices(language=lang).items()}
-            for lang in LANGUAGES}
+    return {
+        lang: {c: dict(rows) for c, rows in profile_selectors.catalogue_choices(language=lang).items()}
+        for lang in LANGUAGES
+    }
 
 
 def group_label(characteristics: dict[str, str], lang: str, labels: dict[str, dict[str, dict[str, str]]]) -> str:
@@ -103,6 +115,7 @@ def group_key(characteristics: dict[str, str]) -> str:
 
 # --- Findings in plain words -------------------------------------------------------------------
 
+
 def _texts(builder) -> dict[str, str]:
     out = {}
     for lang in LANGUAGES:
@@ -111,51 +124,89 @@ def _texts(builder) -> dict[str, str]:
     return out
 
 
-def _group_finding(kind: str, g: dict[str, Any], pop: dict[str, Any], label: dict[str, str],
-                   p: dict[str, Any]) -> dict[str, Any]:
+def _group_finding(
+    kind: str, g: dict[str, Any], pop: dict[str, Any], label: dict[str, str], p: dict[str, Any]
+) -> dict[str, Any]:
     def text(lang: str) -> str:
         if kind == "intensive":
             high = g["intensive_ratio"] >= p["ratio_high"]
-            message = (gettext("Applications in the group “%(group)s” get the intensive track more often than average: "
-                          "%(rate)s against %(overall)s overall (%(ratio)s times as often; 95%% interval %(low)s to "
-                          "%(high)s; q %(q)s).") if high else
-                       gettext("Applications in the group “%(group)s” get the intensive track less often than average: "
-                          "%(rate)s against %(overall)s overall (%(ratio)s times as often; 95%% interval %(low)s to "
-                          "%(high)s; q %(q)s)."))
+            message = (
+                gettext(
+                    "Applications in the group “%(group)s” get the intensive track more often than average: "
+                    "%(rate)s against %(overall)s overall (%(ratio)s times as often; 95%% interval %(low)s to "
+                    "%(high)s; q %(q)s)."
+                )
+                if high
+                else gettext(
+                    "Applications in the group “%(group)s” get the intensive track less often than average: "
+                    "%(rate)s against %(overall)s overall (%(ratio)s times as often; 95%% interval %(low)s to "
+                    "%(high)s; q %(q)s)."
+                )
+            )
             return message % {
-                "group": label[lang], "rate": fmt_pct(g["intensive_rate"], lang),
-                "overall": fmt_pct(pop["intensive_rate"], lang), "ratio": fmt_ratio(g["intensive_ratio"], lang),
-                "low": fmt_pct(g["intensive_rate_ci"][0], lang), "high": fmt_pct(g["intensive_rate_ci"][1], lang),
-                "q": _q(g["intensive_q"], lang)}
+                "group": label[lang],
+                "rate": fmt_pct(g["intensive_rate"], lang),
+                "overall": fmt_pct(pop["intensive_rate"], lang),
+                "ratio": fmt_ratio(g["intensive_ratio"], lang),
+                "low": fmt_pct(g["intensive_rate_ci"][0], lang),
+                "high": fmt_pct(g["intensive_rate_ci"][1], lang),
+                "q": _q(g["intensive_q"], lang),
+            }
         if kind == "refusal":
             high = g["refusal_ratio"] >= p["ratio_high"]
-            message = (gettext("Applications in the group “%(group)s” are refused more often than average: "
-                          "%(rate)s of decided applications against %(overall)s overall (%(ratio)s times as often; "
-                          "95%% interval %(low)s to %(high)s; q %(q)s).") if high else
-                       gettext("Applications in the group “%(group)s” are refused less often than average: "
-                          "%(rate)s of decided applications against %(overall)s overall (%(ratio)s times as often; "
-                          "95%% interval %(low)s to %(high)s; q %(q)s)."))
+            message = (
+                gettext(
+                    "Applications in the group “%(group)s” are refused more often than average: "
+                    "%(rate)s of decided applications against %(overall)s overall (%(ratio)s times as often; "
+                    "95%% interval %(low)s to %(high)s; q %(q)s)."
+                )
+                if high
+                else gettext(
+                    "Applications in the group “%(group)s” are refused less often than average: "
+                    "%(rate)s of decided applications against %(overall)s overall (%(ratio)s times as often; "
+                    "95%% interval %(low)s to %(high)s; q %(q)s)."
+                )
+            )
             return message % {
-                "group": label[lang], "rate": fmt_pct(g["refusal_rate"], lang),
-                "overall": fmt_pct(pop["refusal_rate"], lang), "ratio": fmt_ratio(g["refusal_ratio"], lang),
-                "low": fmt_pct(g["refusal_rate_ci"][0], lang), "high": fmt_pct(g["refusal_rate_ci"][1], lang),
-                "q": _q(g["refusal_q"], lang)}
+                "group": label[lang],
+                "rate": fmt_pct(g["refusal_rate"], lang),
+                "overall": fmt_pct(pop["refusal_rate"], lang),
+                "ratio": fmt_ratio(g["refusal_ratio"], lang),
+                "low": fmt_pct(g["refusal_rate_ci"][0], lang),
+                "high": fmt_pct(g["refusal_rate_ci"][1], lang),
+                "q": _q(g["refusal_q"], lang),
+            }
         high = g["cmh_odds_ratio"] >= p["ratio_high"]
-        message = (gettext("Among applications that got the same advice, officers refuse the group “%(group)s” "
-                      "more often than others (Mantel–Haenszel odds ratio %(odds)s; q %(q)s). The human decision, "
-                      "not the advice, adds this difference.") if high else
-                   gettext("Among applications that got the same advice, officers refuse the group “%(group)s” "
-                      "less often than others (Mantel–Haenszel odds ratio %(odds)s; q %(q)s). The human decision, "
-                      "not the advice, adds this difference."))
-        return message % {"group": label[lang], "odds": fmt_ratio(g["cmh_odds_ratio"], lang),
-                          "q": _q(g["cmh_q"], lang)}
+        message = (
+            gettext(
+                "Among applications that got the same advice, officers refuse the group “%(group)s” "
+                "more often than others (Mantel–Haenszel odds ratio %(odds)s; q %(q)s). The human decision, "
+                "not the advice, adds this difference."
+            )
+            if high
+            else gettext(
+                "Among applications that got the same advice, officers refuse the group “%(group)s” "
+                "less often than others (Mantel–Haenszel odds ratio %(odds)s; q %(q)s). The human decision, "
+                "not the advice, adds this difference."
+            )
+        )
+        return message % {"group": label[lang], "odds": fmt_ratio(g["cmh_odds_ratio"], lang), "q": _q(g["cmh_q"], lang)}
 
-    return {"kind": kind, "subject_type": "group", "subject": g["characteristics"], "label": label,
-            "q": _GROUP_Q[kind](g), "text": _texts(text)}
+    return {
+        "kind": kind,
+        "subject_type": "group",
+        "subject": g["characteristics"],
+        "label": label,
+        "q": _GROUP_Q[kind](g),
+        "text": _texts(text),
+    }
 
 
-_GROUP_Q = {"intensive": lambda g: g["intensive_q"], "refusal": lambda g: g["refusal_q"],
-            "amplification": lambda g: g.get("cmh_q")}
+_GROUP_Q = {
+    "intensive": lambda g: g["intensive_q"],
+    "refusal": lambda g: g["refusal_q"],
+    "amplification": lambda g: g.get("cmh_q"),
+}
 
 
 def _q(q: float | None, lang: str) -> str:
@@ -167,45 +218,105 @@ def _officer_findings(o: dict[str, Any], shown: dict[str, Any], p: dict[str, Any
     out = []
     follow = o["follow_rate"]
     if o["n_decided"] >= p["min_cell"] and follow is not None and follow >= p["follow_threshold"]:
-        def follow_text(lang: str) -> str:
-            values = {"officer": o["officer_id"], "rate": fmt_pct(shown["follow_rate"], lang),
-                      "threshold": fmt_pct(p["follow_threshold"], lang, 0)}
-            if shown["follow_rate"] is None:  # the share rests on a small cell: say only that it is high
-                return gettext("Officer %(officer)s decided in line with the advice in at least %(threshold)s of "
-                          "decisions on fast or intensive advice: a sign of following the advice mechanically "
-                          "(automation bias).") % values
-            return gettext("Officer %(officer)s decided in line with the advice in %(rate)s of decisions on fast or "
-                      "intensive advice (threshold %(threshold)s): a sign of following the advice mechanically "
-                      "(automation bias).") % values
 
-        out.append({"kind": "officer_follow", "subject_type": "officer", "subject": o["officer_id"],
-                    "label": {lang: o["officer_id"] for lang in LANGUAGES}, "q": None, "text": _texts(follow_text)})
-    if o["q"] is not None and o["q"] < p["alpha"] and o["intensive_refusal_ratio"] is not None and \
-            o["intensive_refusal_ratio"] >= p["ratio_high"]:
-        out.append({"kind": "officer_refusal", "subject_type": "officer", "subject": o["officer_id"],
-                    "label": {lang: o["officer_id"] for lang in LANGUAGES}, "q": o["q"], "text": _texts(
-                        lambda lang: gettext("Officer %(officer)s refuses applications with intensive advice %(ratio)s "
-                                        "times as often as other officers do (q %(q)s).")
-                        % {"officer": o["officer_id"], "ratio": fmt_ratio(o["intensive_refusal_ratio"], lang),
-                           "q": _q(o["q"], lang)})})
+        def follow_text(lang: str) -> str:
+            values = {
+                "officer": o["officer_id"],
+                "rate": fmt_pct(shown["follow_rate"], lang),
+                "threshold": fmt_pct(p["follow_threshold"], lang, 0),
+            }
+            if shown["follow_rate"] is None:  # the share rests on a small cell: say only that it is high
+                return (
+                    gettext(
+                        "Officer %(officer)s decided in line with the advice in at least %(threshold)s of "
+                        "decisions on fast or intensive advice: a sign of following the advice mechanically "
+                        "(automation bias)."
+                    )
+                    % values
+                )
+            return (
+                gettext(
+                    "Officer %(officer)s decided in line with the advice in %(rate)s of decisions on fast or "
+                    "intensive advice (threshold %(threshold)s): a sign of following the advice mechanically "
+                    "(automation bias)."
+                )
+                % values
+            )
+
+        out.append(
+            {
+                "kind": "officer_follow",
+                "subject_type": "officer",
+                "subject": o["officer_id"],
+                "label": {lang: o["officer_id"] for lang in LANGUAGES},
+                "q": None,
+                "text": _texts(follow_text),
+            }
+        )
+    if (
+        o["q"] is not None
+        and o["q"] < p["alpha"]
+        and o["intensive_refusal_ratio"] is not None
+        and o["intensive_refusal_ratio"] >= p["ratio_high"]
+    ):
+        out.append(
+            {
+                "kind": "officer_refusal",
+                "subject_type": "officer",
+                "subject": o["officer_id"],
+                "label": {lang: o["officer_id"] for lang in LANGUAGES},
+                "q": o["q"],
+                "text": _texts(
+                    lambda lang: (
+                        gettext(
+                            "Officer %(officer)s refuses applications with intensive advice %(ratio)s "
+                            "times as often as other officers do (q %(q)s)."
+                        )
+                        % {
+                            "officer": o["officer_id"],
+                            "ratio": fmt_ratio(o["intensive_refusal_ratio"], lang),
+                            "q": _q(o["q"], lang),
+                        }
+                    )
+                ),
+            }
+        )
     return out
 
 
 def _profile_finding(h: dict[str, Any], pop: dict[str, Any], p: dict[str, Any]) -> dict[str, Any]:
     def text(lang: str) -> str:
-        message = (gettext("Applications that hit profile %(profile)s are refused more often than average: %(rate)s "
-                      "against %(overall)s overall (%(ratio)s times as often; 95%% interval %(low)s to %(high)s; "
-                      "q %(q)s).") if h["refusal_ratio"] >= p["ratio_high"] else
-                   gettext("Applications that hit profile %(profile)s are refused less often than average: %(rate)s "
-                      "against %(overall)s overall (%(ratio)s times as often; 95%% interval %(low)s to %(high)s; "
-                      "q %(q)s)."))
-        return message % {"profile": h["code"], "rate": fmt_pct(h["refusal_rate"], lang),
-                          "overall": fmt_pct(pop["refusal_rate"], lang), "ratio": fmt_ratio(h["refusal_ratio"], lang),
-                          "low": fmt_pct(h["refusal_rate_ci"][0], lang), "high": fmt_pct(h["refusal_rate_ci"][1], lang),
-                          "q": _q(h["q"], lang)}
+        message = (
+            gettext(
+                "Applications that hit profile %(profile)s are refused more often than average: %(rate)s "
+                "against %(overall)s overall (%(ratio)s times as often; 95%% interval %(low)s to %(high)s; "
+                "q %(q)s)."
+            )
+            if h["refusal_ratio"] >= p["ratio_high"]
+            else gettext(
+                "Applications that hit profile %(profile)s are refused less often than average: %(rate)s "
+                "against %(overall)s overall (%(ratio)s times as often; 95%% interval %(low)s to %(high)s; "
+                "q %(q)s)."
+            )
+        )
+        return message % {
+            "profile": h["code"],
+            "rate": fmt_pct(h["refusal_rate"], lang),
+            "overall": fmt_pct(pop["refusal_rate"], lang),
+            "ratio": fmt_ratio(h["refusal_ratio"], lang),
+            "low": fmt_pct(h["refusal_rate_ci"][0], lang),
+            "high": fmt_pct(h["refusal_rate_ci"][1], lang),
+            "q": _q(h["q"], lang),
+        }
 
-    return {"kind": "profile", "subject_type": "profile", "subject": h["code"],
-            "label": {lang: h["code"] for lang in LANGUAGES}, "q": h["q"], "text": _texts(text)}
+    return {
+        "kind": "profile",
+        "subject_type": "profile",
+        "subject": h["code"],
+        "label": {lang: h["code"] for lang in LANGUAGES},
+        "q": h["q"],
+        "text": _texts(text),
+    }
 
 
 def finding_anchor(finding_id: str) -> str:
@@ -216,15 +327,27 @@ def finding_anchor(finding_id: str) -> str:
 def _beyond_text(g: dict[str, Any], metric: str, labels, lang: str) -> str:
     tests = g[f"{metric}_parent_tests"]
     parents = [group_label({t["within"]: g["characteristics"][t["within"]]}, lang, labels) for t in tests]
-    return gettext("This is not inherited: compared with the rest of “%(first)s” the rate is %(r1)s times as "
-                   "high, and compared with the rest of “%(second)s” %(r2)s times.") % {
-        "first": parents[0], "second": parents[1], "r1": fmt_ratio(tests[0]["ratio"], lang),
-        "r2": fmt_ratio(tests[1]["ratio"], lang)}
+    return gettext(
+        "This is not inherited: compared with the rest of “%(first)s” the rate is %(r1)s times as "
+        "high, and compared with the rest of “%(second)s” %(r2)s times."
+    ) % {
+        "first": parents[0],
+        "second": parents[1],
+        "r1": fmt_ratio(tests[0]["ratio"], lang),
+        "r2": fmt_ratio(tests[1]["ratio"], lang),
+    }
 
 
-def _finding_view(f: dict[str, Any], *, groups: dict[str, dict[str, Any]], officers: dict[str, tuple],
-                  profiles: dict[str, dict[str, Any]], pop: dict[str, Any], p: dict[str, Any],
-                  labels) -> dict[str, Any]:
+def _finding_view(
+    f: dict[str, Any],
+    *,
+    groups: dict[str, dict[str, Any]],
+    officers: dict[str, tuple],
+    profiles: dict[str, dict[str, Any]],
+    pop: dict[str, Any],
+    p: dict[str, Any],
+    labels,
+) -> dict[str, Any]:
     """One finding of the report JSON, with its plain-words label and sentences (nl, en)."""
     kind = f["subject_type"]
     texts: list[dict[str, str]] = []
@@ -248,9 +371,17 @@ def _finding_view(f: dict[str, Any], *, groups: dict[str, dict[str, Any]], offic
         for s in signals:
             if s["metric"] == "follow_rate":
                 s["value"] = officers[f["subject"]][1]["follow_rate"]
-    return {"id": f["id"], "anchor": finding_anchor(f["id"]), "part": finding_part(f), "subject_type": kind,
-            "subject": f["subject"], "direction": f["direction"], "signals": signals, "label": label,
-            "text": {lang: " ".join(t[lang] for t in texts) for lang in LANGUAGES}}
+    return {
+        "id": f["id"],
+        "anchor": finding_anchor(f["id"]),
+        "part": finding_part(f),
+        "subject_type": kind,
+        "subject": f["subject"],
+        "direction": f["direction"],
+        "signals": signals,
+        "label": label,
+        "text": {lang: " ".join(t[lang] for t in texts) for lang in LANGUAGES},
+    }
 
 
 def findings_summary(findings: list[dict[str, Any]]) -> dict[str, Any]:
@@ -260,12 +391,16 @@ def findings_summary(findings: list[dict[str, Any]]) -> dict[str, Any]:
     for f in findings:
         counts[f["part"]][f["direction"]] += 1
         top.setdefault(f["part"], f["id"])
-    return {"counts": counts, "totals": {part: sum(c.values()) for part, c in counts.items()},
-            "directions": {d: sum(c[d] for c in counts.values()) for d in DIRECTIONS},
-            "top": [top[part] for part in PARTS if part in top]}
+    return {
+        "counts": counts,
+        "totals": {part: sum(c.values()) for part, c in counts.items()},
+        "directions": {d: sum(c[d] for c in counts.values()) for d in DIRECTIONS},
+        "top": [top[part] for part in PARTS if part in top],
+    }
 
 
 # --- The view ----------------------------------------------------------------------------------
+
 
 def _small(value: int | None, min_cell: int) -> int | None:
     return None if value is None or value < min_cell else value
@@ -280,14 +415,17 @@ def view_build(*, report: dict[str, Any], support: dict[str, Any]) -> dict[str, 
     pop_support = support["population"]
 
     population = {
-        "n": _small(pop["n"], m), "n_decided": _small(pop["n_decided"], m),
+        "n": _small(pop["n"], m),
+        "n_decided": _small(pop["n_decided"], m),
         "advice": {a: _small(pop["advice"][a], m) for a in ADVICE},
-        "advice_share": {a: (pop["advice"][a] / pop["n"] if pop["n"] and pop["advice"][a] >= m else None)
-                         for a in ADVICE},
+        "advice_share": {
+            a: (pop["advice"][a] / pop["n"] if pop["n"] and pop["advice"][a] >= m else None) for a in ADVICE
+        },
         "intensive_rate": pop["intensive_rate"] if pop["n"] >= m else None,
         "refusal_rate": pop["refusal_rate"] if pop["n_decided"] >= m else None,
-        "refusal_rate_by_advice": {a: (pop["refusal_rate_by_advice"][a]
-                                       if pop_support["decided_by_advice"][a] >= m else None) for a in ADVICE},
+        "refusal_rate_by_advice": {
+            a: (pop["refusal_rate_by_advice"][a] if pop_support["decided_by_advice"][a] >= m else None) for a in ADVICE
+        },
         "follow_rate": pop["follow_rate"] if pop_support["follow_denominator"] >= m else None,
     }
 
@@ -300,9 +438,14 @@ def view_build(*, report: dict[str, Any], support: dict[str, Any]) -> dict[str, 
             suppressed_groups.append({"characteristics": g["characteristics"], "label": label, "dims": dims})
             continue
         row = {k: v for k, v in g.items() if k != "suppressed"}
-        row.update(key=group_key(g["characteristics"]), label=label, dims=dims,
-                   pair="+".join(g["characteristics"]), n_decided=_small(g["n_decided"], m),
-                   flagged=bool(g["intensive_flagged"] or g["refusal_flagged"] or g.get("amplification_flagged")))
+        row.update(
+            key=group_key(g["characteristics"]),
+            label=label,
+            dims=dims,
+            pair="+".join(g["characteristics"]),
+            n_decided=_small(g["n_decided"], m),
+            flagged=bool(g["intensive_flagged"] or g["refusal_flagged"] or g.get("amplification_flagged")),
+        )
         if dims == 2:
             row["beyond"] = bool(g.get("intensive_beyond_parents") or g.get("refusal_beyond_parents"))
         groups.append(row)
@@ -316,11 +459,13 @@ def view_build(*, report: dict[str, Any], support: dict[str, Any]) -> dict[str, 
             continue
         s = support["officers"][o["officer_id"]]
         row = dict(o)
-        row["refusal_rate_by_advice"] = {a: (o["refusal_rate_by_advice"][a] if s["decided_by_advice"][a] >= m
-                                             else None) for a in ADVICE}
+        row["refusal_rate_by_advice"] = {
+            a: (o["refusal_rate_by_advice"][a] if s["decided_by_advice"][a] >= m else None) for a in ADVICE
+        }
         row["follow_rate"] = o["follow_rate"] if s["follow_denominator"] >= m else None
-        row["intensive_refusal_ratio"] = (o["intensive_refusal_ratio"] if s["decided_by_advice"]["intensive"] >= m
-                                          else None)
+        row["intensive_refusal_ratio"] = (
+            o["intensive_refusal_ratio"] if s["decided_by_advice"]["intensive"] >= m else None
+        )
         officers.append(row)
         officer_rows[o["officer_id"]] = (o, row)
 
@@ -338,28 +483,50 @@ def view_build(*, report: dict[str, Any], support: dict[str, Any]) -> dict[str, 
     for mo in report["months"]:
         small = mo["n"] < m
         decided = support["months"].get(mo["month"], {}).get("n_decided", 0)
-        months.append({"month": mo["month"], "suppressed": small, "n": None if small else mo["n"],
-                       "intensive_rate": None if small else mo["intensive_rate"],
-                       "refusal_rate": None if small or decided < m else mo["refusal_rate"]})
+        months.append(
+            {
+                "month": mo["month"],
+                "suppressed": small,
+                "n": None if small else mo["n"],
+                "intensive_rate": None if small else mo["intensive_rate"],
+                "refusal_rate": None if small or decided < m else mo["refusal_rate"],
+            }
+        )
 
     profile_rows = {h["code"]: h for h in report["profiles"]}
-    findings = [_finding_view(f, groups=by_id, officers=officer_rows, profiles=profile_rows, pop=pop, p=p,
-                              labels=labels) for f in report.get("findings", [])]
+    findings = [
+        _finding_view(f, groups=by_id, officers=officer_rows, profiles=profile_rows, pop=pop, p=p, labels=labels)
+        for f in report.get("findings", [])
+    ]
 
     return {
-        "version": VIEW_VERSION, "period": report["period"], "parameters": p, "min_cell": m,
-        "population": population, "findings": findings,
-        "findings_summary": findings_summary(findings), "findings_count": len(findings),
-        "flags_count": flagged_count(report), "groups": groups, "suppressed_groups": suppressed_groups,
-        "officers": officers, "officers_hidden": officers_hidden, "profiles": profiles,
-        "profiles_hidden": profiles_hidden, "months": months,
+        "version": VIEW_VERSION,
+        "period": report["period"],
+        "parameters": p,
+        "min_cell": m,
+        "population": population,
+        "findings": findings,
+        "findings_summary": findings_summary(findings),
+        "findings_count": len(findings),
+        "flags_count": flagged_count(report),
+        "groups": groups,
+        "suppressed_groups": suppressed_groups,
+        "officers": officers,
+        "officers_hidden": officers_hidden,
+        "profiles": profiles,
+        "profiles_hidden": profiles_hidden,
+        "months": months,
         "characteristics": list(CHARACTERISTICS),
     }
 
 
 def flagged_count(report: dict[str, Any]) -> int:
     """Flags raised in a report (a group can raise up to three)."""
-    return (sum(bool(g["intensive_flagged"]) + bool(g["refusal_flagged"]) + bool(g.get("amplification_flagged"))
-                for g in report["groups"])
-            + sum(bool(o["flagged"]) for o in report["officers"])
-            + sum(bool(h["flagged"]) for h in report["profiles"]))
+    return (
+        sum(
+            bool(g["intensive_flagged"]) + bool(g["refusal_flagged"]) + bool(g.get("amplification_flagged"))
+            for g in report["groups"]
+        )
+        + sum(bool(o["flagged"]) for o in report["officers"])
+        + sum(bool(h["flagged"]) for h in report["profiles"])
+    )

@@ -61,17 +61,23 @@ def report_view(*, report: BiasReport) -> dict[str, Any]:
 
 
 def report_findings(*, report: BiasReport) -> QuerySet[ReportFinding]:
-    return report.findings.select_related("created_by").prefetch_related(
-        Prefetch("follow_ups", queryset=FollowUpAction.objects.select_related("resolved_by").order_by("id"))
-    ).order_by("created_at", "id")
+    return (
+        report.findings.select_related("created_by")
+        .prefetch_related(
+            Prefetch("follow_ups", queryset=FollowUpAction.objects.select_related("resolved_by").order_by("id"))
+        )
+        .order_by("created_at", "id")
+    )
 
 
 def follow_ups_open() -> QuerySet[FollowUpAction]:
     """Follow-up requests of signed reports that no reviewer has resolved yet: the
     reviewers' queue (oldest first)."""
-    return FollowUpAction.objects.filter(
-        status=FollowUpStatus.OPEN, finding__report__status=ReportStatus.SIGNED_OFF
-    ).select_related("finding", "finding__report", "finding__created_by").order_by("created_at", "id")
+    return (
+        FollowUpAction.objects.filter(status=FollowUpStatus.OPEN, finding__report__status=ReportStatus.SIGNED_OFF)
+        .select_related("finding", "finding__report", "finding__created_by")
+        .order_by("created_at", "id")
+    )
 
 
 def follow_up_get(*, public_id) -> FollowUpAction:

@@ -16,10 +16,17 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.actors import SystemActor, actor_has_role, actor_pk, actor_require, actor_require_role, actor_user
+from accounts.actors import (
+    SystemActor,
+    actor_has_role,
+    actor_name,
+    actor_pk,
+    actor_require,
+    actor_require_role,
+    actor_user,
+)
 from accounts.roles import GENERATE_REPORTS, Role
 from audit.refusals import audited_refusal
-from accounts.actors import actor_name
 from jobs.services import job_create, job_enqueue_on_commit, job_fail, job_progress, job_start, job_succeed
 from problems import DomainError, Problem, conflict
 from profiles import selectors as profile_selectors
@@ -69,9 +76,17 @@ REPORT_WORKER = SystemActor("bias_report_worker")
 
 # --- Requesting and generating -------------------------------------------------------------------
 
-def report_request(*, actor, period_from: Any, period_to: Any, parameters: dict[str, Any] | None = None,
-                   origin: str = ReportOrigin.PORTAL, request_key: str | None = None,
-                   enqueue: bool = True) -> BiasReport:
+
+def report_request(
+    *,
+    actor,
+    period_from: Any,
+    period_to: Any,
+    parameters: dict[str, Any] | None = None,
+    origin: str = ReportOrigin.PORTAL,
+    request_key: str | None = None,
+    enqueue: bool = True,
+) -> BiasReport:
     """Create a pending report and its job, and queue the computation once committed.
 
     A repeated request with the same `request_key` returns the report it made. The actor
@@ -102,8 +117,15 @@ def report_request(*, actor, period_from: Any, period_to: Any, parameters: dict[
             public_id = uuid.uuid4()
             job = job_create(kind=JOB_KIND, params={"report": str(public_id)}, created_by=actor_user(actor))
             report = BiasReport.objects.create(
-                public_id=public_id, period_from=start, period_to=end, parameters=params.as_dict(), origin=origin,
-                request_key=request_key, job=job, created_by=actor_user(actor))
+                public_id=public_id,
+                period_from=start,
+                period_to=end,
+                parameters=params.as_dict(),
+                origin=origin,
+                request_key=request_key,
+                job=job,
+                created_by=actor_user(actor),
+            )
             events.report_requested(actor=actor, report=report)
             if enqueue:
                 from .tasks import generate_report
@@ -134,22 +156,35 @@ def report_schedule_monthly(*, today: date | None = None) -> BiasReport:
 
 def _artifacts(report: BiasReport, progress: Callable[[int, str], None]) -> tuple[dict[str, bytes], dict]:
     params = parameters_parse(report.parameters)
-    figures = bias_figures_compute(period_from=report.period_from, period_to=report.period_to, parameters=params,
-                                   progress=progress)
+    figures = bias_figures_compute(
+        period_from=report.period_from, period_to=report.period_to, parameters=params, progress=progress
+    )
     progress(60, gettext("Figures computed; writing the files"))
     report_json = json_bytes(figures.report)
     view = view_build(report=figures.report, support=figures.support)
     content_hash = sha256(report_json)
     progress(70, gettext("Drawing the PDF"))
-    pdf = pdf_document(report_id=str(report.public_id), view=view, content_hash=content_hash,
-                       report_json=report_json, generated_at=timezone.now(),
-                       record_count=figures.report["population"]["n"])
-    files: dict[str, bytes] = {ArtifactKind.JSON: report_json, ArtifactKind.CSV: csv_bytes(view),
-                               ArtifactKind.PDF: pdf.content, ArtifactKind.VIEW: json_bytes(view)}
-    summary = {"content_hash": content_hash, "pdf_sha256": pdf.sha256,
-               "record_count": figures.report["population"]["n"],
-               "decided_count": figures.report["population"]["n_decided"],
-               "flagged_count": flagged_count(figures.report)}
+    pdf = pdf_document(
+        report_id=str(report.public_id),
+        view=view,
+        content_hash=content_hash,
+        report_json=report_json,
+        generated_at=timezone.now(),
+        record_count=figures.report["population"]["n"],
+    )
+    files: dict[str, bytes] = {
+        ArtifactKind.JSON: report_json,
+        ArtifactKind.CSV: csv_bytes(view),
+        ArtifactKind.PDF: pdf.content,
+        ArtifactKind.VIEW: json_bytes(view),
+    }
+    summary = {
+        "content_hash": content_hash,
+        "pdf_sha256": pdf.sha256,
+        "record_count": figures.report["population"]["n"],
+        "decided_count": figures.report["population"]["n_decided"],
+        "flagged_count": flagged_count(figures.report),
+    }
     return files, summary
 
 
@@ -177,18 +212,24 @@ def report_generate(*, report_id: int, job_id: int | None = None) -> BiasReport:
             locked = BiasReport.objects.select_for_update().get(pk=report_id)
             if locked.status != ReportStatus.PENDING:
                 return locked
-            ReportArtifact.objects.bulk_create([
-                ReportArtifact(report=locked, kind=kind, content=content, sha256=sha256(content), size=len(content))
-                for kind, content in files.items()])
+            ReportArtifact.objects.bulk_create(
+                [
+                    ReportArtifact(report=locked, kind=kind, content=content, sha256=sha256(content), size=len(content))
+                    for kind, content in files.items()
+                ]
+            )
             now = timezone.now()
             moved = BiasReport.objects.filter(pk=report_id, status=ReportStatus.PENDING).update(
-                status=ReportStatus.GENERATED, generated_at=now, **summary)
+                status=ReportStatus.GENERATED, generated_at=now, **summary
+            )
             if not moved:
                 raise IntegrityError("report left pending meanwhile")
             locked.refresh_from_db()
-            events.report_generated(actor=locked.created_by or REPORT_WORKER, report=locked,
-                                    hashes={kind: sha256(content) for kind, content in files.items()
-                                            if kind != ArtifactKind.VIEW})
+            events.report_generated(
+                actor=locked.created_by or REPORT_WORKER,
+                report=locked,
+                hashes={kind: sha256(content) for kind, content in files.items() if kind != ArtifactKind.VIEW},
+            )
     except IntegrityError:
         # A parallel run stored this report first: its result stands.
         locked = BiasReport.objects.get(pk=report_id)
@@ -203,7 +244,8 @@ def report_fail(*, report_id: int, job_id: int | None, error: str) -> None:
     """The job gave up: the report is marked failed with the reason (once)."""
     with transaction.atomic():
         moved = BiasReport.objects.filter(pk=report_id, status=ReportStatus.PENDING).update(
-            status=ReportStatus.FAILED, failure=error[:5000])
+            status=ReportStatus.FAILED, failure=error[:5000]
+        )
         if moved:
             report = BiasReport.objects.get(pk=report_id)
             events.report_failed(actor=report.created_by or REPORT_WORKER, report=report, error=error)
@@ -211,12 +253,19 @@ def report_fail(*, report_id: int, job_id: int | None, error: str) -> None:
         job_fail(job_id=job_id, error=error)
 
 
-def report_run_now(*, actor, period_from: Any, period_to: Any, parameters: dict[str, Any] | None = None,
-                   origin: str = ReportOrigin.COMMAND) -> BiasReport:
+def report_run_now(
+    *,
+    actor,
+    period_from: Any,
+    period_to: Any,
+    parameters: dict[str, Any] | None = None,
+    origin: str = ReportOrigin.COMMAND,
+) -> BiasReport:
     """Request and generate in this process (the `bias_report` command): the report is
     stored like any other and visible in the portal."""
-    report = report_request(actor=actor, period_from=period_from, period_to=period_to, parameters=parameters,
-                            origin=origin, enqueue=False)
+    report = report_request(
+        actor=actor, period_from=period_from, period_to=period_to, parameters=parameters, origin=origin, enqueue=False
+    )
     try:
         return report_generate(report_id=report.pk, job_id=report.job_id)
     except Exception as error:
@@ -225,6 +274,7 @@ def report_run_now(*, actor, period_from: Any, period_to: Any, parameters: dict[
 
 
 # --- The DPO's review ---------------------------------------------------------------------------------
+
 
 def _refused(action: str, actor: Any, report: BiasReport | None) -> Callable[[DomainError], None]:
     return lambda error: events.report_refused(actor=actor, action=action, codes=error.codes, report=report)
@@ -262,8 +312,11 @@ def report_transition(*, actor, report: BiasReport, action: str, comment: str = 
         _require_dpo(actor)
         current = _locked(report)
         if current.status not in transition.sources:
-            raise conflict("invalid_state", _("A report that is “%(status)s” cannot be %(action)s.")
-                           % {"status": ReportStatus(current.status).label, "action": action.replace("_", " ")})
+            raise conflict(
+                "invalid_state",
+                _("A report that is “%(status)s” cannot be %(action)s.")
+                % {"status": ReportStatus(current.status).label, "action": action.replace("_", " ")},
+            )
         if transition.comment_required and not comment:
             raise DomainError.single("comment_required", _("Give a reason in the comment."), "comment")
         now = timezone.now()
@@ -276,8 +329,14 @@ def report_transition(*, actor, report: BiasReport, action: str, comment: str = 
             review_record_make(actor=actor, report=current, signed_at=now)
         if not BiasReport.objects.filter(pk=current.pk, status=current.status).update(**updates):
             raise conflict("invalid_state", _("The report changed meanwhile; reload and try again."))
-        events.report_transitioned(actor=actor, report=current, action=action, from_status=current.status,
-                                   to_status=transition.target, comment=comment)
+        events.report_transitioned(
+            actor=actor,
+            report=current,
+            action=action,
+            from_status=current.status,
+            to_status=transition.target,
+            comment=comment,
+        )
         current.refresh_from_db()
         return current
 
@@ -303,8 +362,9 @@ def _subject(report: BiasReport, subject_type: str, subject: Any) -> dict[str, A
         if isinstance(subject, str) and any(h["code"] == subject for h in figures["profiles"]):
             return {"profile_code": subject}
         raise DomainError.single("unknown_subject", _("This report has no such profile."), "subject")
-    raise DomainError.single("invalid_subject_type", _("A finding concerns a group, an officer or a profile."),
-                             "subject_type")
+    raise DomainError.single(
+        "invalid_subject_type", _("A finding concerns a group, an officer or a profile."), "subject_type"
+    )
 
 
 def _follow_ups(raw: Any, *, default_profile: str) -> tuple[list[dict[str, str]], list[Problem]]:
@@ -317,19 +377,24 @@ def _follow_ups(raw: Any, *, default_profile: str) -> tuple[list[dict[str, str]]
     for i, item in enumerate(raw):
         field = f"follow_ups[{i}]"
         if not isinstance(item, dict) or item.get("kind") not in FollowUpKind.values:
-            problems.append(Problem("invalid_follow_up_kind", _("A follow-up action is a request to withdraw a "
-                                                                "profile or another action."), field))
+            problems.append(
+                Problem(
+                    "invalid_follow_up_kind",
+                    _("A follow-up action is a request to withdraw a profile or another action."),
+                    field,
+                )
+            )
             continue
         note = str(item.get("note") or "").strip()
         code = str(item.get("profile_code") or "").strip() or (
-            default_profile if item["kind"] == FollowUpKind.WITHDRAW_PROFILE else "")
+            default_profile if item["kind"] == FollowUpKind.WITHDRAW_PROFILE else ""
+        )
         if item["kind"] == FollowUpKind.WITHDRAW_PROFILE:
             if not code:
                 problems.append(Problem("profile_required", _("Name the profile to withdraw."), field))
                 continue
             if not profile_selectors.profile_versions(code=code).exists():
-                problems.append(Problem("unknown_profile", _("There is no profile %(code)s.") % {"code": code},
-                                        field))
+                problems.append(Problem("unknown_profile", _("There is no profile %(code)s.") % {"code": code}, field))
                 continue
         elif not note:
             problems.append(Problem("note_required", _("Describe the action to take."), field))
@@ -346,8 +411,17 @@ def _finding_subject(report: BiasReport, finding_id: str) -> tuple[str, Any]:
     raise DomainError.single("unknown_finding", _("This report has no such finding."), "finding_id")
 
 
-def report_finding_record(*, actor, report: BiasReport, subject_type: str = "", subject: Any = None,
-                          decision: str, note: str, follow_ups: Any = None, finding_id: str = "") -> ReportFinding:
+def report_finding_record(
+    *,
+    actor,
+    report: BiasReport,
+    subject_type: str = "",
+    subject: Any = None,
+    decision: str,
+    note: str,
+    follow_ups: Any = None,
+    finding_id: str = "",
+) -> ReportFinding:
     """The DPO's finding on one group, officer or profile of a report in review, with a
     decision (accept, mitigate, escalate) and optional follow-up actions (e.g. a request
     to withdraw a profile, which reaches the reviewers once the report is signed off).
@@ -369,8 +443,9 @@ def report_finding_record(*, actor, report: BiasReport, subject_type: str = "", 
             if finding_id:
                 kind, about = _finding_subject(current, finding_id)
                 if ReportFinding.objects.filter(report=current, finding_id=finding_id).exists():
-                    raise conflict("already_decided", _("This finding already has a decision; remove it to "
-                                                        "decide again."))
+                    raise conflict(
+                        "already_decided", _("This finding already has a decision; remove it to decide again.")
+                    )
             fields = _subject(current, kind, about)
         except DomainError as error:
             if error.status != 400:
@@ -384,9 +459,15 @@ def report_finding_record(*, actor, report: BiasReport, subject_type: str = "", 
         problems += action_problems
         if problems:
             raise DomainError(problems)
-        finding = ReportFinding.objects.create(report=current, subject_type=kind, decision=decision,
-                                               note=note, created_by=actor_user(actor), finding_id=finding_id,
-                                               **fields)
+        finding = ReportFinding.objects.create(
+            report=current,
+            subject_type=kind,
+            decision=decision,
+            note=note,
+            created_by=actor_user(actor),
+            finding_id=finding_id,
+            **fields,
+        )
         created = FollowUpAction.objects.bulk_create([FollowUpAction(finding=finding, **a) for a in actions])
         events.finding_recorded(actor=actor, finding=finding, follow_ups=created)
         return finding
@@ -415,13 +496,23 @@ def review_record_make(*, actor, report: BiasReport, signed_at) -> ReviewRecord:
     """The signed review record (PDF/A, tagged): every finding of the report with the DPO's
     decision, note and follow-ups, the signer and time, and the report's hashes. Made in
     the sign-off's transaction, stored beside the report PDF and audited with its hash."""
-    content = review_record_pdf(report=report, view=report_view(report=report),
-                                decisions=list(report_findings(report=report)), signer=actor_name(actor),
-                                signed_at=signed_at)
+    content = review_record_pdf(
+        report=report,
+        view=report_view(report=report),
+        decisions=list(report_findings(report=report)),
+        signer=actor_name(actor),
+        signed_at=signed_at,
+    )
     record = ReviewRecord.objects.create(
-        report=report, content=content.content, sha256=content.sha256, size=len(content.content),
-        signed_by=actor_user(actor), signed_at=signed_at, report_content_hash=report.content_hash,
-        report_pdf_sha256=report.pdf_sha256)
+        report=report,
+        content=content.content,
+        sha256=content.sha256,
+        size=len(content.content),
+        signed_by=actor_user(actor),
+        signed_at=signed_at,
+        report_content_hash=report.content_hash,
+        report_pdf_sha256=report.pdf_sha256,
+    )
     events.review_record_made(actor=actor, report=report, record=record)
     return record
 
@@ -441,8 +532,9 @@ def follow_up_resolve(*, actor, follow_up: FollowUpAction, action: str, comment:
         actor_require_role(actor, Role.REVIEWER, _("Only a reviewer acts on follow-up requests."))
         outcomes = FOLLOW_UP_OUTCOMES[follow_up.kind]
         if action not in outcomes:
-            raise DomainError.single("invalid_action", _("This follow-up can be: %(actions)s.")
-                                     % {"actions": ", ".join(outcomes)}, "action")
+            raise DomainError.single(
+                "invalid_action", _("This follow-up can be: %(actions)s.") % {"actions": ", ".join(outcomes)}, "action"
+            )
         if not comment:
             raise DomainError.single("comment_required", _("Give a reason in the comment."), "comment")
         current = FollowUpAction.objects.select_for_update().select_related("finding__report").get(pk=follow_up.pk)
@@ -452,22 +544,39 @@ def follow_up_resolve(*, actor, follow_up: FollowUpAction, action: str, comment:
             raise conflict("invalid_state", _("This follow-up has already been resolved."))
         profile = None
         if action == "withdraw":
-            profile = profile_selectors.profile_versions(code=current.profile_code).filter(
-                status__in=["approved", "active"]).order_by("-version").first()
+            profile = (
+                profile_selectors.profile_versions(code=current.profile_code)
+                .filter(status__in=["approved", "active"])
+                .order_by("-version")
+                .first()
+            )
             if profile is None:
-                raise conflict("nothing_to_withdraw", _("No approved or active version of %(code)s exists; "
-                                                        "dismiss the request instead.")
-                               % {"code": current.profile_code})
+                raise conflict(
+                    "nothing_to_withdraw",
+                    _("No approved or active version of %(code)s exists; dismiss the request instead.")
+                    % {"code": current.profile_code},
+                )
             profile = profile_transition(
-                actor=actor, profile=profile, action="withdraw",
-                comment=f"{comment} (bias report {current.finding.report.public_id})")
+                actor=actor,
+                profile=profile,
+                action="withdraw",
+                comment=f"{comment} (bias report {current.finding.report.public_id})",
+            )
         if not FollowUpAction.objects.filter(pk=current.pk, status=FollowUpStatus.OPEN).update(
-                status=outcomes[action], resolved_by=actor_user(actor), resolved_at=timezone.now(),
-                resolution_comment=comment):
+            status=outcomes[action],
+            resolved_by=actor_user(actor),
+            resolved_at=timezone.now(),
+            resolution_comment=comment,
+        ):
             raise conflict("invalid_state", _("This follow-up has already been resolved."))
         current.refresh_from_db()
-        events.follow_up_resolved(actor=actor, follow_up=current, outcome="dismissed" if action == "dismiss" else
-                                  "done", comment=comment, profile=profile)
+        events.follow_up_resolved(
+            actor=actor,
+            follow_up=current,
+            outcome="dismissed" if action == "dismiss" else "done",
+            comment=comment,
+            profile=profile,
+        )
         return current
 
     # The withdraw inside runs its own audited scope: a refused withdraw stays on record

@@ -15,14 +15,15 @@ log = logging.getLogger(__name__)
 TRANSIENT = (OperationalError, InterfaceError)
 
 
-@shared_task(name="reports.generate", bind=True, max_retries=3, soft_time_limit=20 * 60, time_limit=25 * 60,
-             acks_late=True)
+@shared_task(
+    name="reports.generate", bind=True, max_retries=3, soft_time_limit=20 * 60, time_limit=25 * 60, acks_late=True
+)
 def generate_report(self, *, job_id: int, report_id: int) -> None:
     try:
         report_generate(report_id=report_id, job_id=job_id)
     except TRANSIENT as error:
         if self.request.retries < self.max_retries:
-            raise self.retry(exc=error, countdown=min(600, 30 * 2 ** self.request.retries)) from error
+            raise self.retry(exc=error, countdown=min(600, 30 * 2**self.request.retries)) from error
         report_fail(report_id=report_id, job_id=job_id, error=f"{type(error).__name__}: {error}")
     except SoftTimeLimitExceeded:
         report_fail(report_id=report_id, job_id=job_id, error="The report took longer than its time limit.")

@@ -22,12 +22,15 @@ from problems import DomainError, problems_to_form
 from . import selectors, services
 from .charts import report_charts
 from .forms import FindingDecisionForm, ReportRequestForm
-from .models import ArtifactKind, BiasReport, FindingDecision, FollowUpAction, ReportFinding, ReportStatus
+from .models import ArtifactKind, BiasReport, FindingDecision, FollowUpAction, ReportFinding
 from .outputs import sha256
 from .presentation import CHARACTERISTIC_NAMES, finding_anchor, group_key
 
-CONTENT_TYPES = {ArtifactKind.JSON: "application/json", ArtifactKind.CSV: "text/csv; charset=utf-8",
-                 ArtifactKind.PDF: "application/pdf"}
+CONTENT_TYPES = {
+    ArtifactKind.JSON: "application/json",
+    ArtifactKind.CSV: "text/csv; charset=utf-8",
+    ArtifactKind.PDF: "application/pdf",
+}
 
 
 def _report_or_404(public_id) -> BiasReport:
@@ -52,9 +55,12 @@ class ReportListView(PermissionRequired, View):
         if form.is_valid():
             try:
                 report = services.report_request(
-                    actor=request.user, period_from=form.cleaned_data["period_from"],
-                    period_to=form.cleaned_data["period_to"], parameters=form.parameters(),
-                    request_key=form.cleaned_data.get("request_key"))
+                    actor=request.user,
+                    period_from=form.cleaned_data["period_from"],
+                    period_to=form.cleaned_data["period_to"],
+                    parameters=form.parameters(),
+                    request_key=form.cleaned_data.get("request_key"),
+                )
             except DomainError as error:
                 problems_to_form(form, error, lambda f: form.FIELD_OF.get(f, f))
             else:
@@ -84,15 +90,23 @@ class ReportDetailView(PermissionRequired, View):
         return self.render_page(request, report)
 
     @staticmethod
-    def render_page(request, report: BiasReport, *, failed: dict | None = None, review_failed: dict | None = None,
-                    status: int = 200):
+    def render_page(
+        request, report: BiasReport, *, failed: dict | None = None, review_failed: dict | None = None, status: int = 200
+    ):
         # What the services would allow this user, asked of them (the DPO role, the state).
         review_actions = services.report_actions_allowed(actor=request.user, report=report)
         can_decide = services.report_may_record_findings(actor=request.user, report=report)
-        context = {"report": report, "review_actions": [], "can_review": bool(review_actions) or can_decide,
-                   "failed": failed or {}, "review_failed": review_failed or {}, "done": request.GET.get("done", "")}
+        context = {
+            "report": report,
+            "review_actions": [],
+            "can_review": bool(review_actions) or can_decide,
+            "failed": failed or {},
+            "review_failed": review_failed or {},
+            "done": request.GET.get("done", ""),
+        }
         context["can_follow_job"] = bool(report.job_id) and (
-            actor_has_right(request.user, VIEW_AUDIT) or report.job.created_by_id == request.user.pk)
+            actor_has_right(request.user, VIEW_AUDIT) or report.job.created_by_id == request.user.pk
+        )
         if report.is_ready:
             view = selectors.report_view(report=report)
             decisions = _decisions(report)
@@ -100,7 +114,9 @@ class ReportDetailView(PermissionRequired, View):
             if failed:
                 failed["known"] = failed.get("id") in by_id and failed["id"] not in decisions
             context.update(
-                view=view, charts=report_charts(view), decisions=decisions,
+                view=view,
+                charts=report_charts(view),
+                decisions=decisions,
                 top=[by_id[i] for i in view["findings_summary"]["top"]],
                 undecided=sum(1 for f in view["findings"] if f["id"] not in decisions),
                 other_findings=[f for f in selectors.report_findings(report=report) if not f.finding_id],
@@ -132,16 +148,22 @@ class ReportTablesView(PermissionRequired, View):
         which = request.GET.get("show", "")
         pair = request.GET.get("pair", "")
         language = (request.LANGUAGE_CODE or "nl")[:2]
-        pairs = [(p, " × ".join(str(capfirst(CHARACTERISTIC_NAMES.get(c, c))) for c in p.split("+")))
-                 for p in sorted({g["pair"] for g in view["groups"] if g["dims"] == 2})]
+        pairs = [
+            (p, " × ".join(str(capfirst(CHARACTERISTIC_NAMES.get(c, c))) for c in p.split("+")))
+            for p in sorted({g["pair"] for g in view["groups"] if g["dims"] == 2})
+        ]
         if table in ("one_way", "two_way"):
             rows = [g for g in view["groups"] if g["dims"] == (1 if table == "one_way" else 2)]
             if table == "two_way" and pair:
                 rows = [g for g in rows if g["pair"] == pair]
             if query:
                 needle = query.casefold()
-                rows = [g for g in rows if needle in (g["label"].get(language) or "").casefold()
-                        or needle in group_key(g["characteristics"]).casefold()]
+                rows = [
+                    g
+                    for g in rows
+                    if needle in (g["label"].get(language) or "").casefold()
+                    or needle in group_key(g["characteristics"]).casefold()
+                ]
         elif table == "officers":
             rows = [o for o in view["officers"] if not query or query.casefold() in o["officer_id"].casefold()]
         elif table == "profiles":
@@ -155,16 +177,34 @@ class ReportTablesView(PermissionRequired, View):
         page = Paginator(rows, TABLE_PAGE_ROWS).get_page(request.GET.get("page"))
         params = request.GET.copy()
         params.pop("page", None)
-        return render(request, "reports/tables.html", {
-            "report": report, "view": view, "table": table, "tables": _table_names(), "query": query,
-            "show": which, "pair": pair, "pairs": pairs, "page": page, "rows": page.object_list,
-            "params": params.urlencode(), "total": len(rows),
-        })
+        return render(
+            request,
+            "reports/tables.html",
+            {
+                "report": report,
+                "view": view,
+                "table": table,
+                "tables": _table_names(),
+                "query": query,
+                "show": which,
+                "pair": pair,
+                "pairs": pairs,
+                "page": page,
+                "rows": page.object_list,
+                "params": params.urlencode(),
+                "total": len(rows),
+            },
+        )
 
 
 def _table_names() -> list[tuple[str, str]]:
-    return [("one_way", _("Groups by one characteristic")), ("two_way", _("Groups by two characteristics")),
-            ("officers", _("Officers")), ("profiles", _("Profiles")), ("months", _("Months"))]
+    return [
+        ("one_way", _("Groups by one characteristic")),
+        ("two_way", _("Groups by two characteristics")),
+        ("officers", _("Officers")),
+        ("profiles", _("Profiles")),
+        ("months", _("Months")),
+    ]
 
 
 class ReportFileView(PermissionRequired, View):
@@ -179,8 +219,9 @@ class ReportFileView(PermissionRequired, View):
         try:
             content = selectors.report_artifact(report=report, kind=kind)
         except DomainError as error:
-            return HttpResponse(str(error.problems[0].message), status=error.status,
-                                content_type="text/plain; charset=utf-8")
+            return HttpResponse(
+                str(error.problems[0].message), status=error.status, content_type="text/plain; charset=utf-8"
+            )
         response = HttpResponse(content, content_type=CONTENT_TYPES[kind])
         name = f"iob-bias-report-{report.period_from}-{report.period_to}.{kind}"
         response["Content-Disposition"] = f'{"inline" if kind == "pdf" else "attachment"}; filename="{name}"'
@@ -214,20 +255,29 @@ class ReportReviewView(PermissionRequired, View):
         report = _report_or_404(public_id)
         action = request.POST.get("action", "")
         try:
-            report = services.report_transition(actor=request.user, report=report, action=action,
-                                                comment=request.POST.get("comment", ""))
+            report = services.report_transition(
+                actor=request.user, report=report, action=action, comment=request.POST.get("comment", "")
+            )
         except DomainError as error:
             back = request.POST.get("back", "review")
             if error.status == 400 and report.is_ready and back in ("review", "review-end"):
-                return ReportDetailView.render_page(request, report, status=400, review_failed={
-                    "where": back, "errors": [(p.field or "", p.message) for p in error.problems]})
+                return ReportDetailView.render_page(
+                    request,
+                    report,
+                    status=400,
+                    review_failed={"where": back, "errors": [(p.field or "", p.message) for p in error.problems]},
+                )
             for problem in error.problems:
                 messages.error(request, problem.message)
         else:
-            messages.success(request, {
-                "start_review": _("The review has started."), "sign_off": _("You signed off the report."),
-                "return": _("The report was returned."),
-            }.get(action, _("Done.")))
+            messages.success(
+                request,
+                {
+                    "start_review": _("The review has started."),
+                    "sign_off": _("You signed off the report."),
+                    "return": _("The report was returned."),
+                }.get(action, _("Done.")),
+            )
         # After the sign-off the closing panel is gone: the one at the top offers the record.
         back = "review" if action == "sign_off" else request.POST.get("back", "review")
         return HttpResponseRedirect(reverse("reports:detail", args=[report.public_id]) + _fragment(back))
@@ -259,11 +309,13 @@ class FindingCreateView(PermissionRequired, View):
                     messages.error(request, problem.message)
                 return HttpResponseRedirect(reverse("reports:detail", args=[report.public_id]) + "#" + anchor)
             # Shown in the finding's row (or above the list when the report has no such finding).
-            failed = {"id": finding_id, "data": request.POST, "errors": [
-                (form.field_of(p.field), p.message) for p in error.problems]}
+            failed = {
+                "id": finding_id,
+                "data": request.POST,
+                "errors": [(form.field_of(p.field), p.message) for p in error.problems],
+            }
             return ReportDetailView.render_page(request, report, failed=failed, status=error.status)
-        return HttpResponseRedirect(reverse("reports:detail", args=[report.public_id])
-                                    + f"?done={anchor}#{anchor}")
+        return HttpResponseRedirect(reverse("reports:detail", args=[report.public_id]) + f"?done={anchor}#{anchor}")
 
 
 class FindingDeleteView(PermissionRequired, View):
@@ -303,17 +355,25 @@ class FollowUpResolveView(PermissionRequired, View):
         except FollowUpAction.DoesNotExist as error:
             raise Http404 from error
         try:
-            services.follow_up_resolve(actor=request.user, follow_up=follow_up, action=request.POST.get("action", ""),
-                                       comment=request.POST.get("comment", ""))
+            services.follow_up_resolve(
+                actor=request.user,
+                follow_up=follow_up,
+                action=request.POST.get("action", ""),
+                comment=request.POST.get("comment", ""),
+            )
         except DomainError as error:
             for problem in error.problems:
                 messages.error(request, problem.message)
         else:
-            messages.success(request, _("The follow-up was withdrawn as requested.")
-                             if request.POST.get("action") == "withdraw" else _("The follow-up was closed."))
+            messages.success(
+                request,
+                _("The follow-up was withdrawn as requested.")
+                if request.POST.get("action") == "withdraw"
+                else _("The follow-up was closed."),
+            )
         target = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                               require_https=request.is_secure()):
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
             target = reverse("reports:follow_ups")
         return HttpResponseRedirect(target)
-

@@ -45,7 +45,6 @@ def _flush_with_guards_lifted() -> None:
         operations.execute_sql_flush = sqlite_flush
 
 
-
 @pytest.fixture(scope="session", autouse=True)
 def _guards_lifted_for_the_flush():
     _flush_with_guards_lifted()

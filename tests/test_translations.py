@@ -19,11 +19,12 @@ LANGUAGE = "nl"
 
 
 def catalogue_paths() -> list[Path]:
-    found = [BASE_DIR / "locale" / LANGUAGE / "LC_MESSAGES" / "django.po",
-             *sorted(BASE_DIR.glob(f"*/locale/{LANGUAGE}/LC_MESSAGES/django.po"))]
+    found = [
+        BASE_DIR / "locale" / LANGUAGE / "LC_MESSAGES" / "django.po",
+        *sorted(BASE_DIR.glob(f"*/locale/{LANGUAGE}/LC_MESSAGES/django.po")),
+    ]
     # Hidden folders (.venv, .git, ...) hold no catalogues of ours.
-    return [p for p in found if p.is_file() and not any(part.startswith(".")
-                                                        for part in p.relative_to(BASE_DIR).parts)]
+    return [p for p in found if p.is_file() and not any(part.startswith(".") for part in p.relative_to(BASE_DIR).parts)]
 
 
 CATALOGUES = catalogue_paths()
@@ -99,8 +100,7 @@ def parse_po(path: Path) -> list[Entry]:
         if not match:
             raise ValueError(f"{rel(path)}:{number}: cannot read {raw!r}")
         name, index, value = match.group(1), match.group(2), _unquote(match.group(3))
-        if name in ("msgctxt", "msgid") and (entry is None or seen_msgstr or
-                                             (name == "msgctxt" and entry.msgid)):
+        if name in ("msgctxt", "msgid") and (entry is None or seen_msgstr or (name == "msgctxt" and entry.msgid)):
             finish()
         if entry is None:
             entry = Entry(line=number, flags=pending_flags)
@@ -129,8 +129,10 @@ def messages(path: Path) -> list[Entry]:
 
 # --- placeholders -------------------------------------------------------------------------------------------------
 
-_PERCENT = re.compile(r"%(?:\((?P<name>[^)]*)\))?[#0 +\-]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?"
-                      r"(?P<conv>[diouxXeEfFgGcrsab%])")
+_PERCENT = re.compile(
+    r"%(?:\((?P<name>[^)]*)\))?[#0 +\-]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?"
+    r"(?P<conv>[diouxXeEfFgGcrsab%])"
+)
 _BRACE = re.compile(r"(?<!\{)\{([^{}]*)\}(?!\})")
 
 
@@ -141,7 +143,7 @@ def python_placeholders(text: str) -> tuple[frozenset[str], tuple[str, ...], tup
     while (start := text.find("%", pos)) != -1:
         match = _PERCENT.match(text, start)
         if match is None:
-            invalid.append(text[start:start + 3])
+            invalid.append(text[start : start + 3])
             pos = start + 1
             continue
         pos = match.end()
@@ -158,8 +160,9 @@ def placeholder_problem(source: str, translated: str, flags: set[str]) -> str | 
     if "python-brace-format" in flags:
         want, got = sorted(set(_BRACE.findall(source))), sorted(set(_BRACE.findall(translated)))
         return None if want == got else f"{{...}} placeholders {want} became {got}"
-    python = "python-format" in flags or ("no-python-format" not in flags and _PERCENT.search(source)
-                                          and re.search(r"%\(\w+\)", source))
+    python = "python-format" in flags or (
+        "no-python-format" not in flags and _PERCENT.search(source) and re.search(r"%\(\w+\)", source)
+    )
     if not python:
         return None
     want_named, want_positional, _ = python_placeholders(source)
@@ -176,10 +179,14 @@ def placeholder_problem(source: str, translated: str, flags: set[str]) -> str | 
 
 # --- the catalogues -----------------------------------------------------------------------------------------------
 
+
 def test_the_catalogues_are_found():
     found = {rel(p) for p in CATALOGUES}
-    assert {f"locale/{LANGUAGE}/LC_MESSAGES/django.po", f"profiles/locale/{LANGUAGE}/LC_MESSAGES/django.po",
-            f"audit/locale/{LANGUAGE}/LC_MESSAGES/django.po"} <= found, found
+    assert {
+        f"locale/{LANGUAGE}/LC_MESSAGES/django.po",
+        f"profiles/locale/{LANGUAGE}/LC_MESSAGES/django.po",
+        f"audit/locale/{LANGUAGE}/LC_MESSAGES/django.po",
+    } <= found, found
 
 
 @pytest.mark.parametrize("path", CATALOGUES, ids=rel)
@@ -234,14 +241,18 @@ def test_the_compiled_catalogue_is_up_to_date(path):
 
 # --- the catalogues in use ----------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("text", "dutch"), [
-    ("Sign in", "Inloggen"),                                        # locale/
-    ("Register editor", "Registerredacteur"),                       # locale/ (accounts)
-    ("Chance profile", "Kansprofiel"),                              # profiles/locale
-    ("Risk profile", "Risicoprofiel"),
-    ("Changes requested", "Wijzigingen gevraagd"),
-    ("Verify the chain of hashes", "De hashketen controleren"),     # audit/locale
-])
+
+@pytest.mark.parametrize(
+    ("text", "dutch"),
+    [
+        ("Sign in", "Inloggen"),  # locale/
+        ("Register editor", "Registerredacteur"),  # locale/ (accounts)
+        ("Chance profile", "Kansprofiel"),  # profiles/locale
+        ("Risk profile", "Risicoprofiel"),
+        ("Changes requested", "Wijzigingen gevraagd"),
+        ("Verify the chain of hashes", "De hashketen controleren"),  # audit/locale
+    ],
+)
 def test_the_compiled_catalogues_are_loaded(text, dutch):
     with translation.override("nl"):
         assert translation.gettext(text) == dutch

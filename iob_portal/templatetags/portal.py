@@ -50,7 +50,8 @@ def error_summary(
         rows = _rows_from_problems(source, anchors, form_id)
     if rows and not heading:
         heading = ngettext(
-            "There is %(count)d problem; nothing was saved.", "There are %(count)d problems; nothing was saved.",
+            "There is %(count)d problem; nothing was saved.",
+            "There are %(count)d problems; nothing was saved.",
             len(rows),
         ) % {"count": len(rows)}
     return {"rows": rows, "heading": heading or _("This could not be done")}

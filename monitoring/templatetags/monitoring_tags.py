@@ -17,5 +17,4 @@ def percent(value, digits: int = 1) -> str:
 def signed(value) -> str:
     if not value:
         return "0"
-    return f"+{number_format(value, force_grouping=True)}" if value > 0 else number_format(value,
-                                                                                           force_grouping=True)
+    return f"+{number_format(value, force_grouping=True)}" if value > 0 else number_format(value, force_grouping=True)

@@ -20,9 +20,17 @@ def register_value(value, kind, empty_text=None):
     if kind == "themes":
         return format_html("<p>{}</p>", ", ".join(value))
     if kind == "groups":
-        items = format_html_join("", "<li>{}{}</li>", (
-            (item.get("title"), format_html(' — <a href="{}">{}</a>', item["link"], item["link"])
-             if item.get("link") else "") for item in value))
+        items = format_html_join(
+            "",
+            "<li>{}{}</li>",
+            (
+                (
+                    item.get("title"),
+                    format_html(' — <a href="{}">{}</a>', item["link"], item["link"]) if item.get("link") else "",
+                )
+                for item in value
+            ),
+        )
         return format_html("<ul>{}</ul>", items)
     if kind in ("url", "contact") and str(value).startswith("https://"):
         return format_html('<p><a href="{}">{}</a></p>', value, value)

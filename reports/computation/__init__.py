@@ -21,16 +21,23 @@ __all__ = ["BiasFigures", "bias_figures_compute", "duckdb_connect"]
 def duckdb_connect() -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB that never reaches the network for extensions and spills to
     the temporary directory rather than failing when memory runs short."""
-    return duckdb.connect(config={
-        "autoinstall_known_extensions": False,
-        "autoload_known_extensions": False,
-        "memory_limit": "1GB",
-        "temp_directory": tempfile.gettempdir(),
-    })
+    return duckdb.connect(
+        config={
+            "autoinstall_known_extensions": False,
+            "autoload_known_extensions": False,
+            "memory_limit": "1GB",
+            "temp_directory": tempfile.gettempdir(),
+        }
+    )
 
 
-def bias_figures_compute(*, period_from: date, period_to: date, parameters: ReportParameters,
-                         progress: Callable[[int, str], None] | None = None) -> BiasFigures:
+def bias_figures_compute(
+    *,
+    period_from: date,
+    period_to: date,
+    parameters: ReportParameters,
+    progress: Callable[[int, str], None] | None = None,
+) -> BiasFigures:
     con = duckdb_connect()
     try:
         records_load(con=con, period_from=period_from, period_to=period_to, progress=progress)

@@ -55,8 +55,11 @@ def _cell_columns() -> str:
 def _fetch(con: duckdb.DuckDBPyConnection, sql: str, params: list, dims: tuple[str, ...]) -> Counts:
     res = con.execute(sql, params).fetchnumpy()
     rows = len(res["c0"])
-    cells = np.column_stack([np.asarray(res[f"c{k}"], dtype=np.int64) for k in range(N_CELLS)]) if rows else \
-        np.zeros((0, N_CELLS), dtype=np.int64)
+    cells = (
+        np.column_stack([np.asarray(res[f"c{k}"], dtype=np.int64) for k in range(N_CELLS)])
+        if rows
+        else np.zeros((0, N_CELLS), dtype=np.int64)
+    )
     keys = list(zip(*(res[d].tolist() for d in dims), strict=True)) if dims else [()] * rows
     return Counts(dims=dims, keys=keys, cells=cells.reshape(rows, len(ADVICE), len(DECISIONS)))
 
@@ -74,29 +77,34 @@ def aggregate(con: duckdb.DuckDBPyConnection) -> Aggregates:
     grouping_sets = ", ".join("(" + ", ".join((*s, "cell")) + ")" for s in sets)
     dims = ", ".join(DIMENSIONS)
     # The one pass over the records.
-    con.execute(f"CREATE OR REPLACE TEMP TABLE grouped AS SELECT GROUPING({dims}) AS gid, {dims}, cell, "
-                f"count(*) AS n FROM (SELECT {dims}, {cell} AS cell FROM records) "
-                f"GROUP BY GROUPING SETS ({grouping_sets})")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE grouped AS SELECT GROUPING({dims}) AS gid, {dims}, cell, "
+        f"count(*) AS n FROM (SELECT {dims}, {cell} AS cell FROM records) "
+        f"GROUP BY GROUPING SETS ({grouping_sets})"
+    )
     pivot = ", ".join(f"coalesce(sum(n) FILTER (WHERE cell = {k}), 0)::BIGINT AS c{k}" for k in range(N_CELLS))
     con.execute(f"CREATE OR REPLACE TEMP TABLE cube AS SELECT gid, {dims}, {pivot} FROM grouped GROUP BY ALL")
 
     def rows_of(set_dims: tuple[str, ...]) -> Counts:
         select = ", ".join([f"{d}::VARCHAR AS {d}" for d in set_dims] + [_cell_columns()])
         order = ", ".join(f"{d}::VARCHAR" for d in set_dims) or "1"
-        return _fetch(con, f"SELECT {select} FROM cube WHERE gid = ? ORDER BY {order}", [_gid(set_dims)],
-                      set_dims)
+        return _fetch(con, f"SELECT {select} FROM cube WHERE gid = ? ORDER BY {order}", [_gid(set_dims)], set_dims)
 
     population = rows_of(())
     pop_cells = population.cells[0] if len(population) else np.zeros((len(ADVICE), len(DECISIONS)), np.int64)
 
     sums = ", ".join(f"sum(c{k})::BIGINT AS c{k}" for k in range(N_CELLS))
-    split = ("list_distinct(list_filter(list_transform(string_split(matched_profiles::VARCHAR, ';'), "
-             "lambda x: trim(split_part(trim(x), '@', 1))), lambda x: x <> ''))")
+    split = (
+        "list_distinct(list_filter(list_transform(string_split(matched_profiles::VARCHAR, ';'), "
+        "lambda x: trim(split_part(trim(x), '@', 1))), lambda x: x <> ''))"
+    )
     profiles = _fetch(
         con,
         f"SELECT code, {sums} FROM (SELECT unnest({split}) AS code, {_cell_columns()} FROM cube WHERE gid = ?) "
         "GROUP BY code ORDER BY code",
-        [_gid(("matched_profiles",))], ("code",))
+        [_gid(("matched_profiles",))],
+        ("code",),
+    )
 
     return Aggregates(
         population=pop_cells,

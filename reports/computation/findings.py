@@ -23,11 +23,17 @@ def _signal(metric: str, value: float | None, ratio: float | None, q: float | No
 
 def _finding(finding_id: str, subject_type: str, subject: Any, signals: list[dict[str, Any]]) -> dict[str, Any]:
     # A follow_rate signal has no ratio and counts as up.
-    ups = [s["ratio"] is None or s["ratio"] >= 1 for s in signals if s["metric"] == "follow_rate" or
-           s["ratio"] is not None]
+    ups = [
+        s["ratio"] is None or s["ratio"] >= 1 for s in signals if s["metric"] == "follow_rate" or s["ratio"] is not None
+    ]
     direction = "up" if all(ups) else "down" if not any(ups) else "mixed"
-    return {"id": finding_id, "subject_type": subject_type, "subject": subject, "direction": direction,
-            "signals": signals}
+    return {
+        "id": finding_id,
+        "subject_type": subject_type,
+        "subject": subject,
+        "direction": direction,
+        "signals": signals,
+    }
 
 
 def _strength(finding: dict[str, Any]) -> float:
@@ -46,17 +52,34 @@ def findings_build(report: dict[str, Any]) -> list[dict[str, Any]]:
         if not o["flagged"]:
             continue
         signals = []
-        if o["n_decided"] >= p["min_cell"] and o["follow_rate"] is not None and \
-                o["follow_rate"] >= p["follow_threshold"]:
+        if (
+            o["n_decided"] >= p["min_cell"]
+            and o["follow_rate"] is not None
+            and o["follow_rate"] >= p["follow_threshold"]
+        ):
             signals.append(_signal("follow_rate", o["follow_rate"], None, None))
-        if o["q"] is not None and o["q"] < p["alpha"] and o["intensive_refusal_ratio"] is not None and \
-                o["intensive_refusal_ratio"] >= p["ratio_high"]:
-            signals.append(_signal("intensive_refusal", o["refusal_rate_by_advice"]["intensive"],
-                                   o["intensive_refusal_ratio"], o["q"]))
+        if (
+            o["q"] is not None
+            and o["q"] < p["alpha"]
+            and o["intensive_refusal_ratio"] is not None
+            and o["intensive_refusal_ratio"] >= p["ratio_high"]
+        ):
+            signals.append(
+                _signal(
+                    "intensive_refusal", o["refusal_rate_by_advice"]["intensive"], o["intensive_refusal_ratio"], o["q"]
+                )
+            )
         officers.append(_finding(f"officer:{o['officer_id']}", "officer", o["officer_id"], signals))
-    profiles = [_finding(f"profile:{h['code']}", "profile", h["code"],
-                         [_signal("refusal", h["refusal_rate"], h["refusal_ratio"], h["q"])])
-                for h in report["profiles"] if h["flagged"]]
+    profiles = [
+        _finding(
+            f"profile:{h['code']}",
+            "profile",
+            h["code"],
+            [_signal("refusal", h["refusal_rate"], h["refusal_ratio"], h["q"])],
+        )
+        for h in report["profiles"]
+        if h["flagged"]
+    ]
     one_way, two_way = [], []
     for g in report["groups"]:
         if g["suppressed"]:
@@ -77,8 +100,9 @@ def findings_build(report: dict[str, Any]) -> list[dict[str, Any]]:
                 signals.append(_signal("refusal", g["refusal_rate"], g["refusal_ratio"], g["refusal_q"]))
             part = two_way
         if signals:
-            part.append(_finding(finding_id_of_group(g["characteristics"]), "group", dict(g["characteristics"]),
-                                 signals))
+            part.append(
+                _finding(finding_id_of_group(g["characteristics"]), "group", dict(g["characteristics"]), signals)
+            )
     return [f for part in (officers, profiles, one_way, two_way) for f in _ordered(part)]
 
 

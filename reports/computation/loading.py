@@ -37,16 +37,14 @@ _INDEX_SHARE = 0.25
 def _columns() -> dict[str, str]:
     """Record column name -> database column."""
     fields = {f.name: f.column for f in MonitoringRecord._meta.concrete_fields}
-    return {name: fields[name] for name in (*CHARACTERISTICS, "advice", "decision", "officer_id",
-                                            "matched_profiles")}
+    return {name: fields[name] for name in (*CHARACTERISTICS, "advice", "decision", "officer_id", "matched_profiles")}
 
 
 def _export_postgresql(path: str, table: str, cols: dict[str, str], period: tuple[date, date]) -> None:
     q = connection.ops.quote_name
     select = ", ".join([f"to_char({q('lodged_on')}, 'YYYY-MM')"] + [q(c) for c in cols.values()])
     # Dates are bound client-side by psycopg: COPY takes no server-side parameters.
-    sql = (f"COPY (SELECT {select} FROM {q(table)} WHERE {q('lodged_on')} BETWEEN %s AND %s) "
-           "TO STDOUT (FORMAT csv)")
+    sql = f"COPY (SELECT {select} FROM {q(table)} WHERE {q('lodged_on')} BETWEEN %s AND %s) TO STDOUT (FORMAT csv)"
     with connection.cursor() as cursor, open(path, "wb") as out:
         raw = cursor.cursor
         with raw.copy(sql, period) as copy:
@@ -79,7 +77,8 @@ def _export_sqlite(path: str, table: str, cols: dict[str, str], period: tuple[da
             cursor.execute(
                 f"SELECT group_concat({line}, char(10)) FROM {q(table)} "
                 f"WHERE {pk} >= %s AND {pk} < %s AND +{q('lodged_on')} BETWEEN %s AND %s",
-                [start, start + _CHUNK_IDS, *params])
+                [start, start + _CHUNK_IDS, *params],
+            )
             (text,) = cursor.fetchone()
             if text:
                 out.write(text)
@@ -99,8 +98,13 @@ def _export_generic(path: str, table: str, cols: dict[str, str], period: tuple[d
             writer.writerows((str(r[0])[:7], *r[1:]) for r in rows)
 
 
-def records_load(*, con: duckdb.DuckDBPyConnection, period_from: date, period_to: date,
-                 progress: Callable[[int, str], None] | None = None) -> int:
+def records_load(
+    *,
+    con: duckdb.DuckDBPyConnection,
+    period_from: date,
+    period_to: date,
+    progress: Callable[[int, str], None] | None = None,
+) -> int:
     """Create DuckDB table `records` (RECORD_COLUMNS, all text) with the records lodged in
     [period_from, period_to]. Returns how many there are."""
     cols = _columns()
@@ -126,7 +130,8 @@ def records_load(*, con: duckdb.DuckDBPyConnection, period_from: date, period_to
             "CREATE OR REPLACE TEMP TABLE records AS SELECT * FROM read_csv(?, header = false, columns = ?, "
             "delim = ?, quote = ?, escape = ?, nullstr = ?, allow_quoted_nulls = false, auto_detect = false, "
             "strict_mode = true)",
-            [path, types, delimiter, quote, quote, _NULL])
+            [path, types, delimiter, quote, quote, _NULL],
+        )
     finally:
         os.unlink(path)
     return con.execute("SELECT count(*) FROM records").fetchall()[0][0]

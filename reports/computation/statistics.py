@@ -94,7 +94,7 @@ def fisher_two_sided(a, b, c, d) -> np.ndarray:
         t_r1, t_c1, t_c2, t_n = (v[idx].astype(np.float64) for v in (r1, c1, c2, n))
         base = _log_choose(t_n, t_r1)
         logp = _log_choose(t_c1[owner], x) + _log_choose(t_c2[owner], t_r1[owner] - x) - base[owner]
-        observed = (_log_choose(t_c1, a[idx].astype(np.float64)) + _log_choose(t_c2, t_r1 - a[idx]) - base)
+        observed = _log_choose(t_c1, a[idx].astype(np.float64)) + _log_choose(t_c2, t_r1 - a[idx]) - base
         keep = logp <= observed[owner] + _FISHER_RELATIVE_SLACK
         mass = np.where(keep, np.exp(logp), 0.0)
         out[idx] = np.minimum(1.0, np.add.reduceat(mass, offsets))
@@ -167,4 +167,4 @@ def flagged(q, ratio_values, *, alpha: float, ratio_low: float, ratio_high: floa
     """q < alpha and the ratio at or beyond either bound; False where q or the ratio is NaN."""
     q, r = _f(q), _f(ratio_values)
     with np.errstate(invalid="ignore"):
-        return (~np.isnan(q) & ~np.isnan(r) & (q < alpha) & ((r >= ratio_high) | (r <= ratio_low)))
+        return ~np.isnan(q) & ~np.isnan(r) & (q < alpha) & ((r >= ratio_high) | (r <= ratio_low))

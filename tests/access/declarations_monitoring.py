@@ -21,9 +21,13 @@ def _preview(w):
     """A kept (running) preview of a profile in review, as a large period leaves one."""
     from monitoring.previews import impact_preview_start
 
-    preview = impact_preview_start(actor=w.users["reviewer"], profile=w.in_review,
-                                   period_from=w.in_review.valid_from, period_until=w.in_review.valid_until,
-                                   data_stamp=0)
+    preview = impact_preview_start(
+        actor=w.users["reviewer"],
+        profile=w.in_review,
+        period_from=w.in_review.valid_from,
+        period_until=w.in_review.valid_until,
+        data_stamp=0,
+    )
     return {"public_id": preview.public_id}
 
 

@@ -23,8 +23,15 @@ ROLES = (POLICY_OFFICER, REVIEWER, DPO, REGISTER_EDITOR, AUDITOR, ADMINISTRATOR)
 EVERY_CALLER = (*ROLES, NO_ROLE, ANONYMOUS)
 
 # The user of tests/conftest.py's `users` fixture that plays each role.
-USERNAME = {POLICY_OFFICER: "policy_officer", REVIEWER: "reviewer", DPO: "dpo",
-            REGISTER_EDITOR: "register_editor", AUDITOR: "auditor", ADMINISTRATOR: "admin", NO_ROLE: "nobody"}
+USERNAME = {
+    POLICY_OFFICER: "policy_officer",
+    REVIEWER: "reviewer",
+    DPO: "dpo",
+    REGISTER_EDITOR: "register_editor",
+    AUDITOR: "auditor",
+    ADMINISTRATOR: "admin",
+    NO_ROLE: "nobody",
+}
 
 # Who is allowed, in the terms of accounts/roles.py's ROLE_PERMISSIONS.
 NOBODY: frozenset[str] = frozenset()
@@ -68,16 +75,25 @@ class Route:
         return self.name
 
 
-def access(name: str, *, kwargs=None, body=None, query: str = "", denied_status: int = 403, note: str = "",
-           **methods: Iterable[str]) -> Route:
+def access(
+    name: str,
+    *,
+    kwargs=None,
+    body=None,
+    query: str = "",
+    denied_status: int = 403,
+    note: str = "",
+    **methods: Iterable[str],
+) -> Route:
     """`access("profiles:detail", kwargs=lambda w: {"public_id": w.draft.public_id}, GET=PROFILE_READERS)`."""
     if not methods:
         raise ValueError(f"{name}: declare at least one method, e.g. GET=PROFILE_READERS")
     if denied_status not in (403, 404):
         raise ValueError(f"{name}: a denied caller gets 403, or 404 where the route hides the object")
     declared = {method.upper(): only(*allowed) for method, allowed in methods.items()}
-    return Route(name=name, methods=declared, kwargs=kwargs, body=body, query=query, denied_status=denied_status,
-                 note=note)
+    return Route(
+        name=name, methods=declared, kwargs=kwargs, body=body, query=query, denied_status=denied_status, note=note
+    )
 
 
 class World:
@@ -106,18 +122,23 @@ class World:
 
     @cached_property
     def in_review_risk(self):
-        return self._moved(self.make_profile(kind="risk", title="Matrix risk in review"),
-                           ("policy_officer", "submit", ""))
+        return self._moved(
+            self.make_profile(kind="risk", title="Matrix risk in review"), ("policy_officer", "submit", "")
+        )
 
     @cached_property
     def changes_requested(self):
-        return self._moved(self.make_profile(title="Matrix changes requested"), ("policy_officer", "submit", ""),
-                           ("reviewer", "request_changes", "more evidence"))
+        return self._moved(
+            self.make_profile(title="Matrix changes requested"),
+            ("policy_officer", "submit", ""),
+            ("reviewer", "request_changes", "more evidence"),
+        )
 
     @cached_property
     def approved(self):
-        return self._moved(self.make_profile(title="Matrix approved"), ("policy_officer", "submit", ""),
-                           ("reviewer", "approve", ""))
+        return self._moved(
+            self.make_profile(title="Matrix approved"), ("policy_officer", "submit", ""), ("reviewer", "approve", "")
+        )
 
     @cached_property
     def job(self):
@@ -136,4 +157,3 @@ def load_declarations() -> list[Route]:
         if module.name.startswith("declarations_"):
             routes += importlib.import_module(f"{package.__name__}.{module.name}").ROUTES
     return routes
-

@@ -79,7 +79,8 @@ def test_every_route_is_declared():
     undeclared = sorted(set(routes) - declared)
     assert not undeclared, (
         "These routes do not say who may use them. Declare each in tests/access/declarations_<app>.py "
-        "(see tests/access/README.md):\n" + "\n".join(f"  {name}  ({routes[name][0]})" for name in undeclared))
+        "(see tests/access/README.md):\n" + "\n".join(f"  {name}  ({routes[name][0]})" for name in undeclared)
+    )
     stale = sorted(declared - set(routes))
     assert not stale, f"Declared but not in the URL conf (renamed or removed?): {stale}"
 

@@ -38,5 +38,4 @@ def test_fewer_failures_than_the_limit_do_not_lock(users):
     client = APIClient()
     for _ in range(4):
         client.post(TOKEN_URL, {"username": "reviewer", "password": "wrong"}, format="json")
-    assert client.post(TOKEN_URL, {"username": "reviewer", "password": "pw-reviewer"}, format="json").status_code \
-        == 200
+    assert client.post(TOKEN_URL, {"username": "reviewer", "password": "pw-reviewer"}, format="json").status_code == 200

@@ -44,8 +44,9 @@ def test_each_sign_in_gets_its_own_token(users):
 
 def test_an_expired_token_is_refused(users):
     secret = issue("policy_officer")
-    ApiToken.objects.update(created_at=timezone.now() - timedelta(days=2), expires_at=timezone.now()
-                            - timedelta(seconds=1))
+    ApiToken.objects.update(
+        created_at=timezone.now() - timedelta(days=2), expires_at=timezone.now() - timedelta(seconds=1)
+    )
     response = APIClient(HTTP_AUTHORIZATION=f"Token {secret}").get(PROFILES)
     assert response.status_code == 401
 
@@ -117,8 +118,16 @@ def test_tokens_are_listed_per_user_without_their_secret(users):
     assert len(listed) == 1
     (row,) = listed
     assert row["current"] is True and mine.startswith(row["prefix"]) and mine not in repr(row)
-    assert set(row) == {"id", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at",
-                        "revoked_reason", "current"}
+    assert set(row) == {
+        "id",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+        "revoked_reason",
+        "current",
+    }
 
 
 def test_a_user_revokes_one_of_their_tokens_but_not_anothers(users):

@@ -52,11 +52,17 @@ def catalogue_client(client, administrator):
 def profile_form(**overrides) -> dict:
     start, end = next_month_window()
     data = {
-        "kind": "risk", "title": "Written in the admin", "valid_from": start.isoformat(),
-        "valid_until": end.isoformat(), "criteria_json": json.dumps(DEFAULT_CRITERIA),
+        "kind": "risk",
+        "title": "Written in the admin",
+        "valid_from": start.isoformat(),
+        "valid_until": end.isoformat(),
+        "criteria_json": json.dumps(DEFAULT_CRITERIA),
         **{f"justification_{k}": v for k, v in RISK_JUSTIFICATION.items()},
-        "evidence_group_size": "", "evidence_chain_hit_rate": "", "evidence_refusal_rate": "",
-        "evidence_period_from": "", "evidence_period_until": "",
+        "evidence_group_size": "",
+        "evidence_chain_hit_rate": "",
+        "evidence_refusal_rate": "",
+        "evidence_period_from": "",
+        "evidence_period_until": "",
     }
     data.update(overrides)
     return data
@@ -84,14 +90,26 @@ def test_a_profile_written_in_the_admin_goes_through_the_service(admin_client, s
     assert AuditEvent.objects.filter(event_type="profile.created", actor=superuser).exists()
 
 
-@pytest.mark.parametrize("criteria,code", [
-    ([{"characteristic": "nationality", "values": ["NGA"]}, {"characteristic": "gender", "values": ["M"]},
-      {"characteristic": "age_group", "values": ["18-24"]}], "missing_application_characteristic"),
-    (DEFAULT_CRITERIA[:2], "too_few_characteristics"),
-    ([*DEFAULT_CRITERIA[:2], {"characteristic": "gender", "values": ["F", "M", "X"]}], "criterion_admits_all_values"),
-    ([*DEFAULT_CRITERIA, {"characteristic": "income", "values": ["high"]}], "unknown_characteristic"),
-    ("nationality", "invalid"),
-])
+@pytest.mark.parametrize(
+    "criteria,code",
+    [
+        (
+            [
+                {"characteristic": "nationality", "values": ["NGA"]},
+                {"characteristic": "gender", "values": ["M"]},
+                {"characteristic": "age_group", "values": ["18-24"]},
+            ],
+            "missing_application_characteristic",
+        ),
+        (DEFAULT_CRITERIA[:2], "too_few_characteristics"),
+        (
+            [*DEFAULT_CRITERIA[:2], {"characteristic": "gender", "values": ["F", "M", "X"]}],
+            "criterion_admits_all_values",
+        ),
+        ([*DEFAULT_CRITERIA, {"characteristic": "income", "values": ["high"]}], "unknown_characteristic"),
+        ("nationality", "invalid"),
+    ],
+)
 def test_three_of_seven_holds_in_the_admin(admin_client, criteria, code):
     before = (Profile.objects.count(), ProfileCriterion.objects.count())
     response = admin_client.post(ADD_PROFILE, profile_form(criteria_json=json.dumps(criteria)))
@@ -115,8 +133,10 @@ def test_the_ban_holds_in_the_admin_and_is_audited(admin_client, superuser, name
 def test_every_problem_is_shown_beside_its_field(admin_client):
     before = (Profile.objects.count(), ProfileCriterion.objects.count())
     start, _end = next_month_window()
-    response = admin_client.post(ADD_PROFILE, profile_form(
-        valid_until=start.isoformat(), justification_necessity="  ", justification_nationality_use=""))
+    response = admin_client.post(
+        ADD_PROFILE,
+        profile_form(valid_until=start.isoformat(), justification_necessity="  ", justification_nationality_use=""),
+    )
     errors = form_errors(response)
     assert errors["valid_until"] == ["invalid_validity_window"]
     assert errors["justification_necessity"] == ["justification_required"]
@@ -124,10 +144,17 @@ def test_every_problem_is_shown_beside_its_field(admin_client):
     assert nothing_saved(before)
 
 
-@pytest.mark.parametrize("overrides", [
-    {"criteria_json": "[{not json"}, {"valid_from": "2026-02-30"}, {"kind": "ethnic"},
-    {"evidence_group_size": "-5"}, {"evidence_chain_hit_rate": "lots"}, {"title": "x" * 201},
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"criteria_json": "[{not json"},
+        {"valid_from": "2026-02-30"},
+        {"kind": "ethnic"},
+        {"evidence_group_size": "-5"},
+        {"evidence_chain_hit_rate": "lots"},
+        {"title": "x" * 201},
+    ],
+)
 def test_bad_input_is_a_form_error_not_a_500(admin_client, overrides):
     before = (Profile.objects.count(), ProfileCriterion.objects.count())
     response = admin_client.post(ADD_PROFILE, profile_form(**overrides))
@@ -204,30 +231,65 @@ ADD_CODE = reverse("admin:profiles_cataloguecode_add")
 
 def test_a_code_added_in_the_admin_goes_through_the_service(catalogue_client, administrator):
     assert catalogue_client.get(ADD_CODE).status_code == 200
-    response = catalogue_client.post(ADD_CODE, {"characteristic": "occupation", "code": "Pilot",
-                                            "label_nl": "Piloot", "label_en": "Pilot"})
+    response = catalogue_client.post(
+        ADD_CODE, {"characteristic": "occupation", "code": "Pilot", "label_nl": "Piloot", "label_en": "Pilot"}
+    )
     assert response.status_code == 302
     entry = CatalogueCode.objects.get(characteristic="occupation", code="pilot")  # normalised by the service
     assert entry.created_by == administrator and not entry.builtin
     assert AuditEvent.objects.filter(event_type="catalogue.code_added", actor=administrator).exists()
 
 
-@pytest.mark.parametrize("data,field,code", [
-    ({"characteristic": "occupation", "code": "ethnic_group", "label_nl": "x", "label_en": "y"},
-     "code", "banned_characteristic"),
-    ({"characteristic": "occupation", "code": "priest", "label_nl": "Geestelijke", "label_en": "Religion worker"},
-     "label_en", "banned_characteristic"),
-    ({"characteristic": "etniciteit", "code": "x", "label_nl": "x", "label_en": "x"},
-     "characteristic", "banned_characteristic"),
-    ({"characteristic": "income", "code": "high", "label_nl": "Hoog", "label_en": "High"},
-     "characteristic", "unknown_characteristic"),
-    ({"characteristic": "gender", "code": "Q", "label_nl": "Q", "label_en": "Q"}, "characteristic", "catalogue_fixed"),
-    ({"characteristic": "nationality", "code": "ZZZ", "label_nl": "Z", "label_en": "Z"},
-     "characteristic", "catalogue_fixed"),
-    ({"characteristic": "application_location", "code": "XX123", "label_nl": "x", "label_en": "x"},
-     "code", "invalid_code"),
-    ({"characteristic": "occupation", "code": "managers", "label_nl": "x", "label_en": "x"}, "code", "duplicate_code"),
-])
+@pytest.mark.parametrize(
+    "data,field,code",
+    [
+        (
+            {"characteristic": "occupation", "code": "ethnic_group", "label_nl": "x", "label_en": "y"},
+            "code",
+            "banned_characteristic",
+        ),
+        (
+            {
+                "characteristic": "occupation",
+                "code": "priest",
+                "label_nl": "Geestelijke",
+                "label_en": "Religion worker",
+            },
+            "label_en",
+            "banned_characteristic",
+        ),
+        (
+            {"characteristic": "etniciteit", "code": "x", "label_nl": "x", "label_en": "x"},
+            "characteristic",
+            "banned_characteristic",
+        ),
+        (
+            {"characteristic": "income", "code": "high", "label_nl": "Hoog", "label_en": "High"},
+            "characteristic",
+            "unknown_characteristic",
+        ),
+        (
+            {"characteristic": "gender", "code": "Q", "label_nl": "Q", "label_en": "Q"},
+            "characteristic",
+            "catalogue_fixed",
+        ),
+        (
+            {"characteristic": "nationality", "code": "ZZZ", "label_nl": "Z", "label_en": "Z"},
+            "characteristic",
+            "catalogue_fixed",
+        ),
+        (
+            {"characteristic": "application_location", "code": "XX123", "label_nl": "x", "label_en": "x"},
+            "code",
+            "invalid_code",
+        ),
+        (
+            {"characteristic": "occupation", "code": "managers", "label_nl": "x", "label_en": "x"},
+            "code",
+            "duplicate_code",
+        ),
+    ],
+)
 def test_the_catalogue_rules_hold_in_the_admin(catalogue_client, data, field, code):
     before = CatalogueCode.objects.count()
     response = catalogue_client.post(ADD_CODE, data)
@@ -237,23 +299,33 @@ def test_the_catalogue_rules_hold_in_the_admin(catalogue_client, data, field, co
 
 
 def test_a_banned_code_refused_in_the_admin_is_audited(catalogue_client, administrator):
-    catalogue_client.post(ADD_CODE, {"characteristic": "occupation", "code": "Etniciteit", "label_nl": "x",
-                                 "label_en": "x"})
+    catalogue_client.post(
+        ADD_CODE, {"characteristic": "occupation", "code": "Etniciteit", "label_nl": "x", "label_en": "x"}
+    )
     assert AuditEvent.objects.filter(event_type="catalogue.banned_code_refused", actor=administrator).exists()
 
 
 def test_catalogue_codes_are_neither_changed_nor_deleted(catalogue_client):
     entry = CatalogueCode.objects.get(characteristic="occupation", code="managers")
     change = reverse("admin:profiles_cataloguecode_change", args=[entry.pk])
-    assert catalogue_client.post(change, {"characteristic": "occupation", "code": "ethnic", "label_nl": "x",
-                                      "label_en": "x"}).status_code == 403
-    assert catalogue_client.post(reverse("admin:profiles_cataloguecode_delete", args=[entry.pk]),
-                             {"post": "yes"}).status_code == 403
+    assert (
+        catalogue_client.post(
+            change, {"characteristic": "occupation", "code": "ethnic", "label_nl": "x", "label_en": "x"}
+        ).status_code
+        == 403
+    )
+    assert (
+        catalogue_client.post(
+            reverse("admin:profiles_cataloguecode_delete", args=[entry.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
     entry.refresh_from_db()
     assert entry.code == "managers"
 
 
 # --- read-only trail and jobs ----------------------------------------------------------------
+
 
 def test_the_audit_trail_is_read_only_for_a_administrator(catalogue_client, make_profile):
     make_profile()
@@ -263,12 +335,20 @@ def test_the_audit_trail_is_read_only_for_a_administrator(catalogue_client, make
     assert catalogue_client.get(reverse("admin:audit_auditevent_change", args=[event.pk])).status_code == 200
     assert catalogue_client.get(reverse("admin:audit_auditevent_add")).status_code == 403
     assert catalogue_client.post(reverse("admin:audit_auditevent_add"), {"event_type": "forged"}).status_code == 403
-    assert catalogue_client.post(reverse("admin:audit_auditevent_change", args=[event.pk]),
-                             {"event_type": "forged"}).status_code == 403
-    assert catalogue_client.post(reverse("admin:audit_auditevent_delete", args=[event.pk]),
-                             {"post": "yes"}).status_code == 403
-    assert catalogue_client.post(reverse("admin:audit_auditevent_changelist"), {
-        "action": "delete_selected", "_selected_action": [event.pk], "post": "yes"}).status_code in (200, 302)
+    assert (
+        catalogue_client.post(
+            reverse("admin:audit_auditevent_change", args=[event.pk]), {"event_type": "forged"}
+        ).status_code
+        == 403
+    )
+    assert (
+        catalogue_client.post(reverse("admin:audit_auditevent_delete", args=[event.pk]), {"post": "yes"}).status_code
+        == 403
+    )
+    assert catalogue_client.post(
+        reverse("admin:audit_auditevent_changelist"),
+        {"action": "delete_selected", "_selected_action": [event.pk], "post": "yes"},
+    ).status_code in (200, 302)
     assert list(AuditEvent.objects.order_by("seq").values_list("seq", "hash", "event_type")) == before
 
 
@@ -288,8 +368,9 @@ def test_the_audit_admin_grants_no_write_permission(rf, superuser):
 def test_jobs_are_read_only(admin_client, superuser):
     job = Job.objects.create(kind="bias_report", created_by=superuser)
     assert admin_client.get(reverse("admin:jobs_job_change", args=[job.pk])).status_code == 200
-    assert admin_client.post(reverse("admin:jobs_job_change", args=[job.pk]),
-                             {"status": "succeeded"}).status_code == 403
+    assert (
+        admin_client.post(reverse("admin:jobs_job_change", args=[job.pk]), {"status": "succeeded"}).status_code == 403
+    )
     assert admin_client.post(reverse("admin:jobs_job_delete", args=[job.pk]), {"post": "yes"}).status_code == 403
     job.refresh_from_db()
     assert job.status == "queued"
@@ -297,14 +378,19 @@ def test_jobs_are_read_only(admin_client, superuser):
 
 # --- users and roles -------------------------------------------------------------------------
 
+
 def test_roles_are_shown_but_not_edited(admin_client):
     from django.contrib.auth.models import Group
 
     group = Group.objects.get(name="reviewer")
     before = set(group.permissions.values_list("codename", flat=True))
     assert admin_client.get(reverse("admin:auth_group_change", args=[group.pk])).status_code == 200
-    assert admin_client.post(reverse("admin:auth_group_change", args=[group.pk]),
-                             {"name": "reviewer", "permissions": []}).status_code == 403
+    assert (
+        admin_client.post(
+            reverse("admin:auth_group_change", args=[group.pk]), {"name": "reviewer", "permissions": []}
+        ).status_code
+        == 403
+    )
     assert admin_client.get(reverse("admin:auth_group_add")).status_code == 403
     assert set(group.permissions.values_list("codename", flat=True)) == before
 
@@ -313,13 +399,25 @@ def test_a_user_saved_in_the_admin_is_audited_with_its_roles(admin_client, users
     from django.contrib.auth.models import Group
 
     user = users["nobody"]
-    response = admin_client.post(reverse("admin:auth_user_change", args=[user.pk]), {
-        "username": "nobody", "is_active": "on", "groups": [Group.objects.get(name="auditor").pk],
-        "last_login_0": "", "last_login_1": "", "date_joined_0": "2026-01-01", "date_joined_1": "00:00:00",
-        "first_name": "", "last_name": "", "email": "",
-    })
+    response = admin_client.post(
+        reverse("admin:auth_user_change", args=[user.pk]),
+        {
+            "username": "nobody",
+            "is_active": "on",
+            "groups": [Group.objects.get(name="auditor").pk],
+            "last_login_0": "",
+            "last_login_1": "",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+            "first_name": "",
+            "last_name": "",
+            "email": "",
+        },
+    )
     assert response.status_code == 302, response.context["adminform"].form.errors
     event = AuditEvent.objects.filter(event_type="user.updated", actor=superuser).get()
     assert event.data["roles"] == ["auditor"] and event.target_label == "nobody"
-    assert "user_permissions" not in admin_client.get(
-        reverse("admin:auth_user_change", args=[user.pk])).context["adminform"].form.fields
+    assert (
+        "user_permissions"
+        not in admin_client.get(reverse("admin:auth_user_change", args=[user.pk])).context["adminform"].form.fields
+    )

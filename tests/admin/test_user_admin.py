@@ -16,8 +16,9 @@ def test_a_password_change_in_the_admin_is_audited(client):
     refused = client.post(url, {"password1": "a", "password2": "b"})
     assert refused.status_code == 200  # the form's own error, nothing changed
     assert not AuditEvent.objects.filter(event_type="user.password_changed").exists()
-    response = client.post(url, {"password1": "N3w-Passw0rd-long", "password2": "N3w-Passw0rd-long",
-                                 "usable_password": "true"})
+    response = client.post(
+        url, {"password1": "N3w-Passw0rd-long", "password2": "N3w-Passw0rd-long", "usable_password": "true"}
+    )
     assert response.status_code == 302
     target.refresh_from_db()
     assert target.check_password("N3w-Passw0rd-long")

@@ -39,8 +39,7 @@ def test_filters(api, trail):
     by_target = client.get(f"{AUDIT_URL}?target_id={trail.public_id}").json()["results"]
     assert {e["event_type"] for e in by_target} == {"profile.created", "profile.submit"}
     assert client.get(f"{AUDIT_URL}?event_type=profile.created").json()["count"] == 1
-    assert {e["actor"] for e in client.get(f"{AUDIT_URL}?actor=policy_officer").json()["results"]} == {
-        "policy_officer"}
+    assert {e["actor"] for e in client.get(f"{AUDIT_URL}?actor=policy_officer").json()["results"]} == {"policy_officer"}
     assert client.get(f"{AUDIT_URL}?target_type=profiles.profile&event_type=profile.submit").json()["count"] == 1
     assert client.get(f"{AUDIT_URL}?actor=nobody-at-all").json()["count"] == 0
     assert client.get(f"{AUDIT_URL}?event_type={'x' * 65}").status_code == 400
@@ -75,9 +74,16 @@ def test_the_schema_describes_the_profile_api(users):
     response = signed_in_client(users).get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
     paths = response.json()["paths"]
-    for path in ("/api/profiles/", "/api/profiles/{id}/", "/api/profiles/{id}/approve/",
-                 "/api/profiles/{id}/request-changes/", "/api/profiles/{id}/dpo-sign-off/",
-                 "/api/profiles/{id}/new-version/", "/api/audit-events/", "/api/auth/token/"):
+    for path in (
+        "/api/profiles/",
+        "/api/profiles/{id}/",
+        "/api/profiles/{id}/approve/",
+        "/api/profiles/{id}/request-changes/",
+        "/api/profiles/{id}/dpo-sign-off/",
+        "/api/profiles/{id}/new-version/",
+        "/api/audit-events/",
+        "/api/auth/token/",
+    ):
         assert path in paths, path
     create = paths["/api/profiles/"]["post"]
     assert {"201", "400", "401", "403"} <= set(create["responses"])

@@ -11,11 +11,16 @@ from .conftest import LIST_URL, codes, detail_url, valid_body
 TOKEN_URL = "/api/auth/token/"
 
 
-@pytest.mark.parametrize("method,path", [
-    ("get", LIST_URL), ("post", LIST_URL), ("get", "/api/audit-events/"),
-    ("get", detail_url("00000000-0000-0000-0000-000000000000")),
-    ("post", detail_url("00000000-0000-0000-0000-000000000000") + "approve/"),
-])
+@pytest.mark.parametrize(
+    "method,path",
+    [
+        ("get", LIST_URL),
+        ("post", LIST_URL),
+        ("get", "/api/audit-events/"),
+        ("get", detail_url("00000000-0000-0000-0000-000000000000")),
+        ("post", detail_url("00000000-0000-0000-0000-000000000000") + "approve/"),
+    ],
+)
 def test_anonymous_requests_get_401(db, method, path):
     response = getattr(APIClient(HTTP_ACCEPT_LANGUAGE="en"), method)(path, {}, format="json")
     assert response.status_code == 401
@@ -25,8 +30,7 @@ def test_anonymous_requests_get_401(db, method, path):
 
 def test_a_token_signs_in_the_api(users):
     anonymous = APIClient()
-    response = anonymous.post(TOKEN_URL, {"username": "policy_officer", "password": "pw-policy_officer"},
-                              format="json")
+    response = anonymous.post(TOKEN_URL, {"username": "policy_officer", "password": "pw-policy_officer"}, format="json")
     assert response.status_code == 200
     token = response.json()["token"]
     client = APIClient(HTTP_AUTHORIZATION=f"Token {token}")
@@ -44,9 +48,13 @@ def test_a_bad_token_is_401(users, header):
     assert APIClient(HTTP_AUTHORIZATION=header).get(LIST_URL).status_code == 401
 
 
-@pytest.mark.parametrize("credentials", [
-    {"username": "policy_officer", "password": "wrong"}, {"username": "ghost", "password": "pw-ghost"},
-])
+@pytest.mark.parametrize(
+    "credentials",
+    [
+        {"username": "policy_officer", "password": "wrong"},
+        {"username": "ghost", "password": "pw-ghost"},
+    ],
+)
 def test_wrong_credentials_get_no_token(users, credentials):
     response = APIClient(HTTP_ACCEPT_LANGUAGE="en").post(TOKEN_URL, credentials, format="json")
     assert response.status_code == 400 and codes(response) == ["invalid_credentials"]
@@ -65,8 +73,9 @@ def test_an_inactive_user_gets_no_token(users):
 
 
 def test_the_token_of_a_user_with_a_role_carries_only_that_role(users):
-    token = APIClient().post(TOKEN_URL, {"username": "auditor", "password": "pw-auditor"},
-                             format="json").json()["token"]
+    token = (
+        APIClient().post(TOKEN_URL, {"username": "auditor", "password": "pw-auditor"}, format="json").json()["token"]
+    )
     client = APIClient(HTTP_AUTHORIZATION=f"Token {token}")
     assert client.get(LIST_URL).status_code == 200
     assert client.post(LIST_URL, valid_body(), format="json").status_code == 403
@@ -76,14 +85,17 @@ TOO_FEW_EN = "A profile uses at least 3 of the 7 characteristics; this one uses 
 
 
 def two_criteria():
-    return valid_body(criteria=[{"characteristic": "nationality", "values": ["NGA"]},
-                                {"characteristic": "travel_purpose", "values": ["tourism"]}])
+    return valid_body(
+        criteria=[
+            {"characteristic": "nationality", "values": ["NGA"]},
+            {"characteristic": "travel_purpose", "values": ["tourism"]},
+        ]
+    )
 
 
 def test_messages_are_english_when_asked(api):
     response = api("policy_officer", language="en").post(LIST_URL, two_criteria(), format="json")
-    assert response.json()["errors"] == [{"code": "too_few_characteristics", "detail": TOO_FEW_EN,
-                                          "attr": "criteria"}]
+    assert response.json()["errors"] == [{"code": "too_few_characteristics", "detail": TOO_FEW_EN, "attr": "criteria"}]
 
 
 def test_messages_are_dutch_when_asked_and_the_codes_stay_the_same(api):

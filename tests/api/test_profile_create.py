@@ -48,41 +48,62 @@ def test_policy_officer_creates_a_draft(author, users):
 
 
 def test_codes_are_normalised_and_evidence_is_stored(author):
-    body = valid_body(kind="chance", justification={}, criteria=criteria(
-        ("nationality", ["nga", " syr "]), ("travel_purpose", ["Tourism"]), ("application_location", ["nglos"])),
-        evidence={"group_size": 1200, "chain_hit_rate": 0.01, "refusal_rate": 0.05,
-                  "period_from": "2021-01-01", "period_until": "2025-12-31"})
+    body = valid_body(
+        kind="chance",
+        justification={},
+        criteria=criteria(
+            ("nationality", ["nga", " syr "]), ("travel_purpose", ["Tourism"]), ("application_location", ["nglos"])
+        ),
+        evidence={
+            "group_size": 1200,
+            "chain_hit_rate": 0.01,
+            "refusal_rate": 0.05,
+            "period_from": "2021-01-01",
+            "period_until": "2025-12-31",
+        },
+    )
     response = author.post(LIST_URL, body, format="json")
     assert response.status_code == 201, response.content
     out = response.json()
     assert out["criteria"][0] == {"characteristic": "nationality", "values": ["NGA", "SYR"]}
-    assert out["evidence"] == {"group_size": 1200, "chain_hit_rate": 0.01, "refusal_rate": 0.05,
-                               "period_from": "2021-01-01", "period_until": "2025-12-31"}
+    assert out["evidence"] == {
+        "group_size": 1200,
+        "chain_hit_rate": 0.01,
+        "refusal_rate": 0.05,
+        "period_from": "2021-01-01",
+        "period_until": "2025-12-31",
+    }
 
 
 # --- rule 1 to 4 --------------------------------------------------------------------------
 
+
 def test_two_characteristics_are_too_few(author):
-    response = refused(author, valid_body(criteria=criteria(("nationality", ["NGA"]),
-                                                            ("travel_purpose", ["tourism"]))))
+    response = refused(author, valid_body(criteria=criteria(("nationality", ["NGA"]), ("travel_purpose", ["tourism"]))))
     assert codes(response) == ["too_few_characteristics"]
 
 
 def test_personal_characteristics_alone_are_refused(author):
-    response = refused(author, valid_body(criteria=criteria(
-        ("nationality", ["NGA"]), ("age_group", ["18-24"]), ("gender", ["M"]))))
+    response = refused(
+        author, valid_body(criteria=criteria(("nationality", ["NGA"]), ("age_group", ["18-24"]), ("gender", ["M"])))
+    )
     assert codes(response) == ["missing_application_characteristic"]
 
 
 def test_application_characteristics_alone_are_refused(author):
-    response = refused(author, valid_body(criteria=criteria(
-        ("travel_purpose", ["tourism"]), ("application_location", ["NGLOS"]))))
+    response = refused(
+        author, valid_body(criteria=criteria(("travel_purpose", ["tourism"]), ("application_location", ["NGLOS"])))
+    )
     assert set(codes(response)) == {"too_few_characteristics", "missing_personal_characteristic"}
 
 
 def test_a_characteristic_named_twice_is_refused(author):
-    response = refused(author, valid_body(criteria=criteria(
-        ("nationality", ["NGA"]), ("nationality", ["SYR"]), ("travel_purpose", ["tourism"]))))
+    response = refused(
+        author,
+        valid_body(
+            criteria=criteria(("nationality", ["NGA"]), ("nationality", ["SYR"]), ("travel_purpose", ["tourism"]))
+        ),
+    )
     assert "duplicate_characteristic" in codes(response)
     # Named twice is still one characteristic: it cannot make up the three.
     assert "too_few_characteristics" in codes(response)
@@ -97,23 +118,28 @@ def test_an_eighth_characteristic_is_unknown(author, name):
 
 @pytest.mark.parametrize("values", [["ZZZ"], ["NGA", "Nigeria"], [5], [None], [{"code": "NGA"}], [["NGA"]], [""]])
 def test_a_value_outside_the_catalogue_is_unknown(author, values):
-    body = valid_body(criteria=criteria(("nationality", values), ("travel_purpose", ["tourism"]),
-                                        ("gender", ["M"])))
+    body = valid_body(criteria=criteria(("nationality", values), ("travel_purpose", ["tourism"]), ("gender", ["M"])))
     response = refused(author, body)
     assert codes(response) == ["unknown_value"]
     assert response.json()["errors"][0]["attr"] == "criteria.0.values"
 
 
 def test_a_criterion_admitting_every_code_is_refused(author):
-    response = refused(author, valid_body(criteria=criteria(
-        ("nationality", ["NGA"]), ("travel_purpose", ["tourism"]), ("gender", ["F", "M", "X"]))))
+    response = refused(
+        author,
+        valid_body(
+            criteria=criteria(("nationality", ["NGA"]), ("travel_purpose", ["tourism"]), ("gender", ["F", "M", "X"]))
+        ),
+    )
     assert codes(response) == ["criterion_admits_all_values"]
 
 
 @pytest.mark.parametrize("values", [[], None, {}, 0])
 def test_a_criterion_without_values_is_refused(author, values):
-    response = refused(author, valid_body(criteria=criteria(
-        ("nationality", ["NGA"]), ("travel_purpose", ["tourism"]), ("gender", values))))
+    response = refused(
+        author,
+        valid_body(criteria=criteria(("nationality", ["NGA"]), ("travel_purpose", ["tourism"]), ("gender", values))),
+    )
     assert codes(response) == ["empty_values"]
 
 
@@ -126,10 +152,34 @@ def test_a_criterion_with_its_values_key_missing_is_refused(author):
 # --- rule 5: the ban ----------------------------------------------------------------------
 
 BANNED_NAMES = [
-    "ethnicity", "Etniciteit", "ETNICITEIT", "ethnic-origin", "ethnic_origin", "EthnicOrigin", "Skin Colour",
-    "skin_color", "huidskleur", "r a c e", "R-A-S", "Race", " ras ", "afkomst", "religion", "Religie", "geloof",
-    "health", "gezondheid", "sexual_orientation", "Seksuele geaardheid", "trade union", "vakbond",
-    "political opinion", "genetic data", "biometric", "Ethnicité", "migratieachtergrond",
+    "ethnicity",
+    "Etniciteit",
+    "ETNICITEIT",
+    "ethnic-origin",
+    "ethnic_origin",
+    "EthnicOrigin",
+    "Skin Colour",
+    "skin_color",
+    "huidskleur",
+    "r a c e",
+    "R-A-S",
+    "Race",
+    " ras ",
+    "afkomst",
+    "religion",
+    "Religie",
+    "geloof",
+    "health",
+    "gezondheid",
+    "sexual_orientation",
+    "Seksuele geaardheid",
+    "trade union",
+    "vakbond",
+    "political opinion",
+    "genetic data",
+    "biometric",
+    "Ethnicité",
+    "migratieachtergrond",
 ]
 
 
@@ -140,26 +190,36 @@ def test_a_banned_category_is_refused_as_banned_and_audited(author, users):
         body = valid_body(criteria=[*valid_body()["criteria"], {"characteristic": name, "values": ["any"]}])
         response = refused(author, body)
         error = response.json()["errors"][0]
-        events = AuditEvent.objects.filter(event_type="profile.banned_characteristic_refused", actor=users[
-            "policy_officer"], data__codes=["banned_characteristic"]).count()
+        events = AuditEvent.objects.filter(
+            event_type="profile.banned_characteristic_refused",
+            actor=users["policy_officer"],
+            data__codes=["banned_characteristic"],
+        ).count()
         if (codes(response), error["attr"], "banned" in error["detail"], events) != (
-                ["banned_characteristic"], "criteria.3.characteristic", True, i):
+            ["banned_characteristic"],
+            "criteria.3.characteristic",
+            True,
+            i,
+        ):
             wrong.append((name, codes(response), events))
     assert not wrong
 
 
 @pytest.mark.parametrize("value", ["ethnic_minority", "Religion", "r a c e", "Huidskleur-donker"])
 def test_a_banned_value_inside_a_real_characteristic_is_refused(author, value):
-    body = valid_body(criteria=criteria(("occupation", ["managers", value]), ("travel_purpose", ["tourism"]),
-                                        ("gender", ["M"])))
+    body = valid_body(
+        criteria=criteria(("occupation", ["managers", value]), ("travel_purpose", ["tourism"]), ("gender", ["M"]))
+    )
     response = refused(author, body)
     assert codes(response) == ["banned_characteristic"]
     assert AuditEvent.objects.filter(event_type="profile.banned_characteristic_refused").count() == 1
 
 
 def test_a_banned_name_standing_in_for_a_real_one_does_not_count_towards_three(author):
-    response = refused(author, valid_body(criteria=criteria(
-        ("nationality", ["NGA"]), ("travel_purpose", ["tourism"]), ("ethnicity", ["X"]))))
+    response = refused(
+        author,
+        valid_body(criteria=criteria(("nationality", ["NGA"]), ("travel_purpose", ["tourism"]), ("ethnicity", ["X"]))),
+    )
     assert set(codes(response)) == {"banned_characteristic", "too_few_characteristics"}
 
 
@@ -170,12 +230,12 @@ def test_free_text_may_say_that_ethnicity_is_not_used(author):
 
 
 def test_a_post_code_containing_ras_is_not_the_word_ras(author):
-    body = valid_body(criteria=criteria(("nationality", ["BRA"]), ("travel_purpose", ["tourism"]),
-                                        ("gender", ["M"])))
+    body = valid_body(criteria=criteria(("nationality", ["BRA"]), ("travel_purpose", ["tourism"]), ("gender", ["M"])))
     assert author.post(LIST_URL, body, format="json").status_code == 201
 
 
 # --- rules 6 and 7 ------------------------------------------------------------------------
+
 
 def test_a_window_ending_before_it_starts_is_refused(author):
     start = date.today() + timedelta(days=10)
@@ -192,7 +252,8 @@ def test_a_malformed_date_is_an_invalid_validity_window(author):
         for raw in MALFORMED_DATES:
             errors = refused(author, valid_body(**{field: raw})).json()["errors"]
             if [(e["code"], e["attr"]) for e in errors] != [("invalid_validity_window", field)] or (
-                    "YYYY-MM-DD" not in errors[0]["detail"]):
+                "YYYY-MM-DD" not in errors[0]["detail"]
+            ):
                 wrong.append((field, raw, errors))
     assert not wrong
 
@@ -211,16 +272,20 @@ def test_a_window_longer_than_the_maximum_is_refused(author, settings):
     long = valid_body(valid_from=start.isoformat(), valid_until=(start + timedelta(days=92)).isoformat())
     assert codes(refused(author, long)) == ["validity_too_long"]
     settings.IOB_MAX_VALIDITY_DAYS = 30
-    assert codes(refused(author, valid_body(valid_until=(start + timedelta(days=30)).isoformat(),
-                                            valid_from=start.isoformat()))) == ["validity_too_long"]
+    assert codes(
+        refused(author, valid_body(valid_until=(start + timedelta(days=30)).isoformat(), valid_from=start.isoformat()))
+    ) == ["validity_too_long"]
 
 
 def test_a_risk_profile_needs_each_part_of_its_justification(author):
     response = refused(author, valid_body(justification={"legitimate_aim": "  ", "necessity": "x"}))
     assert codes(response) == ["justification_required"] * 4
     assert {e["attr"] for e in response.json()["errors"]} == {
-        "justification.legitimate_aim", "justification.suitability", "justification.proportionality",
-        "justification.nationality_use"}
+        "justification.legitimate_aim",
+        "justification.suitability",
+        "justification.proportionality",
+        "justification.nationality_use",
+    }
 
 
 def test_a_risk_profile_without_any_justification_is_refused(author):
@@ -237,11 +302,17 @@ def test_a_chance_profile_needs_no_justification(author):
 
 # --- every problem at once, and no 500 ------------------------------------------------------
 
+
 def test_an_empty_body_lists_every_problem(author):
     response = refused(author, {})
     assert set(codes(response)) == {
-        "too_few_characteristics", "missing_application_characteristic", "missing_personal_characteristic",
-        "invalid_kind", "invalid_validity_window", "required"}
+        "too_few_characteristics",
+        "missing_application_characteristic",
+        "missing_personal_characteristic",
+        "invalid_kind",
+        "invalid_validity_window",
+        "required",
+    }
 
 
 def test_a_missing_title_and_bad_evidence_are_listed_beside_the_rule_problems(author):
@@ -250,8 +321,10 @@ def test_a_missing_title_and_bad_evidence_are_listed_beside_the_rule_problems(au
 
 
 def test_a_malformed_date_and_a_banned_name_are_both_reported_and_the_ban_audited(author):
-    body = valid_body(valid_until="2026-99-99", criteria=[*valid_body()["criteria"],
-                                                          {"characteristic": "Etniciteit", "values": ["x"]}])
+    body = valid_body(
+        valid_until="2026-99-99",
+        criteria=[*valid_body()["criteria"], {"characteristic": "Etniciteit", "values": ["x"]}],
+    )
     response = refused(author, body)
     assert set(codes(response)) == {"banned_characteristic", "invalid_validity_window"}
     assert AuditEvent.objects.filter(event_type="profile.banned_characteristic_refused").exists()
@@ -270,11 +343,23 @@ def test_a_criterion_that_is_not_an_object_is_refused(author, item):
 
 
 WRONG_TYPES = [
-    {"kind": "opportunity"}, {"kind": 5}, {"kind": None}, {"kind": ["risk"]},
-    {"title": ["a"]}, {"title": {"nl": "x"}}, {"title": "x" * 201}, {"title": "   "},
-    {"justification": "because"}, {"justification": ["aim"]}, {"justification": {"legitimate_aim": ["x"]}},
-    {"evidence": "lots"}, {"evidence": {"group_size": "many"}}, {"evidence": {"group_size": 10**20}},
-    {"evidence": {"group_size": -1}}, {"evidence": {"chain_hit_rate": 1.5}}, {"evidence": {"refusal_rate": "NaN"}},
+    {"kind": "opportunity"},
+    {"kind": 5},
+    {"kind": None},
+    {"kind": ["risk"]},
+    {"title": ["a"]},
+    {"title": {"nl": "x"}},
+    {"title": "x" * 201},
+    {"title": "   "},
+    {"justification": "because"},
+    {"justification": ["aim"]},
+    {"justification": {"legitimate_aim": ["x"]}},
+    {"evidence": "lots"},
+    {"evidence": {"group_size": "many"}},
+    {"evidence": {"group_size": 10**20}},
+    {"evidence": {"group_size": -1}},
+    {"evidence": {"chain_hit_rate": 1.5}},
+    {"evidence": {"refusal_rate": "NaN"}},
     {"evidence": {"period_from": "yesterday"}},
     {"evidence": {"period_from": "2025-01-01", "period_until": "2024-01-01"}},
 ]
@@ -286,8 +371,13 @@ def test_wrong_types_are_a_400_never_a_500(author):
 
 
 def test_garbage_json_is_a_parse_error(author):
-    response = refused(author, '{"kind": "risk", "criteria": [', format=None, content_type="application/json",
-                       error_type="client_error")
+    response = refused(
+        author,
+        '{"kind": "risk", "criteria": [',
+        format=None,
+        content_type="application/json",
+        error_type="client_error",
+    )
     assert codes(response) == ["parse_error"]
 
 
@@ -311,17 +401,27 @@ def test_nothing_is_written_when_the_role_may_not_write(api):
 # --- whatever is sent: a 201 or a 400 that changed nothing ------------------------------------
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=12)
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12)
     | st.sampled_from(["nationality", "gender", "NGA", "M", "tourism", "2026-12-01", "Etniciteit", "r a c e"]),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
-        st.sampled_from(["characteristic", "values", "legitimate_aim", "group_size", "x"]), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["characteristic", "values", "legitimate_aim", "group_size", "x"]), inner, max_size=3
+        )
+    ),
     max_leaves=12,
 )
 
 
 @hypothesis_settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(field=st.sampled_from(["kind", "title", "criteria", "valid_from", "valid_until", "justification",
-                              "evidence"]), value=json_values)
+@given(
+    field=st.sampled_from(["kind", "title", "criteria", "valid_from", "valid_until", "justification", "evidence"]),
+    value=json_values,
+)
 def test_any_json_in_any_field_is_a_201_or_a_clean_400(author, field, value):
     before = Profile.objects.count()
     response = author.post(LIST_URL, valid_body(**{field: value}), format="json")

@@ -21,16 +21,28 @@ def ids(response) -> set[str]:
 @pytest.fixture
 def assorted(users, make_profile):
     chance = make_profile(kind="chance", title="Chance A")
-    risk = make_profile(kind="risk", title="Risk B", criteria=[
-        {"characteristic": "age_group", "values": ["18-24"]},
-        {"characteristic": "application_location", "values": ["NGLOS"]},
-        {"characteristic": "occupation", "values": ["student"]}])
+    risk = make_profile(
+        kind="risk",
+        title="Risk B",
+        criteria=[
+            {"characteristic": "age_group", "values": ["18-24"]},
+            {"characteristic": "application_location", "values": ["NGLOS"]},
+            {"characteristic": "occupation", "values": ["student"]},
+        ],
+    )
     profile_transition(actor=users["policy_officer"], profile=risk, action="submit")
     start, end = next_month_window()
     run = uuid.uuid4()
-    generated = profile_create(actor=users["policy_officer"], kind="chance", title="Generated C",
-                               criteria=DEFAULT_CRITERIA, valid_from=start, valid_until=end, origin="generated",
-                               generation_run_id=run)
+    generated = profile_create(
+        actor=users["policy_officer"],
+        kind="chance",
+        title="Generated C",
+        criteria=DEFAULT_CRITERIA,
+        valid_from=start,
+        valid_until=end,
+        origin="generated",
+        generation_run_id=run,
+    )
     return {"chance": chance, "risk": risk, "generated": generated, "run": run}
 
 
@@ -41,12 +53,20 @@ def test_every_reader_sees_the_list(api, assorted):
         assert response.json()["count"] == 3
 
 
-@pytest.mark.parametrize("query,expected", [
-    ("status=in_review", {"risk"}), ("status=draft", {"chance", "generated"}), ("kind=risk", {"risk"}),
-    ("origin=generated", {"generated"}), ("origin=manual", {"chance", "risk"}),
-    ("characteristic=occupation", {"risk"}), ("characteristic=nationality", {"chance", "generated"}),
-    ("kind=chance&origin=manual", {"chance"}), ("q=Risk", {"risk"}),
-])
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ("status=in_review", {"risk"}),
+        ("status=draft", {"chance", "generated"}),
+        ("kind=risk", {"risk"}),
+        ("origin=generated", {"generated"}),
+        ("origin=manual", {"chance", "risk"}),
+        ("characteristic=occupation", {"risk"}),
+        ("characteristic=nationality", {"chance", "generated"}),
+        ("kind=chance&origin=manual", {"chance"}),
+        ("q=Risk", {"risk"}),
+    ],
+)
 def test_filters(api, assorted, query, expected):
     response = api("reviewer").get(f"{LIST_URL}?{query}")
     assert ids(response) == {str(assorted[name].public_id) for name in expected}
@@ -59,9 +79,16 @@ def test_filter_by_run(api, assorted):
     assert api("reviewer").get(f"{LIST_URL}?run={uuid.uuid4()}").json()["count"] == 0
 
 
-@pytest.mark.parametrize("query,attr", [("status=live", "status"), ("kind=ethnic", "kind"),
-                                        ("characteristic=ethnicity", "characteristic"), ("run=42", "run"),
-                                        ("origin=x", "origin")])
+@pytest.mark.parametrize(
+    "query,attr",
+    [
+        ("status=live", "status"),
+        ("kind=ethnic", "kind"),
+        ("characteristic=ethnicity", "characteristic"),
+        ("run=42", "run"),
+        ("origin=x", "origin"),
+    ],
+)
 def test_a_bad_filter_is_a_400(api, assorted, query, attr):
     response = api("reviewer").get(f"{LIST_URL}?{query}")
     assert response.status_code == 400 and response.json()["errors"][0]["attr"] == attr
@@ -71,8 +98,9 @@ def test_pagination_and_page_size(api, assorted, monkeypatch):
     first = api("reviewer").get(f"{LIST_URL}?page_size=2").json()
     assert first["count"] == 3 and len(first["results"]) == 2 and first["next"]
     second = api("reviewer").get(f"{LIST_URL}?page_size=2&page=2").json()
-    assert len(second["results"]) == 1 and not ({p["id"] for p in first["results"]} & {
-        p["id"] for p in second["results"]})
+    assert len(second["results"]) == 1 and not (
+        {p["id"] for p in first["results"]} & {p["id"] for p in second["results"]}
+    )
     assert api("reviewer").get(f"{LIST_URL}?page=9").status_code == 404
     assert ProfilePagination.max_page_size == 200
     monkeypatch.setattr(ProfilePagination, "max_page_size", 2)
@@ -144,10 +172,23 @@ def test_the_fast_representation_equals_the_declared_one(api, users, make_profil
 
     _profiles(users, make_profile, 4)
     start, end = next_month_window()
-    profile_create(actor=users["policy_officer"], kind="chance", title="With evidence", criteria=DEFAULT_CRITERIA,
-                   valid_from=start, valid_until=end, origin="generated", generation_run_id=uuid.uuid4(),
-                   evidence={"evidence_group_size": 10, "evidence_chain_hit_rate": 0.5, "evidence_refusal_rate": 0,
-                             "evidence_period_from": start, "evidence_period_until": end})
+    profile_create(
+        actor=users["policy_officer"],
+        kind="chance",
+        title="With evidence",
+        criteria=DEFAULT_CRITERIA,
+        valid_from=start,
+        valid_until=end,
+        origin="generated",
+        generation_run_id=uuid.uuid4(),
+        evidence={
+            "evidence_group_size": 10,
+            "evidence_chain_hit_rate": 0.5,
+            "evidence_refusal_rate": 0,
+            "evidence_period_from": start,
+            "evidence_period_until": end,
+        },
+    )
     active = make_profile(kind="risk", window=current_window(), title="Active risk")
     for actor, action in (("policy_officer", "submit"), ("reviewer", "approve"), ("dpo", "dpo_sign_off")):
         active = profile_transition(actor=users[actor], profile=active, action=action, comment="c")

@@ -78,10 +78,16 @@ def test_a_user_without_any_role_cannot_even_read(api, make_profile):
     assert status_of(profile) == ProfileStatus.DRAFT
 
 
-@pytest.mark.parametrize("segment,username", [
-    ("approve", "reviewer"), ("reject", "reviewer"), ("request-changes", "reviewer"), ("withdraw", "reviewer"),
-    ("reopen", "policy_officer"),
-])
+@pytest.mark.parametrize(
+    "segment,username",
+    [
+        ("approve", "reviewer"),
+        ("reject", "reviewer"),
+        ("request-changes", "reviewer"),
+        ("withdraw", "reviewer"),
+        ("reopen", "policy_officer"),
+    ],
+)
 def test_an_action_the_state_does_not_allow_is_a_409(api, make_profile, segment, username):
     profile = make_profile()  # a draft
     response = act(api(username), profile, segment, "because", expect=409)
@@ -105,8 +111,7 @@ def test_request_changes_needs_a_comment_and_the_author_reopens(api, make_profil
     profile = make_profile()
     act(api("policy_officer"), profile, "submit")
     assert codes(act(api("reviewer"), profile, "request-changes", "  ", expect=400)) == ["comment_required"]
-    assert act(api("reviewer"), profile, "request-changes", "add the evidence").json()["status"] == \
-        "changes_requested"
+    assert act(api("reviewer"), profile, "request-changes", "add the evidence").json()["status"] == "changes_requested"
     assert act(api("policy_officer"), profile, "reopen").json()["status"] == "draft"
 
 
@@ -130,12 +135,21 @@ def test_a_comment_of_the_wrong_type_is_a_400(api, make_profile):
 
 # --- editing --------------------------------------------------------------------------------
 
+
 def test_a_draft_can_be_patched(api, make_profile):
     profile = make_profile()
-    response = api("policy_officer").patch(detail_url(profile), {
-        "title": "Renamed", "criteria": [{"characteristic": "nationality", "values": ["SYR"]},
-                                         {"characteristic": "travel_purpose", "values": ["tourism"]},
-                                         {"characteristic": "age_group", "values": ["18-24"]}]}, format="json")
+    response = api("policy_officer").patch(
+        detail_url(profile),
+        {
+            "title": "Renamed",
+            "criteria": [
+                {"characteristic": "nationality", "values": ["SYR"]},
+                {"characteristic": "travel_purpose", "values": ["tourism"]},
+                {"characteristic": "age_group", "values": ["18-24"]},
+            ],
+        },
+        format="json",
+    )
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["title"] == "Renamed" and body["status"] == "draft" and body["version"] == 1
@@ -146,24 +160,36 @@ def test_a_draft_can_be_patched(api, make_profile):
 def test_a_patch_that_breaks_a_rule_changes_nothing(api, make_profile):
     profile = make_profile()
     before = api("policy_officer").get(detail_url(profile)).json()
-    response = api("policy_officer").patch(detail_url(profile), {
-        "title": "Should not stick", "valid_until": "not a date",
-        "criteria": [{"characteristic": "Etniciteit", "values": ["x"]},
-                     {"characteristic": "travel_purpose", "values": ["tourism"]}]}, format="json")
+    response = api("policy_officer").patch(
+        detail_url(profile),
+        {
+            "title": "Should not stick",
+            "valid_until": "not a date",
+            "criteria": [
+                {"characteristic": "Etniciteit", "values": ["x"]},
+                {"characteristic": "travel_purpose", "values": ["tourism"]},
+            ],
+        },
+        format="json",
+    )
     assert response.status_code == 400
-    assert set(codes(response)) == {"banned_characteristic", "too_few_characteristics", "invalid_validity_window",
-                                    "missing_personal_characteristic"}
+    assert set(codes(response)) == {
+        "banned_characteristic",
+        "too_few_characteristics",
+        "invalid_validity_window",
+        "missing_personal_characteristic",
+    }
     after = api("policy_officer").get(detail_url(profile)).json()
     assert after == before
-    assert AuditEvent.objects.filter(event_type="profile.banned_characteristic_refused",
-                                     target_id=str(profile.public_id)).exists()
+    assert AuditEvent.objects.filter(
+        event_type="profile.banned_characteristic_refused", target_id=str(profile.public_id)
+    ).exists()
 
 
 def test_patching_only_a_date_keeps_the_rest(api, make_profile):
     profile = make_profile()
     response = api("policy_officer").patch(detail_url(profile), {"valid_until": "2099-13-40"}, format="json")
-    assert [(e["code"], e["attr"]) for e in response.json()["errors"]] == [("invalid_validity_window",
-                                                                            "valid_until")]
+    assert [(e["code"], e["attr"]) for e in response.json()["errors"]] == [("invalid_validity_window", "valid_until")]
 
 
 def test_a_null_date_in_a_patch_is_refused(api, make_profile):
@@ -195,13 +221,13 @@ def test_a_new_version_is_a_new_draft_and_the_old_one_stays(api, make_profile, u
     profile = make_profile()
     profile_transition(actor=users["policy_officer"], profile=profile, action="submit")
     profile_transition(actor=users["reviewer"], profile=profile, action="approve")
-    response = api("policy_officer2").post(action_url(profile, "new-version"), {"comment": "next month"},
-                                           format="json")
+    response = api("policy_officer2").post(action_url(profile, "new-version"), {"comment": "next month"}, format="json")
     assert response.status_code == 201, response.content
     copy = response.json()
     assert copy["code"] == profile.code and copy["version"] == 2 and copy["previous_version"] == 1
-    assert copy["status"] == "draft" and copy["created_by"] == "policy_officer2" and copy["id"] != str(
-        profile.public_id)
+    assert (
+        copy["status"] == "draft" and copy["created_by"] == "policy_officer2" and copy["id"] != str(profile.public_id)
+    )
     # The reason given for the new version is kept.
     event = AuditEvent.objects.get(event_type="profile.version_created", target_id=copy["id"])
     assert event.data["comment"] == "next month"
@@ -226,8 +252,25 @@ def test_an_unknown_profile_is_a_404_in_the_api_format(api):
 def test_the_detail_shows_everything_interfaces_md_names(api, make_profile):
     profile = make_profile(kind="risk")
     body = api("auditor").get(detail_url(profile)).json()
-    for key in ("id", "code", "version", "kind", "title", "criteria", "valid_from", "valid_until", "justification",
-                "status", "origin", "track", "created_by", "created_at", "approved_by", "dpo_signed_off_by",
-                "history", "evidence"):
+    for key in (
+        "id",
+        "code",
+        "version",
+        "kind",
+        "title",
+        "criteria",
+        "valid_from",
+        "valid_until",
+        "justification",
+        "status",
+        "origin",
+        "track",
+        "created_by",
+        "created_at",
+        "approved_by",
+        "dpo_signed_off_by",
+        "history",
+        "evidence",
+    ):
         assert key in body, key
     assert body["justification"]["nationality_use"].startswith("Nationality")

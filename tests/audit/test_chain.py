@@ -47,8 +47,10 @@ def lift_audit_guards() -> None:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL session_replication_role = replica")
             return
-        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN "
-                       "('audit_auditevent', 'audit_auditchainhead')")
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN "
+            "('audit_auditevent', 'audit_auditchainhead')"
+        )
         for (name,) in cursor.fetchall():
             cursor.execute(f'DROP TRIGGER "{name}"')
 

@@ -28,12 +28,20 @@ def rehash_from(seq: int, *, digest) -> None:
     prev = AuditEvent.objects.get(seq=seq - 1).hash if seq > 1 else "0" * 64
     with connection.cursor() as cursor:
         for event in AuditEvent.objects.filter(seq__gte=seq).order_by("seq"):
-            new = digest(seq=event.seq, prev_hash=prev, created_at=event.created_at.isoformat(),
-                         actor_username=event.actor_username, event_type=event.event_type,
-                         target_type=event.target_type, target_id=event.target_id,
-                         target_label=event.target_label, data=event.data)
-            cursor.execute("UPDATE audit_auditevent SET prev_hash = %s, hash = %s WHERE seq = %s",
-                           [prev, new, event.seq])
+            new = digest(
+                seq=event.seq,
+                prev_hash=prev,
+                created_at=event.created_at.isoformat(),
+                actor_username=event.actor_username,
+                event_type=event.event_type,
+                target_type=event.target_type,
+                target_id=event.target_id,
+                target_label=event.target_label,
+                data=event.data,
+            )
+            cursor.execute(
+                "UPDATE audit_auditevent SET prev_hash = %s, hash = %s WHERE seq = %s", [prev, new, event.seq]
+            )
             prev = new
         cursor.execute("UPDATE audit_auditchainhead SET hash = %s", [prev])
 
@@ -114,10 +122,26 @@ def make_sealed_plain_chain() -> None:
     prev = "0" * 64
     for seq in range(1, 4):  # as the code before this change wrote them
         created = timezone.now()
-        digest = event_hash(seq=seq, prev_hash=prev, created_at=created.isoformat(), actor_username="old",
-                            event_type="legacy", target_type="", target_id="", target_label="", data={"n": seq})
-        AuditEvent.objects.create(seq=seq, created_at=created, actor_username="old", event_type="legacy",
-                                  data={"n": seq}, prev_hash=prev, hash=digest)
+        digest = event_hash(
+            seq=seq,
+            prev_hash=prev,
+            created_at=created.isoformat(),
+            actor_username="old",
+            event_type="legacy",
+            target_type="",
+            target_id="",
+            target_label="",
+            data={"n": seq},
+        )
+        AuditEvent.objects.create(
+            seq=seq,
+            created_at=created,
+            actor_username="old",
+            event_type="legacy",
+            data={"n": seq},
+            prev_hash=prev,
+            hash=digest,
+        )
         prev = digest
     AuditChainHead.objects.update_or_create(singleton=True, defaults={"seq": 3, "hash": prev})
     seal(apps, None)
@@ -173,8 +197,18 @@ def test_verify_under_concurrent_writes_reports_no_false_break(transactional_db)
 
 
 def test_production_refuses_to_start_without_an_audit_key(tmp_path):
-    env = {"IOB_ENV": "production", "DJANGO_SECRET_KEY": "x" * 60, "DJANGO_ALLOWED_HOSTS": "example.org",
-           "IOB_VAR_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
-    result = subprocess.run([sys.executable, "-c", "import iob_portal.settings"], env=env, capture_output=True,
-                            text=True, cwd=str(__import__("django.conf").conf.settings.BASE_DIR))
+    env = {
+        "IOB_ENV": "production",
+        "DJANGO_SECRET_KEY": "x" * 60,
+        "DJANGO_ALLOWED_HOSTS": "example.org",
+        "IOB_VAR_DIR": str(tmp_path),
+        "PATH": "/usr/bin:/bin",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", "import iob_portal.settings"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=str(__import__("django.conf").conf.settings.BASE_DIR),
+    )
     assert result.returncode != 0 and "IOB_AUDIT_KEY" in result.stderr

@@ -37,8 +37,10 @@ def test_inner_refusal_survives_the_outer_rollback():
         with audited_refusal(_record("inner")):
             _refuse("inner_code")
     events = list(_test_events().order_by("seq").values_list("event_type", "data"))
-    assert events == [("test.refused.inner", {"codes": ["inner_code"]}),
-                      ("test.refused.outer", {"codes": ["inner_code"]})]
+    assert events == [
+        ("test.refused.inner", {"codes": ["inner_code"]}),
+        ("test.refused.outer", {"codes": ["inner_code"]}),
+    ]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -52,7 +54,9 @@ def test_inner_refusal_recorded_when_outer_catches_it_and_commits():
         except DomainError:
             pass
     assert list(_test_events().order_by("seq").values_list("event_type", flat=True)) == [
-        "test.outer_change", "test.refused.inner"]
+        "test.outer_change",
+        "test.refused.inner",
+    ]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -62,7 +66,9 @@ def test_success_writes_no_refusal_and_scope_resets():
     with pytest.raises(DomainError), audited_refusal(_record("second")):
         _refuse("x")
     assert list(_test_events().order_by("seq").values_list("event_type", flat=True)) == [
-        "test.change", "test.refused.second"]
+        "test.change",
+        "test.refused.second",
+    ]
 
 
 @pytest.mark.django_db(transaction=True)

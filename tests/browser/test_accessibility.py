@@ -23,9 +23,10 @@ from tests.conftest import current_window
 WIDTHS = (1280, 390)
 AXE = Axe()
 # WCAG 2.1 A and AA, as the Dutch government requires (and axe-core's best practices).
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa",
-                                                      "best-practice"]},
-               "resultTypes": ["violations"]}
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
+    "resultTypes": ["violations"],
+}
 
 
 @dataclass
@@ -112,9 +113,11 @@ PAGES: dict[str, list[Visit]] = {
 ANONYMOUS = [Visit("login", "/login/")]
 
 # Pages whose screenshots are looked at by people (issue 12): role → page names.
-SCREENSHOTS = {"policy_officer": {"profile-form", "profile-form-errors"},
-               "reviewer": {"profile-detail-in-review", "profile-reject-without-reason"},
-               "admin": {"catalogues"}}
+SCREENSHOTS = {
+    "policy_officer": {"profile-form", "profile-form-errors"},
+    "reviewer": {"profile-detail-in-review", "profile-reject-without-reason"},
+    "admin": {"catalogues"},
+}
 
 
 @pytest.fixture
@@ -139,11 +142,13 @@ def world(users, make_profile):
     for row in rows:
         row["matched_profiles"] = row["matched_profiles"].replace("PROFILE", active.code)
     records_create(rows)
-    report = report_request(actor=dpo, period_from="2025-01-01", period_to="2025-12-31",
-                            parameters={"min_cell": 5}, enqueue=False)
+    report = report_request(
+        actor=dpo, period_from="2025-01-01", period_to="2025-12-31", parameters={"min_cell": 5}, enqueue=False
+    )
     report = report_generate(report_id=report.pk, job_id=report.job_id)
-    return SimpleNamespace(draft=draft, in_review=in_review, active=active, second_version=second_version,
-                           report=report)
+    return SimpleNamespace(
+        draft=draft, in_review=in_review, active=active, second_version=second_version, report=report
+    )
 
 
 def _check(page, visit: Visit, role: str, width: int, problems: list[str]) -> None:
@@ -155,9 +160,12 @@ def _check(page, visit: Visit, role: str, width: int, problems: list[str]) -> No
     if width <= 390:
         scroll_width = page.evaluate("document.documentElement.scrollWidth")
         if scroll_width > width:
-            wide = page.evaluate("""(w) => Array.from(document.querySelectorAll('body *'))
+            wide = page.evaluate(
+                """(w) => Array.from(document.querySelectorAll('body *'))
                 .filter(e => e.getBoundingClientRect().right > w + 1 && !e.closest('.table-scroll'))
-                .slice(0, 3).map(e => e.tagName + '.' + e.className + '#' + e.id)""", width)
+                .slice(0, 3).map(e => e.tagName + '.' + e.className + '#' + e.id)""",
+                width,
+            )
             problems.append(f"{role} {visit.name} @{width}: page is {scroll_width}px wide: {wide}")
     if shots and visit.name in SCREENSHOTS.get(role, set()):
         Path(shots).mkdir(parents=True, exist_ok=True)

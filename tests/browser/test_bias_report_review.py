@@ -36,8 +36,11 @@ def axe_clean(page, label: str) -> None:
 
 
 def in_viewport(page, selector: str) -> bool:
-    return page.evaluate("""(sel) => { const r = document.querySelector(sel).getBoundingClientRect();
-        return r.top < window.innerHeight && r.bottom > 0; }""", selector)
+    return page.evaluate(
+        """(sel) => { const r = document.querySelector(sel).getBoundingClientRect();
+        return r.top < window.innerHeight && r.bottom > 0; }""",
+        selector,
+    )
 
 
 @pytest.fixture
@@ -113,8 +116,11 @@ def test_dpo_reviews_a_20000_record_report_from_the_finding_rows(page, live_serv
     link = page.locator("#review").get_by_role("link", name="Het ondertekende beoordelingsverslag downloaden (pdf)")
     expect(link).to_be_visible()
     axe_clean(page, "report, signed")
-    response = page.request.get(link.get_attribute("href") if link.get_attribute("href").startswith("http")
-                                else live_server.url + link.get_attribute("href"))
+    response = page.request.get(
+        link.get_attribute("href")
+        if link.get_attribute("href").startswith("http")
+        else live_server.url + link.get_attribute("href")
+    )
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     from pypdf import PdfReader
 
@@ -147,8 +153,9 @@ def generated_report(users, approved_profile):
     for row in rows:
         row["matched_profiles"] = row["matched_profiles"].replace("PROFILE", approved_profile.code)
     records_create(rows)
-    report = report_request(actor=users["dpo"], period_from="2025-01-01", period_to="2025-12-31",
-                            parameters={"min_cell": 5}, enqueue=False)
+    report = report_request(
+        actor=users["dpo"], period_from="2025-01-01", period_to="2025-12-31", parameters={"min_cell": 5}, enqueue=False
+    )
     return report_generate(report_id=report.pk, job_id=report.job_id)
 
 
@@ -161,8 +168,9 @@ def approved_profile(users, make_profile):
     return profile_transition(actor=users["reviewer"], profile=profile, action="approve")
 
 
-def test_dpo_finding_with_withdraw_request_reaches_the_reviewer(page, live_server, sign_in, sign_out,
-                                                                 generated_report, approved_profile):
+def test_dpo_finding_with_withdraw_request_reaches_the_reviewer(
+    page, live_server, sign_in, sign_out, generated_report, approved_profile
+):
     code = approved_profile.code
     anchor = "finding-profile-" + re.sub(r"[^A-Za-z0-9_]+", "-", code)
     sign_in("dpo")

@@ -42,8 +42,9 @@ def test_choose_and_remove_codes_with_the_keyboard(page, live_server, users):
     expect(chip).to_have_count(0)
     expect(page.get_by_role("button", name="Verwijder Nigeria (NGA)")).to_be_focused()
     # The native checkboxes carry the choice: what is posted is what the chips show.
-    assert page.locator("input[name=criterion_nationality]:checked").evaluate_all(
-        "els => els.map(e => e.value)") == ["NGA"]
+    assert page.locator("input[name=criterion_nationality]:checked").evaluate_all("els => els.map(e => e.value)") == [
+        "NGA"
+    ]
 
 
 def test_the_form_works_without_script(browser, live_server, users):

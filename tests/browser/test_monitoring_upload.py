@@ -17,18 +17,37 @@ SCREENSHOT = "/tmp/monitoring_report.png"
 
 
 def _records(bad: bool) -> bytes:
-    base = {"lodged_on": "", "decided_on": "", "nationality": "NGA", "age_group": "25-34", "gender": "M",
-            "marital_status": "single", "occupation": "craft_trades", "travel_purpose": "family_friends",
-            "application_location": "NGLOS", "advice": "regular", "matched_profiles": "", "applicant_hit": "0",
-            "referent_hit": "0", "employer_hit": "0", "chain_hit": "0", "decision": "granted", "officer_id": "O-3",
-            "refusal_ground": ""}
+    base = {
+        "lodged_on": "",
+        "decided_on": "",
+        "nationality": "NGA",
+        "age_group": "25-34",
+        "gender": "M",
+        "marital_status": "single",
+        "occupation": "craft_trades",
+        "travel_purpose": "family_friends",
+        "application_location": "NGLOS",
+        "advice": "regular",
+        "matched_profiles": "",
+        "applicant_hit": "0",
+        "referent_hit": "0",
+        "employer_hit": "0",
+        "chain_hit": "0",
+        "decision": "granted",
+        "officer_id": "O-3",
+        "refusal_ground": "",
+    }
     from datetime import date, timedelta
 
     lodged = date.today() - timedelta(days=30)
     rows = []
     for i in range(1, 13):
-        row = dict(base, application_id=f"B-{i:03d}", lodged_on=lodged.isoformat(),
-                   decided_on=(lodged + timedelta(days=7)).isoformat())
+        row = dict(
+            base,
+            application_id=f"B-{i:03d}",
+            lodged_on=lodged.isoformat(),
+            decided_on=(lodged + timedelta(days=7)).isoformat(),
+        )
         if i % 3 == 0:
             row.update(decision="refused", refusal_ground="10", chain_hit="1")
         if i > 8:
@@ -77,9 +96,15 @@ def test_upload_with_errors_fix_and_see_the_preview(page, live_server, users, si
 
     # A profile under review: the reviewer sees what it would have hit, on the profile page.
     valid_from, valid_until = current_window()
-    profile = profile_create(actor=users["policy_officer"], kind="chance", title="Familiebezoek Lagos, mannen",
-                             criteria=DEFAULT_CRITERIA, valid_from=valid_from, valid_until=valid_until,
-                             justification={})
+    profile = profile_create(
+        actor=users["policy_officer"],
+        kind="chance",
+        title="Familiebezoek Lagos, mannen",
+        criteria=DEFAULT_CRITERIA,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        justification={},
+    )
     profile_transition(actor=users["policy_officer"], profile=profile, action="submit")
     sign_in("reviewer")
     page.goto(f"{live_server.url}/profiles/{profile.public_id}/")

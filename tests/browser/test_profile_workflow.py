@@ -48,9 +48,13 @@ def test_risk_profile_from_draft_to_sign_off_and_into_the_trail(page, live_serve
     search.press("Enter")
     expect(page.get_by_role("button", name="Verwijder Nigeria (NGA)")).to_be_visible()
     expect(page.locator("#criteria-indicator")).to_contain_text("3 van 7 kenmerken, aanvraag + persoonlijk")
-    for label, key in (("Legitiem doel", "legitimate_aim"), ("Geschiktheid", "suitability"),
-                       ("Noodzakelijkheid", "necessity"), ("Proportionaliteit", "proportionality"),
-                       ("Waarom nationaliteit wordt gebruikt", "nationality_use")):
+    for label, key in (
+        ("Legitiem doel", "legitimate_aim"),
+        ("Geschiktheid", "suitability"),
+        ("Noodzakelijkheid", "necessity"),
+        ("Proportionaliteit", "proportionality"),
+        ("Waarom nationaliteit wordt gebruikt", "nationality_use"),
+    ):
         page.get_by_label(label, exact=True).fill(RISK_JUSTIFICATION[key])
     page.get_by_role("button", name="Concept opslaan").click()
     expect(page.get_by_role("status")).to_contain_text("is opgeslagen")
@@ -96,8 +100,13 @@ def test_risk_profile_from_draft_to_sign_off_and_into_the_trail(page, live_serve
     found = set(events.all_text_contents())
     # (A refused approval is no longer offered on the page, so none is in this trail; the
     # refusal of a forged request is audited: tests/web/test_profile_pages.py.)
-    assert {"profile.created", "profile.submit", "profile.approve",
-            "profile.dpo_sign_off", "profile.activate"} <= found, found
+    assert {
+        "profile.created",
+        "profile.submit",
+        "profile.approve",
+        "profile.dpo_sign_off",
+        "profile.activate",
+    } <= found, found
 
     profile.refresh_from_db()
     assert profile.status == ProfileStatus.ACTIVE and profile.approved_by.username == "reviewer"

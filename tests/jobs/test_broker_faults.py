@@ -60,15 +60,34 @@ class OwnRedis:
         self.url = f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
-        subprocess.run(["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                        "--appendonly", "no", "--daemonize", "yes", "--dir", str(self.folder),
-                        "--pidfile", str(self.folder / "redis.pid"), "--logfile", str(self.folder / "redis.log")],
-                       check=True)
+        subprocess.run(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "yes",
+                "--dir",
+                str(self.folder),
+                "--pidfile",
+                str(self.folder / "redis.pid"),
+                "--logfile",
+                str(self.folder / "redis.log"),
+            ],
+            check=True,
+        )
         assert wait_for(self.up, 20), "redis did not start"
 
     def up(self) -> bool:
-        return subprocess.run(["redis-cli", "-p", str(self.port), "ping"], capture_output=True).stdout.strip() \
-            == b"PONG"
+        return (
+            subprocess.run(["redis-cli", "-p", str(self.port), "ping"], capture_output=True).stdout.strip() == b"PONG"
+        )
 
     def stop(self) -> None:
         subprocess.run(["redis-cli", "-p", str(self.port), "shutdown", "nosave"], capture_output=True)
@@ -80,18 +99,39 @@ class Worker:
 
     def __init__(self, broker_url: str, folder: Path):
         db = connection.settings_dict
-        self.env = {**os.environ, "DJANGO_SETTINGS_MODULE": "iob_portal.settings", "CELERY_BROKER_URL": broker_url,
-                    "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
-                                    f"{db['PORT'] or 5432}/{db['NAME']}",
-                    "IOB_VAR_DIR": str(folder), "IOB_JOB_HEARTBEAT_SECONDS": "1"}
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "iob_portal.settings",
+            "CELERY_BROKER_URL": broker_url,
+            "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
+            f"{db['PORT'] or 5432}/{db['NAME']}",
+            "IOB_VAR_DIR": str(folder),
+            "IOB_JOB_HEARTBEAT_SECONDS": "1",
+        }
         self.log = folder / "worker.log"
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "iob_portal", "worker", "--pool=prefork", "--concurrency=1",
-             "--without-gossip", "--without-mingle", "--loglevel=INFO"],
-            cwd=ROOT, env=self.env, start_new_session=True, stdout=self.log.open("ab"), stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "iob_portal",
+                "worker",
+                "--pool=prefork",
+                "--concurrency=1",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel=INFO",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            start_new_session=True,
+            stdout=self.log.open("ab"),
+            stderr=subprocess.STDOUT,
+        )
 
     def kill(self) -> None:
         """SIGKILL to the worker and its pool child: no cleanup, no acknowledgement."""
@@ -120,13 +160,23 @@ def faults(transactional_db, tmp_path, settings):
     settings.IOB_JOB_PICKUP_SECONDS = 5
     settings.IOB_JOB_DISPATCH_GRACE_SECONDS = 0
     redis = OwnRedis(tmp_path)
-    keys = ("broker_url", "broker_read_url", "broker_write_url", "broker_transport", "broker_transport_options",
-            "task_always_eager")
+    keys = (
+        "broker_url",
+        "broker_read_url",
+        "broker_write_url",
+        "broker_transport",
+        "broker_transport_options",
+        "task_always_eager",
+    )
     saved = {k: app.conf[k] for k in keys}
-    app.conf.update(broker_url=redis.url, broker_read_url=redis.url, broker_write_url=redis.url,
-                    broker_transport=None, task_always_eager=False,
-                    broker_transport_options={"socket_connect_timeout": 2, "socket_timeout": 5,
-                                              "visibility_timeout": 60 * 35})
+    app.conf.update(
+        broker_url=redis.url,
+        broker_read_url=redis.url,
+        broker_write_url=redis.url,
+        broker_transport=None,
+        task_always_eager=False,
+        broker_transport_options={"socket_connect_timeout": 2, "socket_timeout": 5, "visibility_timeout": 60 * 35},
+    )
     app._pool, app.amqp._producer_pool = None, None  # no producer of an earlier broker
     worker = Worker(redis.url, tmp_path)
     yield redis, worker
@@ -163,8 +213,9 @@ def test_a_report_asked_while_the_broker_is_down_waits_then_runs_once(faults, us
     start, end = demo_period()
     # The broker is down: the request is accepted (202), never a 500, and says so.
     client = api_client_for("dpo")
-    response = client.post("/api/reports/", {"from": str(start), "to": str(end)}, format="json",
-                           HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        "/api/reports/", {"from": str(start), "to": str(end)}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 202, response.content
     report = BiasReport.objects.get()
     queued = job(report.job_id)
@@ -191,8 +242,9 @@ def test_a_message_lost_with_the_broker_is_sent_again(faults, users):
     from tests.monitoring.conftest import csv_bytes, records
 
     redis.start()
-    run = monitoring_upload_start(actor=users["policy_officer"], upload=SimpleUploadedFile(
-        "batch.csv", csv_bytes(records(50))))
+    run = monitoring_upload_start(
+        actor=users["policy_officer"], upload=SimpleUploadedFile("batch.csv", csv_bytes(records(50)))
+    )
     sent = Job.objects.get(public_id=run.job_id)
     assert sent.dispatched_at is not None
     # Redis restarts without persistence before any worker took the message: it is gone.
@@ -218,8 +270,9 @@ def test_a_worker_killed_mid_report_is_detected_and_the_report_made_once(faults,
     response = api_client_for("dpo").post("/api/reports/", {"from": str(start), "to": str(end)}, format="json")
     assert response.status_code == 202
     report = BiasReport.objects.get()
-    assert wait_for(lambda: job(report.job_id).status == JobStatus.RUNNING and job(report.job_id).progress >= 5,
-                    120, step=0.02)
+    assert wait_for(
+        lambda: job(report.job_id).status == JobStatus.RUNNING and job(report.job_id).progress >= 5, 120, step=0.02
+    )
     worker.kill()
     killed = job(report.job_id)
     assert BiasReport.objects.get().status == ReportStatus.PENDING, "the report finished before the kill"
@@ -260,11 +313,11 @@ def test_a_worker_killed_mid_import_is_detected_and_the_file_imported_once(fault
     rows = [dict(row, application_id=f"K-{i:06d}") for i, row in enumerate(records(1) * 30_000)]
     redis.start()
     worker.start()
-    run = monitoring_upload_start(actor=users["policy_officer"],
-                                  upload=SimpleUploadedFile("big.csv", csv_bytes(rows)))
+    run = monitoring_upload_start(actor=users["policy_officer"], upload=SimpleUploadedFile("big.csv", csv_bytes(rows)))
     import_job = Job.objects.get(public_id=run.job_id)
-    assert wait_for(lambda: job(import_job.pk).status == JobStatus.RUNNING and job(import_job.pk).progress > 0,
-                    120, step=0.02)
+    assert wait_for(
+        lambda: job(import_job.pk).status == JobStatus.RUNNING and job(import_job.pk).progress > 0, 120, step=0.02
+    )
     worker.kill()
     assert ImportRun.objects.get(pk=run.pk).status not in ("imported", "rejected"), "finished before the kill"
     assert MonitoringRecord.objects.count() == 0  # all or nothing: nothing half-written

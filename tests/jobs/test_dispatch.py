@@ -25,16 +25,22 @@ def unreachable_broker():
     keys = ("broker_url", "broker_read_url", "broker_write_url", "broker_transport_options", "task_always_eager")
     saved = {k: app.conf[k] for k in keys}
     url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-    app.conf.update(broker_url=url, broker_read_url=url, broker_write_url=url, task_always_eager=False,
-                    broker_transport_options={"socket_connect_timeout": 1})
+    app.conf.update(
+        broker_url=url,
+        broker_read_url=url,
+        broker_write_url=url,
+        task_always_eager=False,
+        broker_transport_options={"socket_connect_timeout": 1},
+    )
     app._pool, app.amqp._producer_pool = None, None
     yield
     app.conf.update(saved)
     app._pool, app.amqp._producer_pool = None, None
 
 
-def test_a_send_to_a_dead_broker_leaves_the_job_waiting_and_saying_so(db, unreachable_broker,
-                                                                       django_capture_on_commit_callbacks):
+def test_a_send_to_a_dead_broker_leaves_the_job_waiting_and_saying_so(
+    db, unreachable_broker, django_capture_on_commit_callbacks
+):
     with override("en"), django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         job = job_create(kind="bias_report", params={})
         job_enqueue_on_commit(task=generate_report, job=job, report_id=123)
@@ -70,8 +76,13 @@ def running(started_ago: int, beat_ago: int | None, attempts: int = 1) -> Job:
     job = job_create(kind="k", params={})
     token = uuid.uuid4()
     now = timezone.now()
-    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, dispatch_token=token, task_name="reports.generate",
-                                         started_at=now - timedelta(seconds=started_ago), attempts=attempts)
+    Job.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING,
+        dispatch_token=token,
+        task_name="reports.generate",
+        started_at=now - timedelta(seconds=started_ago),
+        attempts=attempts,
+    )
     if beat_ago is not None:
         JobHeartbeat.objects.create(job=job, token=token, beat_at=now - timedelta(seconds=beat_ago))
     return job

@@ -30,13 +30,18 @@ def broker(request, tmp_path):
         (folder / "queue").mkdir(parents=True)
         (folder / "processed").mkdir()
         (folder / "control").mkdir()
-        options = {"data_folder_in": str(folder / "queue"), "data_folder_out": str(folder / "queue"),
-                   "processed_folder": str(folder / "processed"), "control_folder": str(folder / "control")}
+        options = {
+            "data_folder_in": str(folder / "queue"),
+            "data_folder_out": str(folder / "queue"),
+            "processed_folder": str(folder / "processed"),
+            "control_folder": str(folder / "control"),
+        }
     keys = ("broker_url", "broker_transport", "broker_transport_options", "task_always_eager")
     saved = {k: app.conf[k] for k in keys}
     transport = "iob_portal.broker:Transport" if kind == "filesystem" else None
-    app.conf.update(broker_url=url, broker_transport=transport, broker_transport_options=options,
-                    task_always_eager=False)
+    app.conf.update(
+        broker_url=url, broker_transport=transport, broker_transport_options=options, task_always_eager=False
+    )
     yield kind
     app.conf.update(saved)
 
@@ -50,8 +55,9 @@ def wait_for(condition, seconds=60.0):
     return False
 
 
-@pytest.mark.parametrize("broker", [pytest.param("filesystem"), pytest.param("redis", marks=pytest.mark.redis)],
-                         indirect=True)
+@pytest.mark.parametrize(
+    "broker", [pytest.param("filesystem"), pytest.param("redis", marks=pytest.mark.redis)], indirect=True
+)
 def test_worker_activates_profiles_whose_window_started(broker, transactional_db, users, make_profile):
     start = timezone.localdate() + timedelta(days=1)
     profile = make_profile(window=(start, start + timedelta(days=20)))
@@ -61,8 +67,10 @@ def test_worker_activates_profiles_whose_window_started(broker, transactional_db
     # after approval, so move "today" instead: the task reads the date at run time).
     from unittest import mock
 
-    with mock.patch("django.utils.timezone.localdate", return_value=start), \
-            start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    with (
+        mock.patch("django.utils.timezone.localdate", return_value=start),
+        start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10),
+    ):
         # An explicit connection: the app's cached producer pool may still point at the
         # broker of an earlier test in this process.
         with app.connection_for_write() as connection:

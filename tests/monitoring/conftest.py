@@ -12,11 +12,25 @@ from monitoring.columns import COLUMNS
 from monitoring.models import ImportDoor, ImportFormat
 
 GOOD = {
-    "application_id": "A-0001", "lodged_on": "2026-01-05", "decided_on": "2026-01-19", "nationality": "NGA",
-    "age_group": "25-34", "gender": "M", "marital_status": "single", "occupation": "craft_trades",
-    "travel_purpose": "family_friends", "application_location": "NGLOS", "advice": "regular",
-    "matched_profiles": "", "applicant_hit": "0", "referent_hit": "0", "employer_hit": "0", "chain_hit": "0",
-    "decision": "granted", "officer_id": "O-1", "refusal_ground": "",
+    "application_id": "A-0001",
+    "lodged_on": "2026-01-05",
+    "decided_on": "2026-01-19",
+    "nationality": "NGA",
+    "age_group": "25-34",
+    "gender": "M",
+    "marital_status": "single",
+    "occupation": "craft_trades",
+    "travel_purpose": "family_friends",
+    "application_location": "NGLOS",
+    "advice": "regular",
+    "matched_profiles": "",
+    "applicant_hit": "0",
+    "referent_hit": "0",
+    "employer_hit": "0",
+    "chain_hit": "0",
+    "decision": "granted",
+    "officer_id": "O-1",
+    "refusal_ground": "",
 }
 
 
@@ -51,8 +65,13 @@ def import_bytes(users):
     from monitoring.services import monitoring_records_import
 
     def run(data: bytes, *, file_format: str = ImportFormat.CSV, actor=None, filename: str = "test.csv"):
-        return monitoring_records_import(actor=actor or users["policy_officer"], door=ImportDoor.COMMAND,
-                                         file_format=file_format, stream=io.BytesIO(data), filename=filename)
+        return monitoring_records_import(
+            actor=actor or users["policy_officer"],
+            door=ImportDoor.COMMAND,
+            file_format=file_format,
+            stream=io.BytesIO(data),
+            filename=filename,
+        )
 
     return run
 

@@ -38,13 +38,19 @@ def test_demo_records_are_stable_and_idempotent(users):
 def test_demo_advice_is_the_engines(business_profile):
     monitoring_demo_records_generate(n=20_000, seed=1, actor=DEMO, until=UNTIL)
     index, _catalogue = advice_index_current()
-    order = ("nationality", "age_group", "gender", "marital_status", "occupation", "travel_purpose",
-             "application_location")
+    order = (
+        "nationality",
+        "age_group",
+        "gender",
+        "marital_status",
+        "occupation",
+        "travel_purpose",
+        "application_location",
+    )
     fast = MonitoringRecord.objects.filter(advice="fast")
     assert fast.exists() and not fast.exclude(matched_profiles=f"{business_profile.code}@1").exists()
     for r in MonitoringRecord.objects.all()[:3000]:
-        result = index.decide([getattr(r, c) for c in order], (r.applicant_hit, r.referent_hit, r.employer_hit),
-                              UNTIL)
+        result = index.decide([getattr(r, c) for c in order], (r.applicant_hit, r.referent_hit, r.employer_hit), UNTIL)
         assert (r.advice, r.matched_profiles) == (result.track, result.matched_profiles)
 
 

@@ -39,6 +39,7 @@ def as_json(rows: list[dict]) -> list[dict]:
 
 # --- API batch -----------------------------------------------------------------------------------
 
+
 def test_api_batch_is_kept(users):
     response = api(users["policy_officer"]).post(URL, as_json(records(3)), format="json")
     assert response.status_code == 201, response.json()
@@ -59,7 +60,9 @@ def test_api_batch_is_all_or_nothing(users):
     body = response.json()
     assert body["type"] == "validation_error"
     assert [(e["code"], e["attr"]) for e in body["errors"]] == [
-        ("unknown_value", "2.nationality"), ("refusal_ground_only_when_refused", "3.refusal_ground")]
+        ("unknown_value", "2.nationality"),
+        ("refusal_ground_only_when_refused", "3.refusal_ground"),
+    ]
     assert "ZZZ" in body["errors"][0]["detail"]
     assert body["problem_count"] == 2 and body["bad_rows"] == 2
     assert MonitoringRecord.objects.count() == 0
@@ -78,7 +81,9 @@ def test_api_batch_refuses_banned_and_unknown_keys(users):
     rows[1]["favourite_colour"] = "blue"
     body = api(users["policy_officer"]).post(URL, rows, format="json", HTTP_ACCEPT_LANGUAGE="en").json()
     assert [(e["code"], e["attr"]) for e in body["errors"]] == [
-        ("banned_characteristic", "0.ethnicity"), ("unknown_column", "1.favourite_colour")]
+        ("banned_characteristic", "0.ethnicity"),
+        ("unknown_column", "1.favourite_colour"),
+    ]
     assert "banned" in body["errors"][0]["detail"]
     assert AuditEvent.objects.filter(event_type="monitoring.banned_characteristic_refused").exists()
 
@@ -125,6 +130,7 @@ def test_record_list_filters_by_period(users, import_bytes):
 
 # --- command ---------------------------------------------------------------------------------------
 
+
 def test_command_imports_and_exits_zero(tmp_path: Path):
     path = tmp_path / "records.csv"
     path.write_bytes(csv_bytes(records(3)))
@@ -161,6 +167,7 @@ def test_command_reads_json_lines(tmp_path: Path, users):
 
 
 # --- upload page and its job ----------------------------------------------------------------------
+
 
 def test_upload_page_runs_the_import_as_a_job_and_shows_the_result(client, users, django_capture_on_commit_callbacks):
     client.force_login(users["policy_officer"])

@@ -23,23 +23,28 @@ HIT = {"nationality": "NGA", "travel_purpose": "family_friends", "gender": "M", 
 
 def rec(n: int, *, advice="regular", decision="granted", chain=0, **changes) -> dict:
     extra = {"decided_on": "", "officer_id": ""} if decision == "pending" else {}
-    return record(application_id=f"R-{n}", advice=advice, decision=decision, chain_hit=str(chain), **extra,
-                  **changes)
+    return record(application_id=f"R-{n}", advice=advice, decision=decision, chain_hit=str(chain), **extra, **changes)
 
 
 RECORDS = [
-    rec(1, **HIT),                                                       # hit
-    rec(2, decision="refused", chain=1, **HIT),                          # hit
+    rec(1, **HIT),  # hit
+    rec(2, decision="refused", chain=1, **HIT),  # hit
     rec(3, advice="intensive", decision="refused", age_group="18-24", **HIT),  # hit
-    rec(4, advice="fast", decision="pending", **HIT),                    # hit, not decided
+    rec(4, advice="fast", decision="pending", **HIT),  # hit, not decided
     rec(5, **{**HIT, "gender": "F"}),
     rec(6, **{**HIT, "travel_purpose": "tourism"}),
-    rec(7, decision="refused", chain=1, nationality="SYR", application_location="LBBEY",
-        travel_purpose="family_friends", gender="M"),
+    rec(
+        7,
+        decision="refused",
+        chain=1,
+        nationality="SYR",
+        application_location="LBBEY",
+        travel_purpose="family_friends",
+        gender="M",
+    ),
     rec(8, advice="fast", nationality="CHN", application_location="CNBJS", travel_purpose="business", gender="F"),
-    rec(9, decision="withdrawn", nationality="CHN", application_location="CNBJS", travel_purpose="tourism",
-        gender="M"),
-    rec(10, lodged_on="2025-12-15", decided_on="2025-12-20", **HIT),     # outside the period
+    rec(9, decision="withdrawn", nationality="CHN", application_location="CNBJS", travel_purpose="tourism", gender="M"),
+    rec(10, lodged_on="2025-12-15", decided_on="2025-12-20", **HIT),  # outside the period
 ]
 
 
@@ -66,18 +71,26 @@ def test_chance_profile_preview_matches_hand_counts(data, make_profile):
 
     nationality = by_code(result["groups"]["nationality"])
     assert {c: (r["population"], r["hits"]) for c, r in nationality.items()} == {
-        "NGA": (6, 4), "CHN": (2, 0), "SYR": (1, 0)}
+        "NGA": (6, 4),
+        "CHN": (2, 0),
+        "SYR": (1, 0),
+    }
     assert nationality["NGA"]["hits_share"] == 1.0
     assert nationality["NGA"]["population_share"] == pytest.approx(6 / 9)
     assert nationality["NGA"]["hit_rate"] == pytest.approx(4 / 6)
     assert [r["code"] for r in result["groups"]["nationality"]] == ["NGA", "CHN", "SYR"]  # largest first
     assert {c: (r["population"], r["hits"]) for c, r in by_code(result["groups"]["gender"]).items()} == {
-        "M": (7, 4), "F": (2, 0)}
+        "M": (7, 4),
+        "F": (2, 0),
+    }
     age = by_code(result["groups"]["age_group"])
     assert {c: (r["population"], r["hits"]) for c, r in age.items()} == {"25-34": (8, 3), "18-24": (1, 1)}
     assert age["18-24"]["hits_share"] == pytest.approx(1 / 4)
-    assert {c: (r["population"], r["hits"]) for c, r in by_code(result["groups"]["application_location"]).items()} \
-        == {"NGLOS": (6, 4), "CNBJS": (2, 0), "LBBEY": (1, 0)}
+    assert {c: (r["population"], r["hits"]) for c, r in by_code(result["groups"]["application_location"]).items()} == {
+        "NGLOS": (6, 4),
+        "CNBJS": (2, 0),
+        "LBBEY": (1, 0),
+    }
 
     # As recorded: fast 4 and 8; intensive 3; the rest regular. A chance profile turns its
     # regular hits (1 and 2) fast and leaves the intensive one alone.
@@ -98,10 +111,18 @@ def test_risk_profile_turns_every_hit_intensive(data, make_profile):
 def test_the_period_decides_which_records_count(data, make_profile):
     result = impact_compute(profile=make_profile(), period_from=date(2025, 12, 1), period_until=date(2026, 1, 31))
     assert (result["population"]["n"], result["hits"]["n"]) == (10, 5)
-    empty = impact_compute(profile=make_profile(title="other", criteria=[
-        {"characteristic": "nationality", "values": ["SUR"]},
-        {"characteristic": "travel_purpose", "values": ["tourism"]},
-        {"characteristic": "gender", "values": ["F"]}]), period_from=JANUARY[0], period_until=JANUARY[1])
+    empty = impact_compute(
+        profile=make_profile(
+            title="other",
+            criteria=[
+                {"characteristic": "nationality", "values": ["SUR"]},
+                {"characteristic": "travel_purpose", "values": ["tourism"]},
+                {"characteristic": "gender", "values": ["F"]},
+            ],
+        ),
+        period_from=JANUARY[0],
+        period_until=JANUARY[1],
+    )
     assert empty["hits"]["n"] == 0 and empty["hits"]["refusal_rate"] is None
     assert empty["tracks"]["change"] == {"fast": 0, "regular": 0, "intensive": 0}
 
@@ -123,14 +144,14 @@ def test_api_refuses_a_bad_period(make_profile, users):
     client = APIClient()
     client.force_authenticate(users["reviewer"])
     url = f"/api/profiles/{make_profile().public_id}/impact/"
-    assert client.get(url, {"from": "2026-02-01", "to": "2026-01-01"}).json()["errors"][0]["code"] == \
-        "invalid_period"
+    assert client.get(url, {"from": "2026-02-01", "to": "2026-01-01"}).json()["errors"][0]["code"] == "invalid_period"
     assert client.get(url, {"from": "soon"}).status_code == 400
     assert client.get("/api/profiles/00000000-0000-0000-0000-000000000000/impact/").status_code == 404
 
 
-def test_a_large_period_is_computed_by_a_job_and_kept(data, make_profile, users, settings,
-                                                      django_capture_on_commit_callbacks):
+def test_a_large_period_is_computed_by_a_job_and_kept(
+    data, make_profile, users, settings, django_capture_on_commit_callbacks
+):
     settings.IOB_IMPACT_SYNC_MAX_RECORDS = 3
     profile = make_profile()
     client = APIClient()
@@ -149,19 +170,22 @@ def test_a_large_period_is_computed_by_a_job_and_kept(data, make_profile, users,
     assert Job.objects.filter(kind="monitoring.impact_preview").count() == 1
 
 
-def test_a_kept_preview_is_not_used_after_the_data_changed(data, make_profile, users, settings,
-                                                           django_capture_on_commit_callbacks):
+def test_a_kept_preview_is_not_used_after_the_data_changed(
+    data, make_profile, users, settings, django_capture_on_commit_callbacks
+):
     settings.IOB_IMPACT_SYNC_MAX_RECORDS = 3
     profile = make_profile()
     with django_capture_on_commit_callbacks(execute=True):
         impact_preview_for(actor=users["reviewer"], profile=profile, period_from=JANUARY[0], period_until=JANUARY[1])
     monitoring_records_import_batch(actor=users["policy_officer"], records=[rec(11, **HIT)])
     with django_capture_on_commit_callbacks(execute=True):
-        outcome = impact_preview_for(actor=users["reviewer"], profile=profile, period_from=JANUARY[0],
-                                     period_until=JANUARY[1])
+        outcome = impact_preview_for(
+            actor=users["reviewer"], profile=profile, period_from=JANUARY[0], period_until=JANUARY[1]
+        )
     assert not outcome.ready and ImpactPreview.objects.count() == 2
-    outcome = impact_preview_for(actor=users["reviewer"], profile=profile, period_from=JANUARY[0],
-                                 period_until=JANUARY[1])
+    outcome = impact_preview_for(
+        actor=users["reviewer"], profile=profile, period_from=JANUARY[0], period_until=JANUARY[1]
+    )
     assert outcome.result["hits"]["n"] == 5
 
 
@@ -185,22 +209,30 @@ def test_page_of_a_large_period_shows_a_progress_bar(data, make_profile, client,
     settings.IOB_IMPACT_SYNC_MAX_RECORDS = 3
     client.force_login(users["reviewer"])
     profile = make_profile()
-    html = client.get(reverse("monitoring:profile_impact", args=[profile.public_id]),
-                      {"from": "2026-01-01", "to": "2026-01-31"}).content.decode()
+    html = client.get(
+        reverse("monitoring:profile_impact", args=[profile.public_id]), {"from": "2026-01-01", "to": "2026-01-31"}
+    ).content.decode()
     preview = ImpactPreview.objects.get()
     progress_url = reverse("monitoring:impact_progress", args=[preview.public_id])
     assert f'data-job-progress-url="{progress_url}"' in html
     # Any reader of profiles may follow it, not only whoever started the job.
     client.force_login(users["auditor"])
-    assert client.get(progress_url).json() == {"id": str(preview.public_id), "status": "running", "progress": 0,
-                                               "message": "", "error": ""}
+    assert client.get(progress_url).json() == {
+        "id": str(preview.public_id),
+        "status": "running",
+        "progress": 0,
+        "message": "",
+        "error": "",
+    }
 
 
 def test_the_population_follows_every_import(data, make_profile, users):
     profile = make_profile()
     first = impact_compute(profile=profile, period_from=JANUARY[0], period_until=JANUARY[1])
-    monitoring_records_import_batch(actor=users["policy_officer"], records=[
-        rec(12, nationality="CHN", application_location="CNBJS", travel_purpose="tourism", gender="F")])
+    monitoring_records_import_batch(
+        actor=users["policy_officer"],
+        records=[rec(12, nationality="CHN", application_location="CNBJS", travel_purpose="tourism", gender="F")],
+    )
     second = impact_compute(profile=profile, period_from=JANUARY[0], period_until=JANUARY[1])
     assert (first["population"]["n"], second["population"]["n"]) == (9, 10)
     assert by_code(second["groups"]["nationality"])["CHN"]["population"] == 3

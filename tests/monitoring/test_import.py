@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 
 # --- a good file ---------------------------------------------------------------------------------
 
+
 def test_good_file_is_imported_with_normalised_codes(import_bytes):
     rows = records(3)
     rows[1].update(nationality="nga", gender="m", advice="Fast", decision="refused", refusal_ground="10")
@@ -33,9 +34,23 @@ def test_good_file_is_imported_with_normalised_codes(import_bytes):
 
 
 def test_column_order_is_free_and_optional_columns_may_be_left_out(import_bytes):
-    required = ["decision", "application_id", "lodged_on", "nationality", "age_group", "gender", "marital_status",
-                "occupation", "travel_purpose", "application_location", "advice", "applicant_hit", "referent_hit",
-                "employer_hit", "officer_id"]
+    required = [
+        "decision",
+        "application_id",
+        "lodged_on",
+        "nationality",
+        "age_group",
+        "gender",
+        "marital_status",
+        "occupation",
+        "travel_purpose",
+        "application_location",
+        "advice",
+        "applicant_hit",
+        "referent_hit",
+        "employer_hit",
+        "officer_id",
+    ]
     run = import_bytes(csv_bytes(records(2), columns=required))
     assert run.status == ImportStatus.IMPORTED, run.problems
     assert MonitoringRecord.objects.get(application_id="A-0001").chain_hit is False
@@ -61,6 +76,7 @@ def test_import_is_audited_with_checksum_and_counts(import_bytes, users):
 
 # --- idempotence -----------------------------------------------------------------------------------
 
+
 def test_importing_the_same_file_twice_changes_nothing(import_bytes):
     data = csv_bytes(records(5))
     first = import_bytes(data)
@@ -85,6 +101,7 @@ def test_reimport_updates_the_changed_record_only(import_bytes):
 
 
 # --- whole or nothing --------------------------------------------------------------------------------
+
 
 def test_file_bad_only_in_its_last_row_imports_nothing(import_bytes):
     rows = records(50)
@@ -116,7 +133,9 @@ def test_every_bad_row_is_reported(import_bytes):
     assert run.problem_count == 12
     assert [p["row"] for p in run.problems] == sorted(p["row"] for p in run.problems)
     assert {(p["row"], p["column"], p["code"]) for p in run.problems if p["row"] == 6} == {
-        (6, "decided_on", "decided_before_lodged"), (6, "advice", "invalid_choice")}
+        (6, "decided_on", "decided_before_lodged"),
+        (6, "advice", "invalid_choice"),
+    }
     assert run.problem_codes == {"unknown_value": 10, "invalid_choice": 1, "decided_before_lodged": 1}
 
 
@@ -179,8 +198,15 @@ def test_repeated_application_id_in_a_file_is_refused(import_bytes):
     run = import_bytes(csv_bytes(rows))
     assert run.status == ImportStatus.REJECTED
     assert MonitoringRecord.objects.count() == 0
-    assert run.problems == [{"row": 5, "column": "application_id", "code": "duplicate_in_file", "value": "A-0002",
-                             "params": {"other_row": 3}}]
+    assert run.problems == [
+        {
+            "row": 5,
+            "column": "application_id",
+            "code": "duplicate_in_file",
+            "value": "A-0002",
+            "params": {"other_row": 3},
+        }
+    ]
     with translation.override("en"):
         assert "also appears on row 3" in problem_message(run.problems[0])
 
@@ -219,7 +245,10 @@ def test_missing_and_repeated_columns_are_refused(import_bytes):
     columns = [c for c in COLUMNS if c not in ("nationality", "decision")] + ["gender"]
     run = import_bytes(csv_bytes([GOOD], columns=columns))
     assert sorted((p["column"], p["code"]) for p in run.problems) == [
-        ("decision", "missing_column"), ("gender", "duplicate_column"), ("nationality", "missing_column")]
+        ("decision", "missing_column"),
+        ("gender", "duplicate_column"),
+        ("nationality", "missing_column"),
+    ]
 
 
 def test_empty_files_are_refused(import_bytes):
@@ -245,13 +274,26 @@ def test_unreadable_csv_is_refused(import_bytes):
 
 
 def test_json_lines_problems(import_bytes):
-    lines = jsonl_bytes([record(application_id="A-1")]) + b"[1, 2]\n" + b"{not json\n" + jsonl_bytes(
-        [{k: v for k, v in record(application_id="A-4").items() if k != "gender"},
-         record(application_id="A-5", ethnicity="x"), record(application_id="A-6", shoe_size="44")])
+    lines = (
+        jsonl_bytes([record(application_id="A-1")])
+        + b"[1, 2]\n"
+        + b"{not json\n"
+        + jsonl_bytes(
+            [
+                {k: v for k, v in record(application_id="A-4").items() if k != "gender"},
+                record(application_id="A-5", ethnicity="x"),
+                record(application_id="A-6", shoe_size="44"),
+            ]
+        )
+    )
     run = import_bytes(lines, file_format="jsonl", filename="x.jsonl")
     assert [(p["row"], p["column"], p["code"]) for p in run.problems] == [
-        (2, None, "invalid_json"), (3, None, "invalid_json"), (4, "gender", "missing_column"),
-        (5, "ethnicity", "banned_characteristic"), (6, "shoe_size", "unknown_column")]
+        (2, None, "invalid_json"),
+        (3, None, "invalid_json"),
+        (4, "gender", "missing_column"),
+        (5, "ethnicity", "banned_characteristic"),
+        (6, "shoe_size", "unknown_column"),
+    ]
     assert MonitoringRecord.objects.count() == 0
 
 
@@ -273,6 +315,11 @@ def test_messages_exist_in_dutch_and_english(import_bytes):
 def test_import_from_a_binary_stream_without_a_file_number(users):
     from monitoring.services import monitoring_records_import
 
-    run = monitoring_records_import(actor=users["admin"], door="command", file_format="csv",
-                                    stream=io.BytesIO(csv_bytes(records(2))), on_progress=lambda p, m: None)
+    run = monitoring_records_import(
+        actor=users["admin"],
+        door="command",
+        file_format="csv",
+        stream=io.BytesIO(csv_bytes(records(2))),
+        on_progress=lambda p, m: None,
+    )
     assert run.status == ImportStatus.IMPORTED

@@ -9,14 +9,21 @@ from profiles.services import catalogue_code_add, catalogue_sync
 
 
 def add(users, **kwargs):
-    args = {"actor": users["admin"], "characteristic": "occupation", "code": "pilot", "label_nl": "Piloot",
-            "label_en": "Pilot", **kwargs}
+    args = {
+        "actor": users["admin"],
+        "characteristic": "occupation",
+        "code": "pilot",
+        "label_nl": "Piloot",
+        "label_en": "Pilot",
+        **kwargs,
+    }
     return catalogue_code_add(**args)
 
 
 def test_builtin_catalogues_are_there(db):
-    counts = dict(CatalogueCode.objects.values_list("characteristic").annotate(
-        n=__import__("django").db.models.Count("id")))
+    counts = dict(
+        CatalogueCode.objects.values_list("characteristic").annotate(n=__import__("django").db.models.Count("id"))
+    )
     assert counts["gender"] == 3 and counts["age_group"] == 7 and counts["marital_status"] == 7
     assert counts["nationality"] >= 249 + 4  # ISO 3166-1 from pycountry plus XXA, XXB, XXC, XXX
     assert CatalogueCode.objects.filter(characteristic="nationality", code="XXA").exists()
@@ -44,10 +51,16 @@ def test_no_eighth_characteristic(users):
     assert excinfo.value.codes == ["unknown_characteristic"]
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"characteristic": "Etniciteit"}, {"code": "ethnic_arab"}, {"label_nl": "Religieuze groep"},
-    {"label_en": "Skin colour"}, {"code": "r-a-c-e"},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"characteristic": "Etniciteit"},
+        {"code": "ethnic_arab"},
+        {"label_nl": "Religieuze groep"},
+        {"label_en": "Skin colour"},
+        {"code": "r-a-c-e"},
+    ],
+)
 def test_special_categories_are_refused_as_banned_and_logged(users, kwargs):
     with pytest.raises(DomainError) as excinfo:
         add(users, **kwargs)
@@ -81,7 +94,11 @@ def test_only_administrators_extend_catalogues(users, role):
 
 def test_a_new_code_can_be_used_in_a_profile(users, make_profile):
     add(users)
-    profile = make_profile(criteria=[{"characteristic": "occupation", "values": ["pilot"]},
-                                     {"characteristic": "travel_purpose", "values": ["business"]},
-                                     {"characteristic": "gender", "values": ["F"]}])
+    profile = make_profile(
+        criteria=[
+            {"characteristic": "occupation", "values": ["pilot"]},
+            {"characteristic": "travel_purpose", "values": ["business"]},
+            {"characteristic": "gender", "values": ["F"]},
+        ]
+    )
     assert profile.criteria.get(characteristic="occupation").values == ["pilot"]

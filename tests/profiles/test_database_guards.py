@@ -45,9 +45,17 @@ def test_status_cannot_skip_the_workflow(users, make_profile):
 
 
 def test_a_profile_cannot_be_inserted_already_approved(users):
-    refused(lambda: Profile.objects.create(
-        code="P-X", kind="chance", title="x", status=ProfileStatus.IN_REVIEW, valid_from="2026-01-01",
-        valid_until="2026-01-10", created_by=users["policy_officer"]))
+    refused(
+        lambda: Profile.objects.create(
+            code="P-X",
+            kind="chance",
+            title="x",
+            status=ProfileStatus.IN_REVIEW,
+            valid_from="2026-01-01",
+            valid_until="2026-01-10",
+            created_by=users["policy_officer"],
+        )
+    )
 
 
 def test_submitting_below_three_of_seven_is_refused_by_the_database(users, make_profile):
@@ -59,14 +67,18 @@ def test_submitting_below_three_of_seven_is_refused_by_the_database(users, make_
 def test_submitting_without_an_application_characteristic_is_refused_by_the_database(users, make_profile):
     profile = make_profile()
     ProfileCriterion.objects.filter(profile=profile, characteristic="travel_purpose").update(
-        characteristic="age_group", values=["18-24"])
+        characteristic="age_group", values=["18-24"]
+    )
     refused(lambda: Profile.objects.filter(pk=profile.pk).update(status=ProfileStatus.IN_REVIEW))
 
 
 def test_criterion_values_must_exist_in_the_catalogue(users, make_profile):
     profile = make_profile()
-    refused(lambda: ProfileCriterion.objects.filter(profile=profile, characteristic="nationality").update(
-        values=["ETHNIC_ARAB"]))
+    refused(
+        lambda: ProfileCriterion.objects.filter(profile=profile, characteristic="nationality").update(
+            values=["ETHNIC_ARAB"]
+        )
+    )
     refused(lambda: ProfileCriterion.objects.filter(profile=profile, characteristic="nationality").update(values=[]))
 
 
@@ -84,8 +96,11 @@ def test_banned_catalogue_codes_cannot_be_stored_directly(db, code, label):
 def test_four_eyes_holds_in_the_database(users, make_profile):
     profile = make_profile()
     profile_transition(actor=users["policy_officer"], profile=profile, action="submit")
-    refused(lambda: Profile.objects.filter(pk=profile.pk).update(
-        status=ProfileStatus.APPROVED, approved_by=users["policy_officer"], approved_at="2026-01-01T00:00:00Z"))
+    refused(
+        lambda: Profile.objects.filter(pk=profile.pk).update(
+            status=ProfileStatus.APPROVED, approved_by=users["policy_officer"], approved_at="2026-01-01T00:00:00Z"
+        )
+    )
 
 
 def test_active_risk_profile_needs_a_sign_off_in_the_database(users, make_profile):
@@ -108,7 +123,9 @@ def test_the_engine_guards_are_installed(db):
         else:
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
         names = {row[0] for row in cursor.fetchall()}
-    expected = {"profile_guard", "profile_criterion_guard", "audit_event_append_only"} \
-        if connection.vendor == "postgresql" else {"profile_content_immutable", "criterion_insert_guard",
-                                                   "audit_event_no_update"}
+    expected = (
+        {"profile_guard", "profile_criterion_guard", "audit_event_append_only"}
+        if connection.vendor == "postgresql"
+        else {"profile_content_immutable", "criterion_insert_guard", "audit_event_no_update"}
+    )
     assert expected <= names

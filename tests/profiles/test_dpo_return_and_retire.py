@@ -36,8 +36,12 @@ def risk_in_review(users, make_profile):
 
 
 def test_dpo_returns_a_risk_profile_in_review_with_reasons(users, risk_in_review):
-    returned = profile_transition(actor=users["dpo"], profile=risk_in_review, action="dpo_return",
-                                  comment="Necessity is not shown for nationality.")
+    returned = profile_transition(
+        actor=users["dpo"],
+        profile=risk_in_review,
+        action="dpo_return",
+        comment="Necessity is not shown for nationality.",
+    )
     assert returned.status == ProfileStatus.CHANGES_REQUESTED
     event = AuditEvent.objects.filter(event_type="profile.dpo_return").get()
     assert event.data["comment"] == "Necessity is not shown for nationality." and event.actor_username == "dpo"
@@ -105,22 +109,36 @@ def test_database_allows_approved_to_changes_requested_but_not_active_to_draft(u
 # --- formats -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("characteristic", "code", "ok"), [
-    ("age_group", "25-34", True), ("age_group", "65+", True), ("age_group", "34-25", False),
-    ("age_group", "NLAMS", False), ("age_group", "nlams", False), ("age_group", "18-", False),
-    ("occupation", "craft_trades", True), ("occupation", "Craft Trades", False), ("occupation", "x", False),
-    ("application_location", "NLAMS", True), ("application_location", "QQAMS", False),
-    ("application_location", "25-34", False), ("nationality", "NLD", True), ("nationality", "NL", False),
-    ("gender", "F", True), ("gender", "Q", False),
-])
+@pytest.mark.parametrize(
+    ("characteristic", "code", "ok"),
+    [
+        ("age_group", "25-34", True),
+        ("age_group", "65+", True),
+        ("age_group", "34-25", False),
+        ("age_group", "NLAMS", False),
+        ("age_group", "nlams", False),
+        ("age_group", "18-", False),
+        ("occupation", "craft_trades", True),
+        ("occupation", "Craft Trades", False),
+        ("occupation", "x", False),
+        ("application_location", "NLAMS", True),
+        ("application_location", "QQAMS", False),
+        ("application_location", "25-34", False),
+        ("nationality", "NLD", True),
+        ("nationality", "NL", False),
+        ("gender", "F", True),
+        ("gender", "Q", False),
+    ],
+)
 def test_every_characteristic_has_a_code_format(characteristic, code, ok):
     assert code_format_ok(characteristic, code) is ok
 
 
 def test_a_post_typed_under_age_group_is_refused_and_audited(users):
     with pytest.raises(DomainError) as wrong:
-        catalogue_code_add(actor=users["admin"], characteristic="age_group", code="nlams", label_nl="Amsterdam",
-                           label_en="Amsterdam")
+        catalogue_code_add(
+            actor=users["admin"], characteristic="age_group", code="nlams", label_nl="Amsterdam", label_en="Amsterdam"
+        )
     assert codes_of(wrong) == {"invalid_code"} and "25-34" in str(wrong.value.problems[0].message)
     assert not CatalogueCode.objects.filter(code__iexact="nlams").exists()
     assert AuditEvent.objects.filter(event_type="catalogue.code_refused", data__code="nlams").exists()
@@ -133,8 +151,16 @@ def test_no_characteristic_chosen_is_a_clear_error(users):
 
 
 def test_the_check_shows_the_code_as_stored_and_adds_nothing(users):
-    assert catalogue_code_check(actor=users["admin"], characteristic="application_location", code=" nlams ",
-                                label_nl="Amsterdam", label_en="Amsterdam") == "NLAMS"
+    assert (
+        catalogue_code_check(
+            actor=users["admin"],
+            characteristic="application_location",
+            code=" nlams ",
+            label_nl="Amsterdam",
+            label_en="Amsterdam",
+        )
+        == "NLAMS"
+    )
     assert not CatalogueCode.objects.filter(code="NLAMS").exists()
 
 
@@ -142,58 +168,80 @@ def test_the_check_shows_the_code_as_stored_and_adds_nothing(users):
 
 
 def test_a_retired_code_is_kept_but_no_longer_offered_or_accepted(users):
-    entry = catalogue_code_add(actor=users["admin"], characteristic="application_location", code="NLAMS",
-                               label_nl="Amsterdam", label_en="Amsterdam")
-    retired = catalogue_code_retire(actor=users["admin"], characteristic="application_location", code="NLAMS",
-                                    reason="Typed by mistake")
+    entry = catalogue_code_add(
+        actor=users["admin"],
+        characteristic="application_location",
+        code="NLAMS",
+        label_nl="Amsterdam",
+        label_en="Amsterdam",
+    )
+    retired = catalogue_code_retire(
+        actor=users["admin"], characteristic="application_location", code="NLAMS", reason="Typed by mistake"
+    )
     assert retired.pk == entry.pk and retired.retired_at is not None and retired.retired_by == users["admin"]
     assert AuditEvent.objects.filter(event_type="catalogue.code_retired", data__reason="Typed by mistake").exists()
     assert "NLAMS" in dict(catalogue_choices()["application_location"])  # labels for history
     assert "NLAMS" not in dict(catalogue_choices(offered_only=True)["application_location"])
     start, end = next_month_window()
     with pytest.raises(DomainError) as refused:
-        profile_create(actor=users["policy_officer"], kind="chance", title="t", valid_from=start, valid_until=end,
-                       criteria=[{"characteristic": "application_location", "values": ["NLAMS"]},
-                                 *DEFAULT_CRITERIA[:1], *DEFAULT_CRITERIA[2:]])
+        profile_create(
+            actor=users["policy_officer"],
+            kind="chance",
+            title="t",
+            valid_from=start,
+            valid_until=end,
+            criteria=[
+                {"characteristic": "application_location", "values": ["NLAMS"]},
+                *DEFAULT_CRITERIA[:1],
+                *DEFAULT_CRITERIA[2:],
+            ],
+        )
     assert "retired_code" in codes_of(refused)
     with pytest.raises(DomainError) as again:
-        catalogue_code_retire(actor=users["admin"], characteristic="application_location", code="NLAMS",
-                              reason="twice")
+        catalogue_code_retire(actor=users["admin"], characteristic="application_location", code="NLAMS", reason="twice")
     assert codes_of(again) == {"already_retired"}
 
 
 def test_a_draft_does_not_block_retiring_but_is_refused_at_submission(users, make_profile):
-    criteria = [{"characteristic": "application_location", "values": ["SRPBM"]}, *DEFAULT_CRITERIA[:1],
-                *DEFAULT_CRITERIA[2:]]
+    criteria = [
+        {"characteristic": "application_location", "values": ["SRPBM"]},
+        *DEFAULT_CRITERIA[:1],
+        *DEFAULT_CRITERIA[2:],
+    ]
     draft = make_profile(criteria=criteria)
-    catalogue_code_retire(actor=users["admin"], characteristic="application_location", code="SRPBM",
-                          reason="Post closed")
+    catalogue_code_retire(
+        actor=users["admin"], characteristic="application_location", code="SRPBM", reason="Post closed"
+    )
     with pytest.raises(DomainError) as refused:
         profile_transition(actor=users["policy_officer"], profile=draft, action="submit")
     assert codes_of(refused) == {"retired_code"}
 
 
 def test_a_post_used_by_a_profile_in_review_cannot_be_retired(users, make_profile):
-    criteria = [{"characteristic": "application_location", "values": ["SRPBM"]}, *DEFAULT_CRITERIA[:1],
-                *DEFAULT_CRITERIA[2:]]
+    criteria = [
+        {"characteristic": "application_location", "values": ["SRPBM"]},
+        *DEFAULT_CRITERIA[:1],
+        *DEFAULT_CRITERIA[2:],
+    ]
     profile = make_profile(criteria=criteria)
     profile_transition(actor=users["policy_officer"], profile=profile, action="submit")
     with pytest.raises(DomainError) as in_use:
-        catalogue_code_retire(actor=users["admin"], characteristic="application_location", code="SRPBM",
-                              reason="closed")
+        catalogue_code_retire(
+            actor=users["admin"], characteristic="application_location", code="SRPBM", reason="closed"
+        )
     assert codes_of(in_use) == {"code_in_use"} and profile.code in str(in_use.value.problems[0].message)
     # An insider skipping the service meets the database's guard.
     with pytest.raises(REFUSED), transaction.atomic():
         CatalogueCode.objects.filter(characteristic="application_location", code="SRPBM").update(
-            retired_at="2026-01-01T00:00:00Z")
+            retired_at="2026-01-01T00:00:00Z"
+        )
     assert CatalogueCode.objects.get(characteristic="application_location", code="SRPBM").retired_at is None
 
 
 def test_only_an_administrator_retires_and_only_extendable_codes(users):
     for name in ("policy_officer", "reviewer", "dpo", "auditor"):
         with pytest.raises(DomainError) as wrong_role:
-            catalogue_code_retire(actor=users[name], characteristic="application_location", code="SRPBM",
-                                  reason="x")
+            catalogue_code_retire(actor=users[name], characteristic="application_location", code="SRPBM", reason="x")
         assert wrong_role.value.status == 403
     with pytest.raises(DomainError) as fixed:
         catalogue_code_retire(actor=users["admin"], characteristic="gender", code="X", reason="x")
@@ -212,7 +260,8 @@ def test_long_catalogues_sort_by_label_in_the_page_language(db):
     assert dutch == sorted(dutch, key=collation_key) and english == sorted(english, key=collation_key)
     # Accents do not count: Égypte-like names sort by their letter, not after Z.
     assert collation_key("Égypte") < collation_key("Frankrijk") and collation_key("'s-Hertogenbosch") < collation_key(
-        "Tilburg")
+        "Tilburg"
+    )
     assert dutch.index("Duitsland") < dutch.index("Nederland")
     age = [code for code, _label in catalogue_choices()["age_group"]]
     assert age == ["0-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+"]  # natural order kept

@@ -282,8 +282,13 @@ def test_the_user_admin_refuses_a_workflow_role_for_an_administrator(users, clie
     groups = Group.objects.filter(name__in=[Role.ADMINISTRATOR, Role.REVIEWER]).values_list("pk", flat=True)
     response = client.post(
         f"/admin/auth/user/{reviewer.pk}/change/",
-        {"username": "reviewer", "is_active": "on", "groups": list(groups), "date_joined_0": "2026-01-01",
-         "date_joined_1": "10:00:00"},
+        {
+            "username": "reviewer",
+            "is_active": "on",
+            "groups": list(groups),
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "10:00:00",
+        },
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 200 and b"takes part in no workflow" in response.content

@@ -13,14 +13,38 @@ from typing import Any
 
 # The keys of v1_0.json, written out here independently of register/standard.py.
 API_KEYS = {
-    "name", "description_short", "organization", "category", "status", "begin_date", "end_date", "contact_email",
-    "website", "publication_category", "url", "goal", "proportionality", "human_intervention", "risks",
-    "lawful_basis", "lawful_basis_grouping", "process_index_url", "impacttoetsen", "impacttoetsen_grouping",
-    "source_data", "source_data_grouping", "methods_and_models", "provider", "publiccode", "lang",
-    "standard_version", "source_id", "tags", "lars",
+    "name",
+    "description_short",
+    "organization",
+    "category",
+    "status",
+    "begin_date",
+    "end_date",
+    "contact_email",
+    "website",
+    "publication_category",
+    "url",
+    "goal",
+    "proportionality",
+    "human_intervention",
+    "risks",
+    "lawful_basis",
+    "lawful_basis_grouping",
+    "process_index_url",
+    "impacttoetsen",
+    "impacttoetsen_grouping",
+    "source_data",
+    "source_data_grouping",
+    "methods_and_models",
+    "provider",
+    "publiccode",
+    "lang",
+    "standard_version",
+    "source_id",
+    "tags",
+    "lars",
 }
-API_REQUIRED = {"name", "description_short", "organization", "status", "contact_email", "publication_category",
-                "lang"}
+API_REQUIRED = {"name", "description_short", "organization", "status", "contact_email", "publication_category", "lang"}
 TOKEN = "test-token"
 ORG = "bz"
 PREFIX = f"/aanleverapi/v1_0/organizations/{ORG}"
@@ -54,8 +78,14 @@ class RegisterStandIn:
             def _handle(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
-                server.requests.append({"method": self.command, "path": self.path, "headers": dict(self.headers),
-                                        "body": json.loads(raw) if raw else None})
+                server.requests.append(
+                    {
+                        "method": self.command,
+                        "path": self.path,
+                        "headers": dict(self.headers),
+                        "body": json.loads(raw) if raw else None,
+                    }
+                )
                 status, body, headers = server.route(self.command, self.path, self.headers, raw)
                 self._answer(status, body, headers)
 
@@ -116,11 +146,17 @@ class RegisterStandIn:
         if not path.startswith(PREFIX):
             self.problems.append(f"unexpected path {path}")
             return 404, {"detail": "Not found"}, {}
-        rest = path[len(PREFIX):]
+        rest = path[len(PREFIX) :]
         parts = [p for p in rest.split("/") if p]
         if method == "GET" and parts == ["algorithms"]:
-            return 200, [{"lars": lars, "source_id": a.get("source_id"), "name": a.get("name")}
-                         for lars, a in self.algorithms.items()], {}
+            return (
+                200,
+                [
+                    {"lars": lars, "source_id": a.get("source_id"), "name": a.get("name")}
+                    for lars, a in self.algorithms.items()
+                ],
+                {},
+            )
         if method == "POST" and parts == ["algorithms"]:
             bad = self._check_body(raw)
             if bad:
@@ -157,8 +193,7 @@ class RegisterStandIn:
                     self.problems.append("publish before release")
                     return 409, {"detail": "Conflict"}, {}
                 self.states[lars] = "PUBLISHED"
-                self.published[lars] = {**self.algorithms[lars], "lars": lars,
-                                        "publication_dt": "2026-11-30T05:00:00"}
+                self.published[lars] = {**self.algorithms[lars], "lars": lars, "publication_dt": "2026-11-30T05:00:00"}
                 return 200, {"state": "PUBLISHED"}, {}
         if method == "GET" and len(parts) == 2 and parts[0] == "published-algorithms":
             found = self.published.get(parts[1])

@@ -24,8 +24,9 @@ def server():
 @pytest.fixture
 def client(server):
     waits = []
-    c = RegisterClient(RegisterApiConfig(base_url=server.base_url, organisation=ORG, token=TOKEN), backoff=0.5,
-                       sleep=waits.append)
+    c = RegisterClient(
+        RegisterApiConfig(base_url=server.base_url, organisation=ORG, token=TOKEN), backoff=0.5, sleep=waits.append
+    )
     c.slept = waits
     return c
 
@@ -35,8 +36,9 @@ def test_config_comes_from_the_environment():
         RegisterApiConfig.from_env({})
     with pytest.raises(RegisterNotConfigured):
         RegisterApiConfig.from_env({"IOB_REGISTER_API_URL": "https://x", "IOB_REGISTER_ORG": "bz"})
-    config = RegisterApiConfig.from_env({"IOB_REGISTER_API_URL": "https://x/", "IOB_REGISTER_ORG": "bz",
-                                         "IOB_REGISTER_TOKEN": "t"})
+    config = RegisterApiConfig.from_env(
+        {"IOB_REGISTER_API_URL": "https://x/", "IOB_REGISTER_ORG": "bz", "IOB_REGISTER_TOKEN": "t"}
+    )
     assert config.base_url == "https://x" and "t" not in repr(config.password)
 
 
@@ -45,9 +47,13 @@ def test_deliver_creates_releases_publishes_and_repeating_changes_nothing(server
     first = client.deliver(body)
     assert first["lars"] == "94596537" and first["publication_dt"] == "2026-11-30T05:00:00"
     assert [(r["method"], r["path"].split("/bz")[1]) for r in server.requests] == [
-        ("GET", "/algorithms"), ("POST", "/algorithms"), ("GET", "/published-algorithms/94596537"),
-        ("PUT", "/algorithms/94596537/release"), ("PUT", "/algorithms/94596537/publish"),
-        ("GET", "/published-algorithms/94596537")]
+        ("GET", "/algorithms"),
+        ("POST", "/algorithms"),
+        ("GET", "/published-algorithms/94596537"),
+        ("PUT", "/algorithms/94596537/release"),
+        ("PUT", "/algorithms/94596537/publish"),
+        ("GET", "/published-algorithms/94596537"),
+    ]
     assert server.requests[1]["body"] == body
     again = client.deliver(body)
     assert again["lars"] == first["lars"] and len(server.algorithms) == 1

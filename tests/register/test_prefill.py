@@ -52,8 +52,11 @@ def test_a_new_active_profile_makes_the_profile_fields_stale_and_refresh_is_expl
     draft.refresh_from_db()
     assert draft.fields == before  # never recomputed silently
     assert prefill_staleness_check(event_type="profile.approve") >= 2
-    marked = {r.key for r in EntryField.objects.filter(version=draft)
-              if PrefillProvenance.objects.get(target_id=str(r.pk)).is_stale}
+    marked = {
+        r.key
+        for r in EntryField.objects.filter(version=draft)
+        if PrefillProvenance.objects.get(target_id=str(r.pk)).is_stale
+    }
     assert {"status", "methods_and_models"} <= marked and "name" not in marked
     refreshed = version_prefill(actor=users["register_editor"], version=draft, keys=["methods_and_models"])
     assert "1 kansprofielen" in refreshed.fields["methods_and_models"]

@@ -24,20 +24,72 @@ from register.standard import (
 
 # The contract, written out independently (docs/algorithm-register.md section 1): key -> max after stripping HTML.
 MAXIMA = {
-    "name": 100, "description_short": 400, "organization": 100, "begin_date": 7, "end_date": 7,
-    "contact_email": 500, "website": 500, "url": 500, "goal": 2500, "proportionality": 2500,
-    "human_intervention": 2500, "risks": 2500, "lawful_basis": 2500, "process_index_url": 500,
-    "impacttoetsen": 2500, "source_data": 2500, "methods_and_models": 5000, "provider": 200, "publiccode": 500,
-    "source_id": 100, "tags": 2500,
+    "name": 100,
+    "description_short": 400,
+    "organization": 100,
+    "begin_date": 7,
+    "end_date": 7,
+    "contact_email": 500,
+    "website": 500,
+    "url": 500,
+    "goal": 2500,
+    "proportionality": 2500,
+    "human_intervention": 2500,
+    "risks": 2500,
+    "lawful_basis": 2500,
+    "process_index_url": 500,
+    "impacttoetsen": 2500,
+    "source_data": 2500,
+    "methods_and_models": 5000,
+    "provider": 200,
+    "publiccode": 500,
+    "source_id": 100,
+    "tags": 2500,
 }
-RICH = {"goal", "proportionality", "human_intervention", "risks", "lawful_basis", "impacttoetsen", "source_data",
-        "methods_and_models"}
+RICH = {
+    "goal",
+    "proportionality",
+    "human_intervention",
+    "risks",
+    "lawful_basis",
+    "impacttoetsen",
+    "source_data",
+    "methods_and_models",
+}
 URLS = {"website", "url", "process_index_url", "publiccode"}
-ORDER = ["name", "description_short", "organization", "category", "status", "begin_date", "end_date",
-         "contact_email", "website", "publication_category", "url", "goal", "proportionality", "human_intervention",
-         "risks", "lawful_basis", "lawful_basis_grouping", "process_index_url", "impacttoetsen",
-         "impacttoetsen_grouping", "source_data", "source_data_grouping", "methods_and_models", "provider",
-         "publiccode", "lang", "standard_version", "source_id", "tags", "lars", "publication_dt"]
+ORDER = [
+    "name",
+    "description_short",
+    "organization",
+    "category",
+    "status",
+    "begin_date",
+    "end_date",
+    "contact_email",
+    "website",
+    "publication_category",
+    "url",
+    "goal",
+    "proportionality",
+    "human_intervention",
+    "risks",
+    "lawful_basis",
+    "lawful_basis_grouping",
+    "process_index_url",
+    "impacttoetsen",
+    "impacttoetsen_grouping",
+    "source_data",
+    "source_data_grouping",
+    "methods_and_models",
+    "provider",
+    "publiccode",
+    "lang",
+    "standard_version",
+    "source_id",
+    "tags",
+    "lars",
+    "publication_dt",
+]
 
 
 def codes(fields, **kw):
@@ -46,8 +98,15 @@ def codes(fields, **kw):
 
 def test_fields_are_the_standards_in_its_order():
     assert [f.key for f in FIELDS] == ORDER
-    assert set(REQUIRED) == {"name", "description_short", "organization", "status", "contact_email",
-                             "publication_category", "lang"}
+    assert set(REQUIRED) == {
+        "name",
+        "description_short",
+        "organization",
+        "status",
+        "contact_email",
+        "publication_category",
+        "lang",
+    }
 
 
 def _filler(key: str, n: int) -> str:
@@ -78,8 +137,19 @@ def test_entities_count_as_one_character():
 
 
 @pytest.mark.parametrize("key", ["begin_date", "end_date"])
-@pytest.mark.parametrize("value,ok", [("2017-03", True), ("2017-12", True), ("2017", False), ("2017-13", False),
-                                      ("2017-00", False), ("17-03", False), ("2017-3", False), ("2017-03-01", False)])
+@pytest.mark.parametrize(
+    "value,ok",
+    [
+        ("2017-03", True),
+        ("2017-12", True),
+        ("2017", False),
+        ("2017-13", False),
+        ("2017-00", False),
+        ("17-03", False),
+        ("2017-3", False),
+        ("2017-03-01", False),
+    ],
+)
 def test_year_month(key, value, ok):
     assert (codes({key: value}) == []) is ok
     if not ok:
@@ -96,12 +166,21 @@ def test_every_publication_category_is_accepted(value):
     assert codes({"publication_category": value}) == []
 
 
-@pytest.mark.parametrize("field,value", [
-    ("status", "In gebruik "), ("status", "in gebruik"), ("status", "Actief"),
-    ("publication_category", "Hoog-risico AI-systeem (Categorie A)"),
-    ("publication_category", "Hoog-risico AI-systemen"), ("publication_category", "Impactvol algoritme"),
-    ("lang", "nl"), ("lang", "eng"), ("standard_version", "2.0"), ("standard_version", "1"),
-])
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("status", "In gebruik "),
+        ("status", "in gebruik"),
+        ("status", "Actief"),
+        ("publication_category", "Hoog-risico AI-systeem (Categorie A)"),
+        ("publication_category", "Hoog-risico AI-systemen"),
+        ("publication_category", "Impactvol algoritme"),
+        ("lang", "nl"),
+        ("lang", "eng"),
+        ("standard_version", "2.0"),
+        ("standard_version", "1"),
+    ],
+)
 def test_near_miss_enumerations_are_refused(field, value):
     assert codes({field: value}) == [("invalid_choice", field)]
 
@@ -135,19 +214,25 @@ def test_groups_titles_links_and_limits():
     ok = [{"title": "AVG", "link": "https://eur-lex.europa.eu"}]
     assert codes({"lawful_basis_grouping": ok}) == []
     assert codes({"lawful_basis_grouping": [{"title": "AVG", "link": ""}]}) == [
-        ("group_link_required", "lawful_basis_grouping")]
+        ("group_link_required", "lawful_basis_grouping")
+    ]
     assert codes({"lawful_basis_grouping": [{"title": "a" * 101, "link": "https://x.nl"}]}) == [
-        ("field_too_long", "lawful_basis_grouping")]
+        ("field_too_long", "lawful_basis_grouping")
+    ]
     assert codes({"source_data_grouping": [{"title": "a" * 500, "link": "https://x.nl"}]}) == []
     assert codes({"source_data_grouping": [{"title": "a" * 501, "link": "https://x.nl"}]}) == [
-        ("field_too_long", "source_data_grouping")]
+        ("field_too_long", "source_data_grouping")
+    ]
     assert codes({"impacttoetsen_grouping": [{"title": t, "link": ""} for t in IMPACT_ASSESSMENT_TITLES]}) == []
     assert codes({"impacttoetsen_grouping": [{"title": "", "link": ""}]}) == [
-        ("group_title_required", "impacttoetsen_grouping")]
+        ("group_title_required", "impacttoetsen_grouping")
+    ]
     assert codes({"impacttoetsen_grouping": [{"title": "DPIA", "link": "https://x.nl/" + "a" * 490}]}) == [
-        ("field_too_long", "impacttoetsen_grouping")]
+        ("field_too_long", "impacttoetsen_grouping")
+    ]
     assert codes({"impacttoetsen_grouping": [{"title": "DPIA", "extra": 1}]}) == [
-        ("invalid_list", "impacttoetsen_grouping")]
+        ("invalid_list", "impacttoetsen_grouping")
+    ]
 
 
 def test_unknown_and_read_only_keys_are_refused():
@@ -164,8 +249,15 @@ def test_description_warns_above_349():
 def test_release_needs_the_required_seven_and_warns_for_shown_fields():
     result = entry_validate({}, for_release=True)
     assert sorted(p.field for p in result.problems) == sorted(REQUIRED)
-    assert {w.field for w in result.warnings} == {"category", "begin_date", "goal", "proportionality",
-                                                  "human_intervention", "risks", "source_data"}
+    assert {w.field for w in result.warnings} == {
+        "category",
+        "begin_date",
+        "goal",
+        "proportionality",
+        "human_intervention",
+        "risks",
+        "source_data",
+    }
 
 
 def test_messages_are_dutch_and_english():
@@ -181,11 +273,20 @@ def test_messages_are_dutch_and_english():
 # --- Sanitising ------------------------------------------------------------------------------------------
 
 ATTACKS = [
-    '<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '<p onclick="alert(1)">x</p>',
-    '<a href="javascript:alert(1)">x</a>', '<svg onload=alert(1)>', '<style>p{color:red}</style>',
-    '<iframe src="https://evil"></iframe>', '<div style="background:url(javascript:alert(1))">x</div>',
-    '&lt;script&gt;alert(1)&lt;/script&gt;', '<scr<script>ipt>alert(1)</script>', '<!-- <script>x</script> -->',
-    '<p><b onmouseover=alert(1)>x</b></p>', '<ul><li onfocus="x">a</li></ul>', '<math><mi xlink:href="x">',
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    '<p onclick="alert(1)">x</p>',
+    '<a href="javascript:alert(1)">x</a>',
+    "<svg onload=alert(1)>",
+    "<style>p{color:red}</style>",
+    '<iframe src="https://evil"></iframe>',
+    '<div style="background:url(javascript:alert(1))">x</div>',
+    "&lt;script&gt;alert(1)&lt;/script&gt;",
+    "<scr<script>ipt>alert(1)</script>",
+    "<!-- <script>x</script> -->",
+    "<p><b onmouseover=alert(1)>x</b></p>",
+    '<ul><li onfocus="x">a</li></ul>',
+    '<math><mi xlink:href="x">',
 ]
 
 
@@ -230,9 +331,16 @@ def test_register_json_field_by_field(users, draft):
     from register.exports import register_body, register_json
     from register.services import version_update
 
-    version = version_update(actor=users["register_editor"], version=draft, fields={
-        "end_date": "", "website": "https://www.nederlandwereldwijd.nl/visum", "url": "",
-        "source_data_grouping": [{"title": "Visumaanvragen (NVIS)", "link": "https://example.org/nvis"}]})
+    version = version_update(
+        actor=users["register_editor"],
+        version=draft,
+        fields={
+            "end_date": "",
+            "website": "https://www.nederlandwereldwijd.nl/visum",
+            "url": "",
+            "source_data_grouping": [{"title": "Visumaanvragen (NVIS)", "link": "https://example.org/nvis"}],
+        },
+    )
     body = json.loads(register_json(version))
     assert body == register_body(version)
     assert list(body) == [k for k in ORDER if k not in ("lars", "publication_dt")]
@@ -268,7 +376,8 @@ def test_register_json_carries_lars_once_assigned(users, published):
     from register.services import version_record_delivery
 
     assert "lars" not in register_body(published)
-    version_record_delivery(actor=users["reviewer"], version=published, operation="publish",
-                            answer={"lars": "94596537"})
+    version_record_delivery(
+        actor=users["reviewer"], version=published, operation="publish", answer={"lars": "94596537"}
+    )
     published.refresh_from_db()
     assert register_body(published)["lars"] == "94596537"

@@ -75,8 +75,9 @@ def test_send_back_reopens_for_editing(users, draft):
     assert frozen.value.codes == ["version_not_editable"]
     v = version_transition(actor=users["reviewer"], version=v, action="send_back", comment="Noem alternatieven")
     assert v.status == VersionStatus.DRAFT
-    assert version_update(actor=users["register_editor"], version=v, fields={"name": "Anders"}).fields["name"] == \
-        "Anders"
+    assert (
+        version_update(actor=users["register_editor"], version=v, fields={"name": "Anders"}).fields["name"] == "Anders"
+    )
 
 
 def test_one_open_version_at_a_time(users, draft):
@@ -86,8 +87,9 @@ def test_one_open_version_at_a_time(users, draft):
 
 
 def test_release_requires_the_seven(users, draft):
-    v = version_update(actor=users["register_editor"], version=draft, fields={"contact_email": "",
-                                                                              "publication_category": ""})
+    v = version_update(
+        actor=users["register_editor"], version=draft, fields={"contact_email": "", "publication_category": ""}
+    )
     with pytest.raises(DomainError) as missing:
         version_transition(actor=users["register_editor"], version=v, action="submit")
     assert sorted(p.field for p in missing.value.problems) == ["contact_email", "publication_category"]
@@ -116,22 +118,28 @@ def test_database_refuses_changing_published_content(users, published):
 def test_database_refuses_an_editor_as_approver(users, draft):
     v = version_transition(actor=users["register_editor"], version=draft, action="submit")
     with pytest.raises(IntegrityError):
-        _sql("UPDATE register_entryversion SET status = 'approved', approved_by_id = %s, approved_at = %s "
-             "WHERE id = %s", [users["register_editor"].pk, "2026-01-01 00:00:00", v.pk])
+        _sql(
+            "UPDATE register_entryversion SET status = 'approved', approved_by_id = %s, approved_at = %s WHERE id = %s",
+            [users["register_editor"].pk, "2026-01-01 00:00:00", v.pk],
+        )
     EntryVersion.objects.filter(pk=v.pk).update(editor_ids=[users["register_editor"].pk, users["reviewer"].pk])
     with pytest.raises(IntegrityError):
-        _sql("UPDATE register_entryversion SET status = 'approved', approved_by_id = %s, approved_at = %s "
-             "WHERE id = %s", [users["reviewer"].pk, "2026-01-01 00:00:00", v.pk])
+        _sql(
+            "UPDATE register_entryversion SET status = 'approved', approved_by_id = %s, approved_at = %s WHERE id = %s",
+            [users["reviewer"].pk, "2026-01-01 00:00:00", v.pk],
+        )
 
 
 def test_database_refuses_skipping_the_workflow(users, draft):
     with pytest.raises(IntegrityError):
         _sql("UPDATE register_entryversion SET status = 'published' WHERE id = %s", [draft.pk])
     with pytest.raises(IntegrityError):
-        _sql("INSERT INTO register_entryversion (public_id, entry_id, number, status, fields, provenance, "
-             "content_hash, editor_ids, created_at, updated_at, last_comment, register_answer) VALUES "
-             "(%s, %s, 9, 'published', '{}', '{}', '', '[]', %s, %s, '', '{}')",
-             ["0" * 32, draft.entry_id, "2026-01-01 00:00:00", "2026-01-01 00:00:00"])
+        _sql(
+            "INSERT INTO register_entryversion (public_id, entry_id, number, status, fields, provenance, "
+            "content_hash, editor_ids, created_at, updated_at, last_comment, register_answer) VALUES "
+            "(%s, %s, 9, 'published', '{}', '{}', '', '[]', %s, %s, '', '{}')",
+            ["0" * 32, draft.entry_id, "2026-01-01 00:00:00", "2026-01-01 00:00:00"],
+        )
 
 
 def test_migration_moves_match_the_workflow_table():

@@ -8,13 +8,15 @@ def small_dataset() -> list[dict]:
     is created by `approved_profile`'s code), over two months; min_cell 5 leaves gender X
     suppressed."""
     jan, feb = "2025-01-10", "2025-02-10"
-    return (rec(8, lodged=jan, advice="intensive", decision="refused", profiles="PROFILE@1")
-            + rec(2, lodged=jan, advice="intensive", decision="granted", profiles="PROFILE@1")
-            + rec(6, lodged=feb, advice="fast", decision="granted", officer="O-2")
-            + rec(6, lodged=feb, advice="regular", decision="refused", officer="O-2")
-            + rec(10, lodged=jan, nationality="SUR", gender="F", advice="regular", decision="granted", officer="O-3")
-            + rec(6, lodged=feb, nationality="SUR", gender="F", advice="fast", decision="granted", officer="O-3")
-            + rec(3, lodged=feb, nationality="SUR", gender="X", advice="regular", decision="pending"))
+    return (
+        rec(8, lodged=jan, advice="intensive", decision="refused", profiles="PROFILE@1")
+        + rec(2, lodged=jan, advice="intensive", decision="granted", profiles="PROFILE@1")
+        + rec(6, lodged=feb, advice="fast", decision="granted", officer="O-2")
+        + rec(6, lodged=feb, advice="regular", decision="refused", officer="O-2")
+        + rec(10, lodged=jan, nationality="SUR", gender="F", advice="regular", decision="granted", officer="O-3")
+        + rec(6, lodged=feb, nationality="SUR", gender="F", advice="fast", decision="granted", officer="O-3")
+        + rec(3, lodged=feb, nationality="SUR", gender="X", advice="regular", decision="pending")
+    )
 
 
 @pytest.fixture
@@ -62,8 +64,9 @@ def generated(users, dataset, stub_pdf):
     """A generated report over the small dataset, requested by the DPO (min_cell 5)."""
     from reports.services import report_generate, report_request
 
-    report = report_request(actor=users["dpo"], period_from="2025-01-01", period_to="2025-12-31",
-                            parameters={"min_cell": 5}, enqueue=False)
+    report = report_request(
+        actor=users["dpo"], period_from="2025-01-01", period_to="2025-12-31", parameters={"min_cell": 5}, enqueue=False
+    )
     return report_generate(report_id=report.pk, job_id=report.job_id)
 
 

@@ -7,8 +7,7 @@ from math import sqrt
 
 from scipy import stats
 
-CHARS = ["nationality", "age_group", "gender", "marital_status", "occupation", "travel_purpose",
-         "application_location"]
+CHARS = ["nationality", "age_group", "gender", "marital_status", "occupation", "travel_purpose", "application_location"]
 ADVICE = ["fast", "regular", "intensive"]
 Z = 1.959964
 
@@ -97,10 +96,15 @@ def report(records, p):
     follow_den = [r for r in dec if r["advice"] in ("fast", "intensive")]
     follow_num = [r for r in follow_den if (r["advice"] == "fast") != refused(r)]
     population = {
-        "n": n, "n_decided": len(dec), "advice": {a: sum(r["advice"] == a for r in records) for a in ADVICE},
-        "intensive_rate": pop_int, "refusal_rate": pop_ref,
-        "refusal_rate_by_advice": {a: rate(sum(refused(r) for r in dec if r["advice"] == a),
-                                           sum(1 for r in dec if r["advice"] == a)) for a in ADVICE},
+        "n": n,
+        "n_decided": len(dec),
+        "advice": {a: sum(r["advice"] == a for r in records) for a in ADVICE},
+        "intensive_rate": pop_int,
+        "refusal_rate": pop_ref,
+        "refusal_rate_by_advice": {
+            a: rate(sum(refused(r) for r in dec if r["advice"] == a), sum(1 for r in dec if r["advice"] == a))
+            for a in ADVICE
+        },
         "follow_rate": rate(len(follow_num), len(follow_den)),
     }
     keys = [(c,) for c in CHARS] + list(combinations(CHARS, 2))
@@ -134,13 +138,31 @@ def report(records, p):
         one_way = len(g["characteristics"]) == 1
         row = {"characteristics": g["characteristics"], "suppressed": g["suppressed"]}
         if g["suppressed"]:
-            for key in ("n", "n_decided", "intensive_rate", "intensive_rate_ci", "intensive_ratio", "intensive_p",
-                        "intensive_q", "intensive_flagged", "refusal_rate", "refusal_rate_ci", "refusal_ratio",
-                        "refusal_p", "refusal_q", "refusal_flagged"):
+            for key in (
+                "n",
+                "n_decided",
+                "intensive_rate",
+                "intensive_rate_ci",
+                "intensive_ratio",
+                "intensive_p",
+                "intensive_q",
+                "intensive_flagged",
+                "refusal_rate",
+                "refusal_rate_ci",
+                "refusal_ratio",
+                "refusal_p",
+                "refusal_q",
+                "refusal_flagged",
+            ):
                 row[key] = False if key.endswith("flagged") else None
             if one_way:
-                row.update(refusal_rate_by_advice={a: None for a in ADVICE}, cmh_odds_ratio=None, cmh_p=None,
-                           cmh_q=None, amplification_flagged=False)
+                row.update(
+                    refusal_rate_by_advice={a: None for a in ADVICE},
+                    cmh_odds_ratio=None,
+                    cmh_p=None,
+                    cmh_q=None,
+                    amplification_flagged=False,
+                )
             out.append(row)
             continue
         gd = [r for r in members if decided(r)]
@@ -149,23 +171,37 @@ def report(records, p):
         ok = len(gd) >= m
         ir = rate(gi, len(members))
         rr = rate(gr, len(gd)) if ok else None
-        row.update({
-            "n": len(members), "n_decided": len(gd), "intensive_rate": ir,
-            "intensive_rate_ci": wilson(gi, len(members)),
-            "intensive_ratio": ratio(ir, pop_int), "intensive_p": int_p[i], "intensive_q": int_q[i],
-            "intensive_flagged": flag(int_q[i], ratio(ir, pop_int), p),
-            "refusal_rate": rr, "refusal_rate_ci": wilson(gr, len(gd)) if ok else None,
-            "refusal_ratio": ratio(rr, pop_ref), "refusal_p": ref_p[i], "refusal_q": ref_q[i],
-            "refusal_flagged": flag(ref_q[i], ratio(rr, pop_ref), p),
-        })
+        row.update(
+            {
+                "n": len(members),
+                "n_decided": len(gd),
+                "intensive_rate": ir,
+                "intensive_rate_ci": wilson(gi, len(members)),
+                "intensive_ratio": ratio(ir, pop_int),
+                "intensive_p": int_p[i],
+                "intensive_q": int_q[i],
+                "intensive_flagged": flag(int_q[i], ratio(ir, pop_int), p),
+                "refusal_rate": rr,
+                "refusal_rate_ci": wilson(gr, len(gd)) if ok else None,
+                "refusal_ratio": ratio(rr, pop_ref),
+                "refusal_p": ref_p[i],
+                "refusal_q": ref_q[i],
+                "refusal_flagged": flag(ref_q[i], ratio(rr, pop_ref), p),
+            }
+        )
         if one_way:
             by = {}
             for a in ADVICE:
                 da = [r for r in gd if r["advice"] == a]
                 by[a] = rate(sum(map(refused, da)), len(da)) if len(da) >= m else None
             odds = g.get("_cmh_or")
-            row.update(refusal_rate_by_advice=by, cmh_odds_ratio=odds, cmh_p=cmh_p[i], cmh_q=cmh_q[i],
-                       amplification_flagged=flag(cmh_q[i], odds, p))
+            row.update(
+                refusal_rate_by_advice=by,
+                cmh_odds_ratio=odds,
+                cmh_p=cmh_p[i],
+                cmh_q=cmh_q[i],
+                amplification_flagged=flag(cmh_q[i], odds, p),
+            )
         out.append(row)
 
     _parents(records, groups, out, p)
@@ -185,20 +221,32 @@ def report(records, p):
             a, c = sum(map(refused, mi)), sum(map(refused, oi))
             pv, _ = two_by_two(a, len(mi) - a, c, len(oi) - c)
         off_p.append(pv)
-        officers.append({
-            "officer_id": oid, "n_decided": len(mine),
-            "refusal_rate_by_advice": {a: rate(sum(refused(r) for r in mine if r["advice"] == a),
-                                               sum(1 for r in mine if r["advice"] == a)) for a in ADVICE},
-            "follow_rate": rate(len(fn), len(fd)),
-            "intensive_refusal_ratio": ratio(rate(sum(map(refused, mi)), len(mi)),
-                                             rate(sum(map(refused, oi)), len(oi))),
-            "p": pv})
+        officers.append(
+            {
+                "officer_id": oid,
+                "n_decided": len(mine),
+                "refusal_rate_by_advice": {
+                    a: rate(sum(refused(r) for r in mine if r["advice"] == a), sum(1 for r in mine if r["advice"] == a))
+                    for a in ADVICE
+                },
+                "follow_rate": rate(len(fn), len(fd)),
+                "intensive_refusal_ratio": ratio(
+                    rate(sum(map(refused, mi)), len(mi)), rate(sum(map(refused, oi)), len(oi))
+                ),
+                "p": pv,
+            }
+        )
     for o, q in zip(officers, bh(off_p), strict=True):
         o["q"] = q
-        o["flagged"] = bool((o["n_decided"] >= m and o["follow_rate"] is not None
-                             and o["follow_rate"] >= p["follow_threshold"])
-                            or (q is not None and q < p["alpha"] and o["intensive_refusal_ratio"] is not None
-                                and o["intensive_refusal_ratio"] >= p["ratio_high"]))
+        o["flagged"] = bool(
+            (o["n_decided"] >= m and o["follow_rate"] is not None and o["follow_rate"] >= p["follow_threshold"])
+            or (
+                q is not None
+                and q < p["alpha"]
+                and o["intensive_refusal_ratio"] is not None
+                and o["intensive_refusal_ratio"] >= p["ratio_high"]
+            )
+        )
 
     def codes(r):
         return {part.strip().split("@")[0].strip() for part in r["matched_profiles"].split(";")} - {""}
@@ -214,9 +262,17 @@ def report(records, p):
             pv, _ = two_by_two(a, len(hd) - a, c, len(nd) - c)
         prof_p.append(pv)
         rr = rate(sum(map(refused, hd)), len(hd))
-        profiles.append({"code": code, "n": len(hits), "n_decided": len(hd), "refusal_rate": rr,
-                         "refusal_rate_ci": wilson(sum(map(refused, hd)), len(hd)),
-                         "refusal_ratio": ratio(rr, pop_ref), "p": pv})
+        profiles.append(
+            {
+                "code": code,
+                "n": len(hits),
+                "n_decided": len(hd),
+                "refusal_rate": rr,
+                "refusal_rate_ci": wilson(sum(map(refused, hd)), len(hd)),
+                "refusal_ratio": ratio(rr, pop_ref),
+                "p": pv,
+            }
+        )
     for h, q in zip(profiles, bh(prof_p), strict=True):
         h["q"] = q
         h["flagged"] = flag(q, h["refusal_ratio"], p)
@@ -225,11 +281,15 @@ def report(records, p):
     for month in sorted({r["lodged_on"][:7] for r in records}):
         mine = [r for r in records if r["lodged_on"][:7] == month]
         md = [r for r in mine if decided(r)]
-        months.append({"month": month, "n": len(mine),
-                       "intensive_rate": rate(sum(r["advice"] == "intensive" for r in mine), len(mine)),
-                       "refusal_rate": rate(sum(map(refused, md)), len(md))})
-    result = {"population": population, "groups": out, "officers": officers, "profiles": profiles,
-              "months": months}
+        months.append(
+            {
+                "month": month,
+                "n": len(mine),
+                "intensive_rate": rate(sum(r["advice"] == "intensive" for r in mine), len(mine)),
+                "refusal_rate": rate(sum(map(refused, md)), len(md)),
+            }
+        )
+    result = {"population": population, "groups": out, "officers": officers, "profiles": profiles, "months": months}
     result["findings"] = findings(result, p)
     return result
 
@@ -263,7 +323,8 @@ def _parents(records, groups, out, p):
         qs = bh([t[3] for t in runs])
         for (row, j, r, pv), q in zip(runs, qs, strict=True):
             row.setdefault(f"{metric}_parent_tests", []).append(
-                {"within": list(row["characteristics"])[j], "ratio": r, "p": pv, "q": q})
+                {"within": list(row["characteristics"])[j], "ratio": r, "p": pv, "q": q}
+            )
     for row in out:
         if len(row["characteristics"]) != 2:
             continue
@@ -271,10 +332,13 @@ def _parents(records, groups, out, p):
             own = row[f"{metric}_ratio"]
             beyond = None
             if row[f"{metric}_flagged"]:
-                beyond = all(t["q"] is not None and t["ratio"] is not None and t["q"] < p["alpha"]
-                             and (t["ratio"] >= p["ratio_high"] if own >= p["ratio_high"]
-                                  else t["ratio"] <= p["ratio_low"])
-                             for t in row[f"{metric}_parent_tests"])
+                beyond = all(
+                    t["q"] is not None
+                    and t["ratio"] is not None
+                    and t["q"] < p["alpha"]
+                    and (t["ratio"] >= p["ratio_high"] if own >= p["ratio_high"] else t["ratio"] <= p["ratio_low"])
+                    for t in row[f"{metric}_parent_tests"]
+                )
             tests_ = row.pop(f"{metric}_parent_tests")
             row[f"{metric}_parent_tests"] = tests_
             row[f"{metric}_beyond_parents"] = beyond
@@ -289,8 +353,13 @@ def findings(rep, p):
         ups = [True for s in signals if s["metric"] == "follow_rate"] + [r >= 1 for r in rs]
         direction = "up" if all(ups) else ("down" if not any(ups) else "mixed")
         strength = max([abs(math.log(r)) for r in rs if r > 0] or [0.0])
-        return (direction == "down", -strength, fid), {"id": fid, "subject_type": kind, "subject": subject,
-                                                       "direction": direction, "signals": signals}
+        return (direction == "down", -strength, fid), {
+            "id": fid,
+            "subject_type": kind,
+            "subject": subject,
+            "direction": direction,
+            "signals": signals,
+        }
 
     def sig(metric, value, r, q):
         return {"metric": metric, "value": value, "ratio": r, "q": q}
@@ -300,17 +369,27 @@ def findings(rep, p):
         if not o["flagged"]:
             continue
         s = []
-        if o["follow_rate"] is not None and o["follow_rate"] >= p["follow_threshold"] and \
-                o["n_decided"] >= p["min_cell"]:
+        if (
+            o["follow_rate"] is not None
+            and o["follow_rate"] >= p["follow_threshold"]
+            and o["n_decided"] >= p["min_cell"]
+        ):
             s.append(sig("follow_rate", o["follow_rate"], None, None))
         if flag(o["q"], o["intensive_refusal_ratio"], p) and o["intensive_refusal_ratio"] >= p["ratio_high"]:
-            s.append(sig("intensive_refusal", o["refusal_rate_by_advice"]["intensive"],
-                         o["intensive_refusal_ratio"], o["q"]))
+            s.append(
+                sig("intensive_refusal", o["refusal_rate_by_advice"]["intensive"], o["intensive_refusal_ratio"], o["q"])
+            )
         parts[0].append(finding("officer:" + o["officer_id"], "officer", o["officer_id"], s))
     for h in rep["profiles"]:
         if h["flagged"]:
-            parts[1].append(finding("profile:" + h["code"], "profile", h["code"],
-                                    [sig("refusal", h["refusal_rate"], h["refusal_ratio"], h["q"])]))
+            parts[1].append(
+                finding(
+                    "profile:" + h["code"],
+                    "profile",
+                    h["code"],
+                    [sig("refusal", h["refusal_rate"], h["refusal_ratio"], h["q"])],
+                )
+            )
     for g in rep["groups"]:
         if g["suppressed"]:
             continue

@@ -17,22 +17,33 @@ def api(users, username, language="en"):
     return client
 
 
-def test_starting_a_report_answers_202_with_its_url_and_job(users, dataset, stub_pdf,
-                                                            django_capture_on_commit_callbacks):
+def test_starting_a_report_answers_202_with_its_url_and_job(
+    users, dataset, stub_pdf, django_capture_on_commit_callbacks
+):
     client = api(users, "admin")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/api/reports/", {"from": "2025-01-01", "to": "2025-12-31", "min_cell": 5,
-                                                 "alpha": 0.01}, format="json", HTTP_IDEMPOTENCY_KEY="req-7")
+        response = client.post(
+            "/api/reports/",
+            {"from": "2025-01-01", "to": "2025-12-31", "min_cell": 5, "alpha": 0.01},
+            format="json",
+            HTTP_IDEMPOTENCY_KEY="req-7",
+        )
     assert response.status_code == 202
     body = response.json()
     report = BiasReport.objects.get()
     assert body["id"] == str(report.public_id) and response["Location"] == body["url"]
     assert body["url"].endswith(f"/api/reports/{report.public_id}/")
     assert body["job"]["url"].endswith(f"/api/jobs/{report.job.public_id}/")
-    assert body["parameters"] == {"min_cell": 5, "alpha": 0.01, "ratio_low": 0.8, "ratio_high": 1.25,
-                                  "follow_threshold": 0.95}
-    again = client.post("/api/reports/", {"from": "2025-01-01", "to": "2025-12-31"}, format="json",
-                        HTTP_IDEMPOTENCY_KEY="req-7")
+    assert body["parameters"] == {
+        "min_cell": 5,
+        "alpha": 0.01,
+        "ratio_low": 0.8,
+        "ratio_high": 1.25,
+        "follow_threshold": 0.95,
+    }
+    again = client.post(
+        "/api/reports/", {"from": "2025-01-01", "to": "2025-12-31"}, format="json", HTTP_IDEMPOTENCY_KEY="req-7"
+    )
     assert again.json()["id"] == body["id"] and BiasReport.objects.count() == 1
 
     detail = client.get(body["url"]).json()
@@ -54,12 +65,16 @@ def test_starting_a_report_answers_202_with_its_url_and_job(users, dataset, stub
 
 @pytest.mark.parametrize(("language", "text"), [("nl", "De periode moet beginnen"), ("en", "The period must start")])
 def test_bad_requests_list_every_problem_with_a_code(users, language, text):
-    response = api(users, "dpo", language).post("/api/reports/", {"from": "2025-03-01", "to": "2025-01-01",
-                                                                  "min_cell": 3, "colour": 1}, format="json")
+    response = api(users, "dpo", language).post(
+        "/api/reports/", {"from": "2025-03-01", "to": "2025-01-01", "min_cell": 3, "colour": 1}, format="json"
+    )
     assert response.status_code == 400
     errors = response.json()["errors"]
-    assert [(e["code"], e["attr"]) for e in errors] == [("invalid_period", "to"), ("unknown_parameter", "colour"),
-                                                        ("invalid_parameter", "min_cell")]
+    assert [(e["code"], e["attr"]) for e in errors] == [
+        ("invalid_period", "to"),
+        ("unknown_parameter", "colour"),
+        ("invalid_parameter", "min_cell"),
+    ]
     assert text in errors[0]["detail"]
     assert not BiasReport.objects.exists()
 
@@ -70,8 +85,12 @@ def test_a_non_object_body_is_a_clear_400(users):
 
 
 def test_who_may_start_and_read(users):
-    assert api(users, "reviewer").post("/api/reports/", {"from": "2025-01-01", "to": "2025-01-31"},
-                                       format="json").status_code == 403
+    assert (
+        api(users, "reviewer")
+        .post("/api/reports/", {"from": "2025-01-01", "to": "2025-01-31"}, format="json")
+        .status_code
+        == 403
+    )
     assert api(users, "reviewer").get("/api/reports/").status_code == 200
     assert api(users, "policy_officer").get("/api/reports/").status_code == 403
     assert APIClient().get("/api/reports/").status_code == 401
@@ -97,25 +116,44 @@ def test_the_review_through_the_api(users, generated, approved_profile):
     assert api(users, "auditor").post(base + "start-review/", {}, format="json").status_code == 403
     assert dpo.post(base + "sign-off/", {}, format="json").status_code == 409
     assert dpo.post(base + "start-review/", {}, format="json").json()["status"] == "in_review"
-    response = dpo.post(base + "findings/", {
-        "subject_type": "profile", "profile_code": approved_profile.code, "decision": "escalate",
-        "note": "Hits a group refused more often.",
-        "follow_ups": [{"kind": "withdraw_profile", "note": "Withdraw."}]}, format="json")
+    response = dpo.post(
+        base + "findings/",
+        {
+            "subject_type": "profile",
+            "profile_code": approved_profile.code,
+            "decision": "escalate",
+            "note": "Hits a group refused more often.",
+            "follow_ups": [{"kind": "withdraw_profile", "note": "Withdraw."}],
+        },
+        format="json",
+    )
     assert response.status_code == 201
     finding = response.json()
     assert finding["follow_ups"][0]["kind"] == "withdraw_profile"
-    bad = dpo.post(base + "findings/", {"subject_type": "group", "group": {"nationality": "XXX"},
-                                        "decision": "accept", "note": "x"}, format="json")
+    bad = dpo.post(
+        base + "findings/",
+        {"subject_type": "group", "group": {"nationality": "XXX"}, "decision": "accept", "note": "x"},
+        format="json",
+    )
     assert bad.status_code == 400 and bad.json()["errors"][0]["code"] == "unknown_subject"
-    group = dpo.post(base + "findings/", {"subject_type": "group", "group": {"nationality": "SYR"},
-                                          "decision": "accept", "note": "Seen."}, format="json").json()
+    group = dpo.post(
+        base + "findings/",
+        {"subject_type": "group", "group": {"nationality": "SYR"}, "decision": "accept", "note": "Seen."},
+        format="json",
+    ).json()
     assert dpo.delete(base + f"findings/{group['id']}/").status_code == 204
     assert [f["id"] for f in dpo.get(base + "findings/").json()] == [finding["id"]]
     assert api(users, "reviewer").post(base + "return/", {"comment": "no"}, format="json").status_code == 403
     signed = dpo.post(base + "sign-off/", {"comment": "Signed."}, format="json").json()
     assert signed["status"] == ReportStatus.SIGNED_OFF and signed["review"]["decided_by"] == "dpo"
-    assert dpo.post(base + "findings/", {"subject_type": "officer", "officer_id": "O-2", "decision": "accept",
-                                         "note": "late"}, format="json").status_code == 409
+    assert (
+        dpo.post(
+            base + "findings/",
+            {"subject_type": "officer", "officer_id": "O-2", "decision": "accept", "note": "late"},
+            format="json",
+        ).status_code
+        == 409
+    )
 
     reviewer = api(users, "reviewer")
     [follow_up] = reviewer.get("/api/reports/follow-ups/").json()
@@ -132,7 +170,13 @@ def test_the_schema_documents_the_report_api(users):
     schema = APIClient().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     paths = json.loads(schema.content)["paths"] if schema.status_code == 200 else {}
     if not paths:  # the schema view may need a signed-in caller
-        paths = json.loads(api(users, "dpo").get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
-                           .content)["paths"]
-    assert {"/api/reports/", "/api/reports/{id}/", "/api/reports/{id}/sign-off/",
-            "/api/reports/{id}/findings/", "/api/reports/follow-ups/{id}/resolve/"} <= set(paths)
+        paths = json.loads(
+            api(users, "dpo").get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").content
+        )["paths"]
+    assert {
+        "/api/reports/",
+        "/api/reports/{id}/",
+        "/api/reports/{id}/sign-off/",
+        "/api/reports/{id}/findings/",
+        "/api/reports/follow-ups/{id}/resolve/",
+    } <= set(paths)

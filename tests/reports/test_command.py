@@ -13,8 +13,21 @@ from .helpers import rec, records_create
 def test_the_command_writes_the_files_and_stores_the_report(db, tmp_path, capsys):
     records_create(rec(12, advice="intensive", decision="refused") + rec(12, nationality="SUR"))
     paths = {kind: tmp_path / f"report.{kind}" for kind in ("json", "pdf", "csv")}
-    call_command("bias_report", "--from", "2025-01-01", "--to", "2025-12-31", "--min-cell", "6",
-                 "--json", str(paths["json"]), "--pdf", str(paths["pdf"]), "--csv", str(paths["csv"]))
+    call_command(
+        "bias_report",
+        "--from",
+        "2025-01-01",
+        "--to",
+        "2025-12-31",
+        "--min-cell",
+        "6",
+        "--json",
+        str(paths["json"]),
+        "--pdf",
+        str(paths["pdf"]),
+        "--csv",
+        str(paths["csv"]),
+    )
     report = BiasReport.objects.get()
     assert report.status == ReportStatus.GENERATED and report.origin == ReportOrigin.COMMAND
     assert report.parameters["min_cell"] == 6 and report.created_by is None

@@ -29,17 +29,34 @@ DECIDED = ("granted", "refused")
 @st.composite
 def datasets(draw, max_kinds=14):
     min_cell = draw(st.integers(min_value=5, max_value=12))
-    kinds = draw(st.lists(st.tuples(
-        st.sampled_from(["SYR", "SUR", "CHN", "IND"]), st.sampled_from(["F", "M", "X"]),
-        st.sampled_from(ADVICE), st.sampled_from(["granted", "refused", "refused", "withdrawn", "pending"]),
-        st.sampled_from(["O-1", "O-2", "O-3", "O-4"]), st.sampled_from(["", "P-1@1", "P-2@2;P-1", "P-3"]),
-        st.sampled_from(["2025-01-15", "2025-02-15", "2025-03-15"]), st.integers(min_value=1, max_value=14),
-    ), min_size=1, max_size=max_kinds))
+    kinds = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(["SYR", "SUR", "CHN", "IND"]),
+                st.sampled_from(["F", "M", "X"]),
+                st.sampled_from(ADVICE),
+                st.sampled_from(["granted", "refused", "refused", "withdrawn", "pending"]),
+                st.sampled_from(["O-1", "O-2", "O-3", "O-4"]),
+                st.sampled_from(["", "P-1@1", "P-2@2;P-1", "P-3"]),
+                st.sampled_from(["2025-01-15", "2025-02-15", "2025-03-15"]),
+                st.integers(min_value=1, max_value=14),
+            ),
+            min_size=1,
+            max_size=max_kinds,
+        )
+    )
     rows = []
     for nationality, gender, advice, decision, officer, profiles, lodged, times in kinds:
-        row = {**BASE, "nationality": nationality, "gender": gender, "advice": advice, "decision": decision,
-               "officer_id": "" if decision == "pending" else officer, "matched_profiles": profiles,
-               "lodged_on": lodged}
+        row = {
+            **BASE,
+            "nationality": nationality,
+            "gender": gender,
+            "advice": advice,
+            "decision": decision,
+            "officer_id": "" if decision == "pending" else officer,
+            "matched_profiles": profiles,
+            "lodged_on": lodged,
+        }
         rows += [dict(row) for _ in range(times)]
     return min_cell, rows
 
@@ -66,8 +83,11 @@ def check_csv(rows, min_cell, table):
             n_decided = sum(r["decision"] in DECIDED for r in members)
             if len(members) < min_cell:
                 assert line["suppressed"] == "true"
-                figures = {k: v for k, v in line.items() if k not in (
-                    "table", "characteristic_1", "code_1", "characteristic_2", "code_2", "suppressed")}
+                figures = {
+                    k: v
+                    for k, v in line.items()
+                    if k not in ("table", "characteristic_1", "code_1", "characteristic_2", "code_2", "suppressed")
+                }
                 assert set(figures.values()) == {""}, line
             elif n_decided < min_cell:
                 assert line["n_decided"] == "" and line["refusal_rate"] == "" and line["refusal_p"] == ""
@@ -98,8 +118,9 @@ def check_csv(rows, min_cell, table):
                     assert line[f"refusal_rate_{advice}"] == ""
     # Every officer and profile resting on enough records is listed.
     listed = {line["officer_id"] for line in table if line["table"] == "officer"}
-    assert listed == {o for o in {r["officer_id"] for r in decided}
-                      if sum(r["officer_id"] == o for r in decided) >= min_cell}
+    assert listed == {
+        o for o in {r["officer_id"] for r in decided} if sum(r["officer_id"] == o for r in decided) >= min_cell
+    }
 
 
 @pytest.mark.django_db
@@ -145,8 +166,13 @@ def _pdf_text(content: bytes) -> str:
 @pytest.mark.django_db
 # Drawing a PDF takes seconds: a few examples, and no long shrinking (a failure is shown
 # as found). No example database: every run draws afresh, none replays an old failure.
-@settings(max_examples=4, deadline=None, phases=[Phase.explicit, Phase.generate], database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=4,
+    deadline=None,
+    phases=[Phase.explicit, Phase.generate],
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(data=datasets(max_kinds=10))
 def test_no_small_count_reaches_the_pdf(data):
     """Exact: the PDF is drawn from HTML in which every count of records sits in a cell
@@ -168,9 +194,14 @@ def test_no_small_count_reaches_the_pdf(data):
         return real_render(**kwargs)
 
     with mock.patch.object(outputs, "pdf_render", render):
-        pdf = pdf_document(report_id="00000000-0000-4000-8000-000000000000", view=view,
-                           content_hash=sha256(report_json), report_json=report_json,
-                           generated_at=datetime(2026, 1, 2, 3, 4, tzinfo=UTC), record_count=len(rows))
+        pdf = pdf_document(
+            report_id="00000000-0000-4000-8000-000000000000",
+            view=view,
+            content_hash=sha256(report_json),
+            report_json=report_json,
+            generated_at=datetime(2026, 1, 2, 3, 4, tzinfo=UTC),
+            record_count=len(rows),
+        )
     [body] = drawn
     parser = _CountCells()
     parser.feed(body)

@@ -33,12 +33,36 @@ def dataset_a() -> list[dict]:
         + rec(3, lodged=feb, advice="regular", decision="refused", officer="O-2")
         + rec(4, lodged=feb, advice="regular", decision="granted", officer="O-2")
         + rec(1, lodged=feb, advice="regular", decision="pending", profiles="P-B@3;P-B@4")
-        + rec(1, lodged=feb, nationality="SUR", gender="F", advice="intensive", decision="refused", officer="O-2",
-              profiles="P-A@2;P-B")
-        + rec(1, lodged=feb, nationality="SUR", gender="F", advice="intensive", decision="granted", officer="O-2",
-              profiles="P-A@2;P-B")
-        + rec(5, lodged=jan, nationality="SUR", gender="F", advice="fast", decision="granted", officer="O-3",
-              profiles=" P-C@1 ; ")
+        + rec(
+            1,
+            lodged=feb,
+            nationality="SUR",
+            gender="F",
+            advice="intensive",
+            decision="refused",
+            officer="O-2",
+            profiles="P-A@2;P-B",
+        )
+        + rec(
+            1,
+            lodged=feb,
+            nationality="SUR",
+            gender="F",
+            advice="intensive",
+            decision="granted",
+            officer="O-2",
+            profiles="P-A@2;P-B",
+        )
+        + rec(
+            5,
+            lodged=jan,
+            nationality="SUR",
+            gender="F",
+            advice="fast",
+            decision="granted",
+            officer="O-3",
+            profiles=" P-C@1 ; ",
+        )
         + rec(2, lodged=jan, nationality="SUR", gender="F", advice="fast", decision="granted", officer="O-2")
         + rec(1, lodged=jan, nationality="SUR", gender="F", advice="fast", decision="refused", officer="O-2")
         + rec(2, lodged=feb, nationality="SUR", gender="F", advice="regular", decision="refused", officer="O-2")
@@ -69,15 +93,27 @@ def test_header_and_population_by_hand(report_a):
     assert r["schema"] == "iob-bias-report/2"
     assert r["period"] == {"from": "2025-01-01", "to": "2025-12-31"}
     assert r["parameters"] == PARAMS
-    assert list(r) == ["schema", "period", "parameters", "population", "groups", "officers", "profiles", "months",
-                     "findings"]
+    assert list(r) == [
+        "schema",
+        "period",
+        "parameters",
+        "population",
+        "groups",
+        "officers",
+        "profiles",
+        "months",
+        "findings",
+    ]
     pop = r["population"]
     assert pop["n"] == 40 and pop["n_decided"] == 38
     assert pop["advice"] == {"fast": 12, "regular": 18, "intensive": 10}
     assert pop["intensive_rate"] == approx(10 / 40)
     assert pop["refusal_rate"] == approx(13 / 38)
-    assert pop["refusal_rate_by_advice"] == {"fast": approx(1 / 12), "regular": approx(5 / 16),
-                                             "intensive": approx(7 / 10)}
+    assert pop["refusal_rate_by_advice"] == {
+        "fast": approx(1 / 12),
+        "regular": approx(5 / 16),
+        "intensive": approx(7 / 10),
+    }
     # Follows: fast and granted (11) plus intensive and refused (7), of 12 + 10 decided.
     assert pop["follow_rate"] == approx(18 / 22)
 
@@ -96,13 +132,13 @@ def test_group_syr_by_hand(report_a):
     assert g["refusal_rate"] == approx(9 / 19)
     assert g["refusal_ratio"] == approx((9 / 19) / (13 / 38))
     # [[9, 10], [4, 15]]: expected 6.5, 12.5, 6.5, 12.5: chi-square 38·95² / (19·19·13·25).
-    assert g["refusal_p"] == approx(stats.chi2.sf(38 * 95 ** 2 / (19 * 19 * 13 * 25), 1))
+    assert g["refusal_p"] == approx(stats.chi2.sf(38 * 95**2 / (19 * 19 * 13 * 25), 1))
     # Four fast decisions are under min_cell: that rate is not shown.
     assert g["refusal_rate_by_advice"] == {"fast": None, "regular": approx(3 / 7), "intensive": approx(6 / 8)}
     # CMH over fast [[0,4],[1,7]], regular [[3,4],[2,7]], intensive [[6,2],[1,1]].
     deviation = (0 - 4 * 1 / 12) + (3 - 7 * 5 / 16) + (6 - 8 * 7 / 10)
     variance = 4 * 8 * 1 * 11 / (144 * 11) + 7 * 9 * 5 * 11 / (256 * 15) + 8 * 2 * 7 * 3 / (100 * 9)
-    assert g["cmh_p"] == approx(stats.chi2.sf(deviation ** 2 / variance, 1))
+    assert g["cmh_p"] == approx(stats.chi2.sf(deviation**2 / variance, 1))
     assert g["cmh_odds_ratio"] == approx((3 * 7 / 16 + 6 * 1 / 10) / (4 * 1 / 12 + 4 * 2 / 16 + 2 * 1 / 10))
     lo, hi = g["intensive_rate_ci"]
     z = 1.959964
@@ -135,8 +171,10 @@ def test_small_groups_are_suppressed_with_every_figure_null(report_a):
         # Schema /2: a suppressed pair still names its two parents, with no figure.
         parents = [figures_.pop(k) for k in ("intensive_parent_tests", "refusal_parent_tests") if k in figures_]
         assert all(t["ratio"] is None and t["p"] is None and t["q"] is None for ts in parents for t in ts)
-        assert all(v is None or v is False or v == {"fast": None, "regular": None, "intensive": None}
-                   for v in figures_.values()), figures_
+        assert all(
+            v is None or v is False or v == {"fast": None, "regular": None, "intensive": None}
+            for v in figures_.values()
+        ), figures_
         assert g["n"] is None and g["intensive_p"] is None
 
 
@@ -225,8 +263,11 @@ def _same(actual, expected, where=""):
         for i, (a, e) in enumerate(zip(actual, expected, strict=True)):
             _same(a, e, f"{where}[{i}]")
     elif isinstance(expected, float):
-        assert isinstance(actual, float) and isclose(actual, expected, rel_tol=1e-9, abs_tol=1e-12), \
-            (where, actual, expected)
+        assert isinstance(actual, float) and isclose(actual, expected, rel_tol=1e-9, abs_tol=1e-12), (
+            where,
+            actual,
+            expected,
+        )
     else:
         assert actual == expected and type(actual) is type(expected), (where, actual, expected)
 
@@ -248,9 +289,11 @@ def test_json_is_plain_numbers_without_rounding(report_a):
 def dataset_edges() -> list[dict]:
     """No intensive advice anywhere; a nationality whose records are all pending; one
     officer alone (nobody to compare with)."""
-    return (rec(6, advice="fast", decision="granted", nationality="CHN")
-            + rec(6, advice="regular", decision="refused", nationality="CHN")
-            + rec(6, advice="regular", decision="pending", nationality="IND"))
+    return (
+        rec(6, advice="fast", decision="granted", nationality="CHN")
+        + rec(6, advice="regular", decision="refused", nationality="CHN")
+        + rec(6, advice="regular", decision="pending", nationality="IND")
+    )
 
 
 def test_zero_denominators_give_nulls(db):
@@ -273,36 +316,52 @@ def test_zero_denominators_give_nulls(db):
     [officer] = r["officers"]
     assert officer["intensive_refusal_ratio"] is None and officer["p"] is None
     assert officer["refusal_rate_by_advice"]["intensive"] is None
-    _same(r["groups"], reference(rows, {"min_cell": 5, "alpha": 0.05, "ratio_low": 0.8, "ratio_high": 1.25,
-                                        "follow_threshold": 0.95})["groups"], "groups")
+    _same(
+        r["groups"],
+        reference(rows, {"min_cell": 5, "alpha": 0.05, "ratio_low": 0.8, "ratio_high": 1.25, "follow_threshold": 0.95})[
+            "groups"
+        ],
+        "groups",
+    )
 
 
 def test_an_empty_period_gives_an_empty_report(db):
     records_create(rec(3, lodged="2024-06-01"))
     r = figures(period=("2025-01-01", "2025-01-31")).report
-    assert r["population"] == {"n": 0, "n_decided": 0, "advice": {"fast": 0, "regular": 0, "intensive": 0},
-                               "intensive_rate": None, "refusal_rate": None,
-                               "refusal_rate_by_advice": {"fast": None, "regular": None, "intensive": None},
-                               "follow_rate": None}
+    assert r["population"] == {
+        "n": 0,
+        "n_decided": 0,
+        "advice": {"fast": 0, "regular": 0, "intensive": 0},
+        "intensive_rate": None,
+        "refusal_rate": None,
+        "refusal_rate_by_advice": {"fast": None, "regular": None, "intensive": None},
+        "follow_rate": None,
+    }
     assert r["groups"] == r["officers"] == r["profiles"] == r["months"] == []
 
 
 def test_the_period_includes_both_ends(db):
-    records_create(rec(1, lodged="2025-01-01") + rec(1, lodged="2025-01-31") + rec(1, lodged="2024-12-31")
-                   + rec(1, lodged="2025-02-01"))
+    records_create(
+        rec(1, lodged="2025-01-01")
+        + rec(1, lodged="2025-01-31")
+        + rec(1, lodged="2024-12-31")
+        + rec(1, lodged="2025-02-01")
+    )
     assert figures(period=("2025-01-01", "2025-01-31")).report["population"]["n"] == 2
 
 
 def test_strata_without_decisions_on_one_side_are_left_out_of_cmh(db):
     # Group SYR has intensive decisions only; the rest (SUR) has fast and intensive ones.
-    rows = (rec(10, nationality="SYR", advice="intensive", decision="refused")
-            + rec(5, nationality="SUR", advice="intensive", decision="refused")
-            + rec(5, nationality="SUR", advice="intensive", decision="granted")
-            + rec(10, nationality="SUR", advice="fast", decision="granted"))
+    rows = (
+        rec(10, nationality="SYR", advice="intensive", decision="refused")
+        + rec(5, nationality="SUR", advice="intensive", decision="refused")
+        + rec(5, nationality="SUR", advice="intensive", decision="granted")
+        + rec(10, nationality="SUR", advice="fast", decision="granted")
+    )
     records_create(rows)
     g = group(figures(min_cell=5).report, nationality="SYR")
     # Only the intensive stratum is left: [[10, 0], [5, 5]].
     deviation = 10 - 10 * 15 / 20
     variance = 10 * 10 * 15 * 5 / (400 * 19)
-    assert g["cmh_p"] == approx(stats.chi2.sf(deviation ** 2 / variance, 1))
+    assert g["cmh_p"] == approx(stats.chi2.sf(deviation**2 / variance, 1))
     assert g["cmh_odds_ratio"] is None  # b·c = 0: a zero denominator

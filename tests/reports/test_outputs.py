@@ -79,8 +79,10 @@ def _findings_first_in_both_languages(report, text):
     for finding in view["findings"]:
         assert flat(finding["text"]["nl"]) in text
         assert flat(finding["text"]["en"]) in text
-    syr = ("Aanvragen in de groep “Nationaliteit: Syrië” krijgen vaker dan gemiddeld het intensieve spoor: "
-           "40,0% tegen 25,0%")
+    syr = (
+        "Aanvragen in de groep “Nationaliteit: Syrië” krijgen vaker dan gemiddeld het intensieve spoor: "
+        "40,0% tegen 25,0%"
+    )
     assert syr in text
     assert "Officer O-3 decided in line with the advice in 100.0% of decisions on fast or intensive advice" in text
     # Findings come before the charts and tables.
@@ -114,8 +116,10 @@ def _pdf_is_archival_and_carries_its_data(report):
     fonts = set()
     for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():
-            descriptor = font.get_object().get("/FontDescriptor") or font.get_object()["/DescendantFonts"][0] \
-                .get_object()["/FontDescriptor"]
+            descriptor = (
+                font.get_object().get("/FontDescriptor")
+                or font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            )
             fonts.add(any(k in descriptor.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3")))
     assert fonts == {True}  # every font embedded
 
@@ -152,6 +156,7 @@ def test_every_pdf_heading_has_dutch_and_english():
     # Dutch uses these words too (another app's catalogue may translate "Hits" first).
     same_in_both = {"Parameters", "Records", "Parameter", "Hits"}
     with translation.override("nl"):
-        untranslated = [t for t in PDF_TERMS + REVIEW_RECORD_TERMS
-                        if translation.gettext(t) == t and t not in same_in_both]
+        untranslated = [
+            t for t in PDF_TERMS + REVIEW_RECORD_TERMS if translation.gettext(t) == t and t not in same_in_both
+        ]
     assert not untranslated

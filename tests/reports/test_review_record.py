@@ -6,10 +6,10 @@ import io
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from iob_portal.errors import DomainError
 from pypdf import PdfReader
 
 from audit.models import AuditEvent
-from iob_portal.errors import DomainError
 from reports.models import ReportStatus, ReviewRecord
 from reports.selectors import report_view
 from reports.services import report_finding_record, report_transition
@@ -20,8 +20,13 @@ from .test_outputs import flat, pages
 def _decide_first(users, report, n: int = 2):
     findings = report_view(report=report)["findings"][:n]
     for i, f in enumerate(findings):
-        report_finding_record(actor=users["dpo"], report=report, finding_id=f["id"],
-                              decision=("mitigate", "escalate")[i % 2], note=f"Decision note {i}.")
+        report_finding_record(
+            actor=users["dpo"],
+            report=report,
+            finding_id=f["id"],
+            decision=("mitigate", "escalate")[i % 2],
+            note=f"Decision note {i}.",
+        )
     return findings
 
 
@@ -35,8 +40,9 @@ def test_sign_off_stores_and_audits_the_record(users, in_review):
     assert (record.report_content_hash, record.report_pdf_sha256) == (report.content_hash, report.pdf_sha256)
     [event] = AuditEvent.objects.filter(event_type="report.review_record_made")
     assert event.data["sha256"] == record.sha256 and event.data["content_hash"] == report.content_hash
-    assert sorted(event.data["findings"]) == sorted([f["id"], d] for f, d in zip(findings, ("mitigate", "escalate"),
-                                                                                   strict=True))
+    assert sorted(event.data["findings"]) == sorted(
+        [f["id"], d] for f, d in zip(findings, ("mitigate", "escalate"), strict=True)
+    )
 
 
 def test_a_refused_sign_off_makes_no_record(users, in_review):
@@ -52,9 +58,16 @@ def test_the_record_is_never_changed_or_made_outside_the_sign_off(users, in_revi
         cursor.execute("UPDATE reports_reviewrecord SET sha256 = %s WHERE id = %s", ["0" * 64, record.pk])
     # A second record for a signed report: refused by the one-to-one key and by the guard.
     with pytest.raises(IntegrityError), transaction.atomic():
-        ReviewRecord.objects.create(report=in_review, content=b"x", sha256="1" * 64, size=1,
-                                    signed_by=users["dpo"], signed_at=record.signed_at,
-                                    report_content_hash="2" * 64, report_pdf_sha256="3" * 64)
+        ReviewRecord.objects.create(
+            report=in_review,
+            content=b"x",
+            sha256="1" * 64,
+            size=1,
+            signed_by=users["dpo"],
+            signed_at=record.signed_at,
+            report_content_hash="2" * 64,
+            report_pdf_sha256="3" * 64,
+        )
 
 
 def test_the_record_names_the_findings_decisions_signer_and_hashes(users, in_review, monkeypatch):

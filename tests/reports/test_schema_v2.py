@@ -26,8 +26,14 @@ from scipy import stats
 from .helpers import figures_from_rows, rec
 
 PARAMS = {"min_cell": 10, "alpha": 0.05, "ratio_low": 0.8, "ratio_high": 1.25, "follow_threshold": 0.95}
-CELLS = {("SYR", "M"): (40, 30), ("SYR", "F"): (40, 30), ("NGA", "M"): (40, 4), ("NGA", "F"): (40, 28),
-         ("NLD", "M"): (80, 4), ("NLD", "F"): (80, 4)}
+CELLS = {
+    ("SYR", "M"): (40, 30),
+    ("SYR", "F"): (40, 30),
+    ("NGA", "M"): (40, 4),
+    ("NGA", "F"): (40, 28),
+    ("NLD", "M"): (80, 4),
+    ("NLD", "F"): (80, 4),
+}
 
 
 def dataset_b() -> list[dict]:
@@ -71,12 +77,18 @@ def pair(report, nat, gender):
 
 # The twelve intensive parent tests as (group, within): [[group intensive, not], [rest intensive, not]].
 TABLES = {
-    (("SYR", "M"), "nationality"): (30, 10, 30, 10), (("SYR", "F"), "nationality"): (30, 10, 30, 10),
-    (("NGA", "M"), "nationality"): (4, 36, 28, 12), (("NGA", "F"), "nationality"): (28, 12, 4, 36),
-    (("NLD", "M"), "nationality"): (4, 76, 4, 76), (("NLD", "F"), "nationality"): (4, 76, 4, 76),
-    (("SYR", "M"), "gender"): (30, 10, 8, 112), (("NGA", "M"), "gender"): (4, 36, 34, 86),
-    (("NLD", "M"), "gender"): (4, 76, 34, 46), (("SYR", "F"), "gender"): (30, 10, 32, 88),
-    (("NGA", "F"), "gender"): (28, 12, 34, 86), (("NLD", "F"), "gender"): (4, 76, 58, 22),
+    (("SYR", "M"), "nationality"): (30, 10, 30, 10),
+    (("SYR", "F"), "nationality"): (30, 10, 30, 10),
+    (("NGA", "M"), "nationality"): (4, 36, 28, 12),
+    (("NGA", "F"), "nationality"): (28, 12, 4, 36),
+    (("NLD", "M"), "nationality"): (4, 76, 4, 76),
+    (("NLD", "F"), "nationality"): (4, 76, 4, 76),
+    (("SYR", "M"), "gender"): (30, 10, 8, 112),
+    (("NGA", "M"), "gender"): (4, 36, 34, 86),
+    (("NLD", "M"), "gender"): (4, 76, 34, 46),
+    (("SYR", "F"), "gender"): (30, 10, 32, 88),
+    (("NGA", "F"), "gender"): (28, 12, 34, 86),
+    (("NLD", "F"), "gender"): (4, 76, 58, 22),
 }
 
 
@@ -84,8 +96,12 @@ def test_the_schema_is_version_two_with_findings_last(report):
     assert report["schema"] == "iob-bias-report/2"
     assert list(report)[-1] == "findings"
     g = pair(report, "SYR", "M")
-    assert list(g)[-4:] == ["intensive_parent_tests", "intensive_beyond_parents", "refusal_parent_tests",
-                            "refusal_beyond_parents"]
+    assert list(g)[-4:] == [
+        "intensive_parent_tests",
+        "intensive_beyond_parents",
+        "refusal_parent_tests",
+        "refusal_beyond_parents",
+    ]
     one_way = [g for g in report["groups"] if len(g["characteristics"]) == 1]
     assert all("intensive_parent_tests" not in g for g in one_way)
 
@@ -94,14 +110,19 @@ def test_the_schema_is_version_two_with_findings_last(report):
 # its one-way parent again, so its test within the constant characteristic compares it
 # with the rest of the population, and the test within its other parent has no rest.
 # These 25 tests belong to the same BH family.
-ONE_WAY_TABLES = {"SYR": (60, 20, 40, 200), "NGA": (32, 48, 68, 172), "NLD": (8, 152, 92, 68),
-                  "M": (38, 122, 62, 98), "F": (62, 98, 38, 122)}
+ONE_WAY_TABLES = {
+    "SYR": (60, 20, 40, 200),
+    "NGA": (32, 48, 68, 172),
+    "NLD": (8, 152, 92, 68),
+    "M": (38, 122, 62, 98),
+    "F": (62, 98, 38, 122),
+}
 
 
 def test_parent_tests_by_hand(report):
     ps = {key: rule_p(*t) for key, t in TABLES.items()}
     constant_ps = [rule_p(*t) for t in ONE_WAY_TABLES.values() for _ in range(5)]
-    qs = dict(zip(ps, bh_of(list(ps.values()) + constant_ps)[:len(ps)], strict=True))
+    qs = dict(zip(ps, bh_of(list(ps.values()) + constant_ps)[: len(ps)], strict=True))
     g = [g for g in report["groups"] if g["characteristics"] == {"nationality": "SYR", "age_group": "25-34"}][0]
     assert g["intensive_parent_tests"][0] == {"within": "nationality", "ratio": None, "p": None, "q": None}
     assert isclose(g["intensive_parent_tests"][1]["p"], rule_p(*ONE_WAY_TABLES["SYR"]), rel_tol=1e-9)
@@ -155,11 +176,15 @@ def test_an_unflagged_pair_has_no_beyond_parents_verdict(report):
 
 def test_findings_are_the_one_way_flags_and_the_pairs_beyond_their_parents(report):
     ids = [f["id"] for f in report["findings"]]
-    one_way_flagged = [f"group:{k}={v}" for g in report["groups"] if len(g["characteristics"]) == 1
-                       and (g["intensive_flagged"] or g["refusal_flagged"] or g["amplification_flagged"])
-                       for k, v in g["characteristics"].items()]
+    one_way_flagged = [
+        f"group:{k}={v}"
+        for g in report["groups"]
+        if len(g["characteristics"]) == 1
+        and (g["intensive_flagged"] or g["refusal_flagged"] or g["amplification_flagged"])
+        for k, v in g["characteristics"].items()
+    ]
     pairs = [i for i in ids if "|" in i]
-    assert ids[:len(one_way_flagged)] and set(ids[:len(one_way_flagged)]) == set(one_way_flagged)
+    assert ids[: len(one_way_flagged)] and set(ids[: len(one_way_flagged)]) == set(one_way_flagged)
     # 21 flagged pairs: the six nationality × gender pairs and every nationality with each
     # of the five constant characteristics (3 × 5, each a copy of its parent). Only the two
     # Nigerian pairs carry a disparity of their own: up before down.
@@ -167,10 +192,20 @@ def test_findings_are_the_one_way_flags_and_the_pairs_beyond_their_parents(repor
     assert sum(bool(g.get("intensive_flagged")) for g in report["groups"] if len(g["characteristics"]) == 2) == 21
     assert sum(bool(pair(report, n, s)["intensive_flagged"]) for n in ("SYR", "NGA", "NLD") for s in "MF") == 6
     f = report["findings"][ids.index("group:nationality=NGA|gender=F")]
-    assert f == {"id": "group:nationality=NGA|gender=F", "subject_type": "group",
-                 "subject": {"nationality": "NGA", "gender": "F"}, "direction": "up",
-                 "signals": [{"metric": "intensive", "value": 0.7, "ratio": f["signals"][0]["ratio"],
-                              "q": pair(report, "NGA", "F")["intensive_q"]}]}
+    assert f == {
+        "id": "group:nationality=NGA|gender=F",
+        "subject_type": "group",
+        "subject": {"nationality": "NGA", "gender": "F"},
+        "direction": "up",
+        "signals": [
+            {
+                "metric": "intensive",
+                "value": 0.7,
+                "ratio": f["signals"][0]["ratio"],
+                "q": pair(report, "NGA", "F")["intensive_q"],
+            }
+        ],
+    }
     assert isclose(f["signals"][0]["ratio"], 2.24)
     assert report["findings"][ids.index("group:nationality=NGA|gender=M")]["direction"] == "down"
 

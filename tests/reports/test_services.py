@@ -28,34 +28,62 @@ def events(kind: str) -> list[AuditEvent]:
 
 # --- Requesting ------------------------------------------------------------------------------------
 
-def test_a_request_stores_a_pending_report_and_queues_its_job(users, django_capture_on_commit_callbacks, dataset,
-                                                              stub_pdf):
+
+def test_a_request_stores_a_pending_report_and_queues_its_job(
+    users, django_capture_on_commit_callbacks, dataset, stub_pdf
+):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        report = services.report_request(actor=users["dpo"], period_from="2025-01-01", period_to="2025-12-31",
-                                         parameters={"min_cell": "5", "alpha": 0.1})
+        report = services.report_request(
+            actor=users["dpo"],
+            period_from="2025-01-01",
+            period_to="2025-12-31",
+            parameters={"min_cell": "5", "alpha": 0.1},
+        )
     assert len(callbacks) == 1  # the task is sent only once the rows are committed
     report.refresh_from_db()
     assert report.status == ReportStatus.GENERATED
-    assert report.parameters == {"min_cell": 5, "alpha": 0.1, "ratio_low": 0.8, "ratio_high": 1.25,
-                                 "follow_threshold": 0.95}
+    assert report.parameters == {
+        "min_cell": 5,
+        "alpha": 0.1,
+        "ratio_low": 0.8,
+        "ratio_high": 1.25,
+        "follow_threshold": 0.95,
+    }
     assert report.job.status == JobStatus.SUCCEEDED and report.job.progress == 100
     assert report.job.result == {"report": str(report.public_id)}
     assert report.record_count == len(dataset) and report.decided_count == len(dataset) - 3
     assert [e.data["job"] for e in events("report.requested")] == [str(report.job.public_id)]
 
 
-@pytest.mark.parametrize(("data", "codes"), [
-    ({"period_from": "2025-13-01", "period_to": "2025-12-31"}, ["invalid_date"]),
-    ({"period_from": "2025-12-31", "period_to": "2025-01-01"}, ["invalid_period"]),
-    ({"period_from": "2015-01-01", "period_to": "2025-12-31"}, ["period_too_long"]),
-    ({"period_from": "", "period_to": None, "parameters": {"min_cell": 2}}, ["invalid_date", "invalid_date",
-                                                                            "invalid_parameter"]),
-    ({"parameters": {"min_cell": 10.5, "alpha": "x", "ratio_low": 1.2, "ratio_high": 0.9,
-                     "follow_threshold": 0}}, ["invalid_parameter"] * 5),
-    ({"parameters": {"ratio_low": 1.2, "ratio_high": 0.9, "follow_threshold": 1.5, "alpha": 0}},
-     ["invalid_parameter"] * 4),
-    ({"parameters": {"etniciteit": 1, "min_cell": True}}, ["unknown_parameter", "invalid_parameter"]),
-])
+@pytest.mark.parametrize(
+    ("data", "codes"),
+    [
+        ({"period_from": "2025-13-01", "period_to": "2025-12-31"}, ["invalid_date"]),
+        ({"period_from": "2025-12-31", "period_to": "2025-01-01"}, ["invalid_period"]),
+        ({"period_from": "2015-01-01", "period_to": "2025-12-31"}, ["period_too_long"]),
+        (
+            {"period_from": "", "period_to": None, "parameters": {"min_cell": 2}},
+            ["invalid_date", "invalid_date", "invalid_parameter"],
+        ),
+        (
+            {
+                "parameters": {
+                    "min_cell": 10.5,
+                    "alpha": "x",
+                    "ratio_low": 1.2,
+                    "ratio_high": 0.9,
+                    "follow_threshold": 0,
+                }
+            },
+            ["invalid_parameter"] * 5,
+        ),
+        (
+            {"parameters": {"ratio_low": 1.2, "ratio_high": 0.9, "follow_threshold": 1.5, "alpha": 0}},
+            ["invalid_parameter"] * 4,
+        ),
+        ({"parameters": {"etniciteit": 1, "min_cell": True}}, ["unknown_parameter", "invalid_parameter"]),
+    ],
+)
 def test_bad_input_is_refused_with_codes_and_changes_nothing(users, data, codes):
     data = {"period_from": "2025-01-01", "period_to": "2025-01-31", **data}
     with pytest.raises(DomainError) as refused:
@@ -82,18 +110,22 @@ def test_only_the_dpo_and_administrators_start_reports(users, username):
 
 
 def test_the_same_request_key_returns_the_same_report(users):
-    first = services.report_request(actor=users["admin"], period_from="2025-01-01", period_to="2025-01-31",
-                                    request_key="k-1", enqueue=False)
-    again = services.report_request(actor=users["admin"], period_from="2025-01-01", period_to="2025-01-31",
-                                    request_key="k-1", enqueue=False)
+    first = services.report_request(
+        actor=users["admin"], period_from="2025-01-01", period_to="2025-01-31", request_key="k-1", enqueue=False
+    )
+    again = services.report_request(
+        actor=users["admin"], period_from="2025-01-01", period_to="2025-01-31", request_key="k-1", enqueue=False
+    )
     assert again.pk == first.pk and BiasReport.objects.count() == 1
     with pytest.raises(DomainError) as refused:
-        services.report_request(actor=users["dpo"], period_from="2025-01-01", period_to="2025-01-31",
-                                request_key="k-1", enqueue=False)
+        services.report_request(
+            actor=users["dpo"], period_from="2025-01-01", period_to="2025-01-31", request_key="k-1", enqueue=False
+        )
     assert refused.value.codes == ["request_key_taken"]
 
 
 # --- Generating: retries never make two reports -------------------------------------------------
+
 
 def test_generating_again_changes_nothing(users, generated):
     hashes = dict(ReportArtifact.objects.filter(report=generated).values_list("kind", "sha256"))
@@ -104,8 +136,9 @@ def test_generating_again_changes_nothing(users, generated):
 
 
 def test_a_retry_after_the_files_were_stored_only_finishes_the_job(users, dataset, stub_pdf):
-    report = services.report_request(actor=users["dpo"], period_from="2025-01-01", period_to="2025-12-31",
-                                     enqueue=False)
+    report = services.report_request(
+        actor=users["dpo"], period_from="2025-01-01", period_to="2025-12-31", enqueue=False
+    )
     services.report_generate(report_id=report.pk, job_id=None)  # the worker died before finishing its job
     Job.objects.filter(pk=report.job_id).update(status=JobStatus.RUNNING)
     services.report_generate(report_id=report.pk, job_id=report.job_id)
@@ -115,8 +148,9 @@ def test_a_retry_after_the_files_were_stored_only_finishes_the_job(users, datase
 
 
 def test_a_second_worker_finding_the_files_stored_keeps_the_first(users, dataset, monkeypatch, stub_pdf):
-    report = services.report_request(actor=users["dpo"], period_from="2025-01-01", period_to="2025-12-31",
-                                     enqueue=False)
+    report = services.report_request(
+        actor=users["dpo"], period_from="2025-01-01", period_to="2025-12-31", enqueue=False
+    )
     real = services._artifacts
 
     def race(report_, progress):
@@ -155,8 +189,9 @@ def test_a_transient_database_error_is_retried(users, dataset, monkeypatch, stub
 
     from reports import tasks
 
-    report = services.report_request(actor=users["dpo"], period_from="2025-01-01", period_to="2025-12-31",
-                                     enqueue=False)
+    report = services.report_request(
+        actor=users["dpo"], period_from="2025-01-01", period_to="2025-12-31", enqueue=False
+    )
     calls = []
     real = tasks.report_generate
 
@@ -187,6 +222,7 @@ def test_the_audit_trail_holds_the_content_hash(generated):
 
 # --- The monthly schedule -----------------------------------------------------------------------
 
+
 def test_the_monthly_schedule_exists_and_is_editable(db):
     from django_celery_beat.models import PeriodicTask
 
@@ -204,8 +240,9 @@ def test_the_monthly_report_is_made_once_however_often_beat_fires(db, django_cap
     assert (first.period_from, first.period_to) == (date(2025, 2, 1), date(2025, 2, 28))
     assert first.origin == ReportOrigin.SCHEDULE and first.status == ReportStatus.GENERATED
     with pytest.raises(IntegrityError), transaction.atomic():
-        BiasReport.objects.create(period_from=date(2025, 2, 1), period_to=date(2025, 2, 28),
-                                  origin=ReportOrigin.SCHEDULE)
+        BiasReport.objects.create(
+            period_from=date(2025, 2, 1), period_to=date(2025, 2, 28), origin=ReportOrigin.SCHEDULE
+        )
 
 
 def test_the_beat_task_runs_the_service(db, stub_pdf):
@@ -216,6 +253,7 @@ def test_the_beat_task_runs_the_service(db, stub_pdf):
 
 
 # --- The DPO's review ----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("username", ["reviewer", "auditor", "admin", "policy_officer"])
 def test_only_the_dpo_reviews(users, generated, username):
@@ -247,27 +285,46 @@ def test_the_review_moves_only_along_its_path(users, generated):
 
 
 def test_a_returned_report_takes_no_more_findings(users, in_review):
-    report = services.report_transition(actor=users["dpo"], report=in_review, action="return",
-                                        comment="Data of February incomplete.")
+    report = services.report_transition(
+        actor=users["dpo"], report=in_review, action="return", comment="Data of February incomplete."
+    )
     assert report.status == ReportStatus.RETURNED and report.decision_comment == "Data of February incomplete."
     with pytest.raises(DomainError) as refused:
-        services.report_finding_record(actor=users["dpo"], report=report, subject_type="officer", subject="O-2",
-                                       decision="accept", note="n")
+        services.report_finding_record(
+            actor=users["dpo"], report=report, subject_type="officer", subject="O-2", decision="accept", note="n"
+        )
     assert refused.value.status == 409
 
 
 def test_findings_are_recorded_on_groups_officers_and_profiles(users, in_review, approved_profile):
     dpo = users["dpo"]
     code = approved_profile.code
-    group = services.report_finding_record(actor=dpo, report=in_review, subject_type="group",
-                                           subject={"nationality": "SYR"}, decision="escalate",
-                                           note="Refused far more often.")
-    officer = services.report_finding_record(actor=dpo, report=in_review, subject_type="officer", subject="O-2",
-                                             decision="mitigate", note="Talk with the team lead.",
-                                             follow_ups=[{"kind": "other", "note": "Coaching session"}])
+    group = services.report_finding_record(
+        actor=dpo,
+        report=in_review,
+        subject_type="group",
+        subject={"nationality": "SYR"},
+        decision="escalate",
+        note="Refused far more often.",
+    )
+    officer = services.report_finding_record(
+        actor=dpo,
+        report=in_review,
+        subject_type="officer",
+        subject="O-2",
+        decision="mitigate",
+        note="Talk with the team lead.",
+        follow_ups=[{"kind": "other", "note": "Coaching session"}],
+    )
     profile = services.report_finding_record(
-        actor=dpo, report=in_review, subject_type="profile", subject=code, decision="mitigate",
-        note="Hits a group refused more often.", follow_ups=[{"kind": "withdraw_profile", "note": "Withdraw it."}])
+        actor=dpo,
+        report=in_review,
+        subject_type="profile",
+        subject=code,
+        decision="mitigate",
+        note="Hits a group refused more often.",
+        follow_ups=[{"kind": "withdraw_profile", "note": "Withdraw it."}],
+    )
     assert group.group == {"nationality": "SYR"} and officer.officer_id == "O-2" and profile.profile_code == code
     [withdraw] = profile.follow_ups.all()
     assert withdraw.profile_code == code and withdraw.status == "open"
@@ -278,20 +335,23 @@ def test_findings_are_recorded_on_groups_officers_and_profiles(users, in_review,
     assert not follow_ups_open().exists()
 
 
-@pytest.mark.parametrize(("kwargs", "codes"), [
-    ({"subject_type": "group", "subject": {"nationality": "NGA"}}, ["unknown_subject"]),
-    ({"subject_type": "group", "subject": "SYR"}, ["unknown_subject"]),
-    ({"subject_type": "officer", "subject": "O-99"}, ["unknown_subject"]),
-    ({"subject_type": "profile", "subject": "P-0000-00-0000"}, ["unknown_subject"]),
-    ({"subject_type": "ethnicity", "subject": "x"}, ["invalid_subject_type"]),
-    ({"decision": "ignore"}, ["invalid_decision"]),
-    ({"note": "   "}, ["note_required"]),
-    ({"follow_ups": [{"kind": "withdraw_profile"}]}, ["profile_required"]),
-    ({"follow_ups": [{"kind": "withdraw_profile", "profile_code": "P-1999-01-0001"}]}, ["unknown_profile"]),
-    ({"follow_ups": [{"kind": "other"}]}, ["note_required"]),
-    ({"follow_ups": [{"kind": "delete_everything"}]}, ["invalid_follow_up_kind"]),
-    ({"follow_ups": "withdraw"}, ["invalid_follow_ups"]),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "codes"),
+    [
+        ({"subject_type": "group", "subject": {"nationality": "NGA"}}, ["unknown_subject"]),
+        ({"subject_type": "group", "subject": "SYR"}, ["unknown_subject"]),
+        ({"subject_type": "officer", "subject": "O-99"}, ["unknown_subject"]),
+        ({"subject_type": "profile", "subject": "P-0000-00-0000"}, ["unknown_subject"]),
+        ({"subject_type": "ethnicity", "subject": "x"}, ["invalid_subject_type"]),
+        ({"decision": "ignore"}, ["invalid_decision"]),
+        ({"note": "   "}, ["note_required"]),
+        ({"follow_ups": [{"kind": "withdraw_profile"}]}, ["profile_required"]),
+        ({"follow_ups": [{"kind": "withdraw_profile", "profile_code": "P-1999-01-0001"}]}, ["unknown_profile"]),
+        ({"follow_ups": [{"kind": "other"}]}, ["note_required"]),
+        ({"follow_ups": [{"kind": "delete_everything"}]}, ["invalid_follow_up_kind"]),
+        ({"follow_ups": "withdraw"}, ["invalid_follow_ups"]),
+    ],
+)
 def test_bad_findings_are_refused_and_nothing_is_stored(users, in_review, kwargs, codes):
     data = {"subject_type": "officer", "subject": "O-2", "decision": "accept", "note": "A finding.", **kwargs}
     with pytest.raises(DomainError) as refused:
@@ -301,17 +361,29 @@ def test_bad_findings_are_refused_and_nothing_is_stored(users, in_review, kwargs
 
 
 def test_suppressed_groups_can_be_named_in_a_finding(users, in_review):
-    finding = services.report_finding_record(actor=users["dpo"], report=in_review, subject_type="group",
-                                             subject={"gender": "X"}, decision="accept", note="Too small to judge.")
+    finding = services.report_finding_record(
+        actor=users["dpo"],
+        report=in_review,
+        subject_type="group",
+        subject={"gender": "X"},
+        decision="accept",
+        note="Too small to judge.",
+    )
     assert finding.group == {"gender": "X"}
     groups = report_figures(report=in_review)["groups"]
     assert any(g["characteristics"] == {"gender": "X"} and g["suppressed"] for g in groups)
 
 
 def test_the_dpo_can_take_back_a_finding_while_reviewing(users, in_review):
-    finding = services.report_finding_record(actor=users["dpo"], report=in_review, subject_type="officer",
-                                             subject="O-2", decision="accept", note="n",
-                                             follow_ups=[{"kind": "other", "note": "x"}])
+    finding = services.report_finding_record(
+        actor=users["dpo"],
+        report=in_review,
+        subject_type="officer",
+        subject="O-2",
+        decision="accept",
+        note="n",
+        follow_ups=[{"kind": "other", "note": "x"}],
+    )
     with pytest.raises(DomainError):
         services.report_finding_delete(actor=users["reviewer"], finding=finding)
     services.report_finding_delete(actor=users["dpo"], finding=finding)
@@ -319,9 +391,15 @@ def test_the_dpo_can_take_back_a_finding_while_reviewing(users, in_review):
 
 
 def _signed_with_withdraw_request(users, in_review, code):
-    services.report_finding_record(actor=users["dpo"], report=in_review, subject_type="profile", subject=code,
-                                   decision="escalate", note="Drives refusals.",
-                                   follow_ups=[{"kind": "withdraw_profile", "note": "Please withdraw."}])
+    services.report_finding_record(
+        actor=users["dpo"],
+        report=in_review,
+        subject_type="profile",
+        subject=code,
+        decision="escalate",
+        note="Drives refusals.",
+        follow_ups=[{"kind": "withdraw_profile", "note": "Please withdraw."}],
+    )
     return services.report_transition(actor=users["dpo"], report=in_review, action="sign_off")
 
 
@@ -334,8 +412,9 @@ def test_a_reviewer_withdraws_the_profile_the_dpo_asked_about(users, in_review, 
     with pytest.raises(DomainError) as refused:
         services.follow_up_resolve(actor=users["reviewer"], follow_up=follow_up, action="withdraw", comment="")
     assert refused.value.codes == ["comment_required"]
-    done = services.follow_up_resolve(actor=users["reviewer"], follow_up=follow_up, action="withdraw",
-                                      comment="Withdrawn after the DPO's finding.")
+    done = services.follow_up_resolve(
+        actor=users["reviewer"], follow_up=follow_up, action="withdraw", comment="Withdrawn after the DPO's finding."
+    )
     assert done.status == "done" and done.resolved_by == users["reviewer"]
     approved_profile.refresh_from_db()
     assert approved_profile.status == "withdrawn"
@@ -351,8 +430,9 @@ def test_a_reviewer_withdraws_the_profile_the_dpo_asked_about(users, in_review, 
 def test_a_reviewer_may_dismiss_a_request_with_a_reason(users, in_review, approved_profile):
     _signed_with_withdraw_request(users, in_review, approved_profile.code)
     [follow_up] = follow_ups_open()
-    services.follow_up_resolve(actor=users["reviewer"], follow_up=follow_up, action="dismiss",
-                               comment="The profile expires next week anyway.")
+    services.follow_up_resolve(
+        actor=users["reviewer"], follow_up=follow_up, action="dismiss", comment="The profile expires next week anyway."
+    )
     approved_profile.refresh_from_db()
     assert approved_profile.status == "approved"
     assert len(events("report.follow_up_dismissed")) == 1
@@ -374,13 +454,16 @@ def test_nothing_to_withdraw_is_said_plainly(users, in_review, approved_profile)
 
 # --- A signed report never changes -------------------------------------------------------------
 
+
 def test_a_signed_report_is_immutable_in_the_services(users, in_review):
-    finding = services.report_finding_record(actor=users["dpo"], report=in_review, subject_type="officer",
-                                             subject="O-2", decision="accept", note="n")
+    finding = services.report_finding_record(
+        actor=users["dpo"], report=in_review, subject_type="officer", subject="O-2", decision="accept", note="n"
+    )
     signed = services.report_transition(actor=users["dpo"], report=in_review, action="sign_off")
     with pytest.raises(DomainError) as refused:
-        services.report_finding_record(actor=users["dpo"], report=signed, subject_type="officer", subject="O-3",
-                                       decision="accept", note="n")
+        services.report_finding_record(
+            actor=users["dpo"], report=signed, subject_type="officer", subject="O-3", decision="accept", note="n"
+        )
     assert refused.value.status == 409
     with pytest.raises(DomainError):
         services.report_finding_delete(actor=users["dpo"], finding=finding)
@@ -394,8 +477,14 @@ def _refused_by_database(statement, params):
 
 def test_the_database_refuses_to_change_a_signed_report(users, in_review):
     finding = services.report_finding_record(
-        actor=users["dpo"], report=in_review, subject_type="officer", subject="O-2", decision="accept", note="n",
-        follow_ups=[{"kind": "other", "note": "x"}])
+        actor=users["dpo"],
+        report=in_review,
+        subject_type="officer",
+        subject="O-2",
+        decision="accept",
+        note="n",
+        follow_ups=[{"kind": "other", "note": "x"}],
+    )
     signed = services.report_transition(actor=users["dpo"], report=in_review, action="sign_off")
     _refused_by_database("UPDATE reports_biasreport SET decision_comment = 'edited' WHERE id = %s", [signed.pk])
     _refused_by_database("UPDATE reports_biasreport SET status = 'in_review' WHERE id = %s", [signed.pk])
@@ -403,8 +492,14 @@ def test_the_database_refuses_to_change_a_signed_report(users, in_review):
     _refused_by_database("UPDATE reports_reportfinding SET note = 'edited' WHERE id = %s", [finding.pk])
     _refused_by_database("UPDATE reports_followupaction SET note = 'edited' WHERE finding_id = %s", [finding.pk])
     with pytest.raises(IntegrityError), transaction.atomic():
-        ReportFinding.objects.create(report=signed, subject_type="officer", officer_id="O-3", decision="accept",
-                                     note="late", created_by=users["dpo"])
+        ReportFinding.objects.create(
+            report=signed,
+            subject_type="officer",
+            officer_id="O-3",
+            decision="accept",
+            note="late",
+            created_by=users["dpo"],
+        )
     signed.refresh_from_db()
     assert signed.decision_comment == "" and signed.status == ReportStatus.SIGNED_OFF
 

@@ -12,15 +12,20 @@ def client_for(client, users, username):
     return client
 
 
-@pytest.mark.parametrize(("username", "status"), [("dpo", 200), ("admin", 200), ("reviewer", 200),
-                                                  ("auditor", 200), ("policy_officer", 403), ("nobody", 403)])
+@pytest.mark.parametrize(
+    ("username", "status"),
+    [("dpo", 200), ("admin", 200), ("reviewer", 200), ("auditor", 200), ("policy_officer", 403), ("nobody", 403)],
+)
 def test_the_list_is_for_report_readers(client, users, username, status):
     assert client_for(client, users, username).get(reverse("reports:list")).status_code == status
 
 
 def test_anonymous_callers_are_sent_to_sign_in(client, generated):
-    for url in (reverse("reports:list"), reverse("reports:detail", args=[generated.public_id]),
-                reverse("reports:file", args=[generated.public_id, "pdf"])):
+    for url in (
+        reverse("reports:list"),
+        reverse("reports:detail", args=[generated.public_id]),
+        reverse("reports:file", args=[generated.public_id, "pdf"]),
+    ):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/login/")
 
@@ -34,9 +39,19 @@ def test_only_generators_see_and_use_the_form(client, users, dataset, stub_pdf, 
     page = dpo.get(reverse("reports:list")).content.decode()
     assert "Rapportage starten" in page and 'name="request_key"' in page
     with django_capture_on_commit_callbacks(execute=True):
-        response = dpo.post(reverse("reports:list"), {
-            "period_from": "2025-01-01", "period_to": "2025-12-31", "min_cell": "5", "alpha": "0.05",
-            "ratio_low": "0.8", "ratio_high": "1.25", "follow_threshold": "0.95", "request_key": "abc"})
+        response = dpo.post(
+            reverse("reports:list"),
+            {
+                "period_from": "2025-01-01",
+                "period_to": "2025-12-31",
+                "min_cell": "5",
+                "alpha": "0.05",
+                "ratio_low": "0.8",
+                "ratio_high": "1.25",
+                "follow_threshold": "0.95",
+                "request_key": "abc",
+            },
+        )
     report = BiasReport.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("reports:detail", args=[report.public_id])
     # Submitting the same form again (a double click) gives the same report.
@@ -46,8 +61,10 @@ def test_only_generators_see_and_use_the_form(client, users, dataset, stub_pdf, 
 
 def test_bad_form_input_is_explained_in_dutch_and_nothing_is_made(client, users):
     dpo = client_for(client, users, "dpo")
-    response = dpo.post(reverse("reports:list"), {"period_from": "2025-02-30", "period_to": "2025-01-01",
-                                                  "min_cell": "2", "alpha": "veel"})
+    response = dpo.post(
+        reverse("reports:list"),
+        {"period_from": "2025-02-30", "period_to": "2025-01-01", "min_cell": "2", "alpha": "veel"},
+    )
     page = response.content.decode()
     assert response.status_code == 400
     assert "Geef de datum als JJJJ-MM-DD" in page and "min_cell moet minstens 5 zijn" in page
@@ -139,8 +156,9 @@ def test_the_dpo_decides_findings_in_their_rows_and_signs_off(client, users, gen
     detail = reverse("reports:detail", args=[generated.public_id])
     create = reverse("reports:finding_create", args=[generated.public_id])
     assert "Beoordeling starten" in dpo.get(detail).content.decode()
-    response = dpo.post(reverse("reports:review", args=[generated.public_id]),
-                        {"action": "start_review", "back": "review"})
+    response = dpo.post(
+        reverse("reports:review", args=[generated.public_id]), {"action": "start_review", "back": "review"}
+    )
     assert response["Location"] == detail + "#review"
     page = dpo.get(detail).content.decode()
     findings = report_view(report=generated)["findings"]
@@ -157,8 +175,16 @@ def test_the_dpo_decides_findings_in_their_rows_and_signs_off(client, users, gen
     assert f'href="#{anchor}-note"' in html and "data-focus-on-load" in html
     assert '<details class="decide" open>' in html
     assert not ReportFinding.objects.exists()
-    response = dpo.post(create, {"finding_id": profile_id, "decision": "mitigate", "note": "Drives refusals.",
-                                 "withdraw_profile": "on", "withdraw_note": "Withdraw it."})
+    response = dpo.post(
+        create,
+        {
+            "finding_id": profile_id,
+            "decision": "mitigate",
+            "note": "Drives refusals.",
+            "withdraw_profile": "on",
+            "withdraw_note": "Withdraw it.",
+        },
+    )
     assert response.status_code == 302 and response["Location"] == f"{detail}?done={anchor}#{anchor}"
     finding = ReportFinding.objects.get()
     assert finding.finding_id == profile_id and finding.profile_code == approved_profile.code
@@ -176,8 +202,9 @@ def test_the_dpo_decides_findings_in_their_rows_and_signs_off(client, users, gen
     dpo.post(create, {"finding_id": group["id"], "decision": "escalate", "note": "Refused more."})
     assert ReportFinding.objects.get(finding_id=group["id"]).group == group["subject"]
     # Returning without a reason: the error sits in the panel the form was in.
-    response = dpo.post(reverse("reports:review", args=[generated.public_id]),
-                        {"action": "return", "back": "review-end"})
+    response = dpo.post(
+        reverse("reports:review", args=[generated.public_id]), {"action": "return", "back": "review-end"}
+    )
     html = response.content.decode()
     assert response.status_code == 400 and 'href="#review-end-comment"' in html and 'aria-invalid="true"' in html
     dpo.post(reverse("reports:review", args=[generated.public_id]), {"action": "sign_off", "comment": "Seen."})
@@ -194,8 +221,10 @@ def test_the_dpo_decides_findings_in_their_rows_and_signs_off(client, users, gen
     home = client.get("/").content.decode()
     assert "Vervolgacties uit biasrapportages" in home and f"Profiel {approved_profile.code} intrekken" in home
     follow_up = finding.follow_ups.get()
-    response = client.post(reverse("reports:follow_up_resolve", args=[follow_up.public_id]),
-                           {"action": "withdraw", "comment": "As the DPO asked.", "next": "/"})
+    response = client.post(
+        reverse("reports:follow_up_resolve", args=[follow_up.public_id]),
+        {"action": "withdraw", "comment": "As the DPO asked.", "next": "/"},
+    )
     assert response.status_code == 302 and response["Location"] == "/"
     approved_profile.refresh_from_db()
     assert approved_profile.status == "withdrawn"
@@ -216,13 +245,21 @@ def test_review_refusals_become_messages(client, users, generated):
 def test_follow_up_redirects_stay_on_this_site(client, users, in_review, approved_profile):
     from reports.services import report_finding_record, report_transition
 
-    finding = report_finding_record(actor=users["dpo"], report=in_review, subject_type="profile",
-                                    subject=approved_profile.code, decision="mitigate", note="n",
-                                    follow_ups=[{"kind": "withdraw_profile", "note": "x"}])
+    finding = report_finding_record(
+        actor=users["dpo"],
+        report=in_review,
+        subject_type="profile",
+        subject=approved_profile.code,
+        decision="mitigate",
+        note="n",
+        follow_ups=[{"kind": "withdraw_profile", "note": "x"}],
+    )
     report_transition(actor=users["dpo"], report=in_review, action="sign_off")
     client_for(client, users, "reviewer")
-    response = client.post(reverse("reports:follow_up_resolve", args=[finding.follow_ups.get().public_id]),
-                           {"action": "dismiss", "comment": "no", "next": "https://evil.example/"})
+    response = client.post(
+        reverse("reports:follow_up_resolve", args=[finding.follow_ups.get().public_id]),
+        {"action": "dismiss", "comment": "no", "next": "https://evil.example/"},
+    )
     assert response["Location"] == reverse("reports:follow_ups")
 
 

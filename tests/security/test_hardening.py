@@ -15,33 +15,54 @@ ROOT = str(settings.BASE_DIR)
 
 def production_env(tmp_path, **extra) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "IOB_"))}
-    env.update({"IOB_ENV": "production", "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
-                "DJANGO_ALLOWED_HOSTS": "iob.example.org", "IOB_AUDIT_KEY": secrets.token_urlsafe(32),
-                "IOB_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "iob_portal.settings", **extra})
+    env.update(
+        {
+            "IOB_ENV": "production",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
+            "DJANGO_ALLOWED_HOSTS": "iob.example.org",
+            "IOB_AUDIT_KEY": secrets.token_urlsafe(32),
+            "IOB_VAR_DIR": str(tmp_path),
+            "DJANGO_SETTINGS_MODULE": "iob_portal.settings",
+            **extra,
+        }
+    )
     return env
 
 
 def test_production_passes_check_deploy_without_warnings(tmp_path):
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                            cwd=ROOT, env=production_env(tmp_path), capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=production_env(tmp_path),
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def test_production_refuses_debug(tmp_path):
-    result = subprocess.run([sys.executable, "-c", "import django; django.setup()"], cwd=ROOT,
-                            env=production_env(tmp_path, DJANGO_DEBUG="1"), capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=production_env(tmp_path, DJANGO_DEBUG="1"),
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode != 0 and "DJANGO_DEBUG must not be set in production" in result.stderr
 
 
 def test_production_sends_hsts_and_redirects_to_https(tmp_path):
-    script = ("import django; django.setup();"
-              "from django.test import Client;"
-              "r = Client().get('/login/', secure=True, HTTP_HOST='iob.example.org');"
-              "print(r.status_code, r.headers.get('Strict-Transport-Security'));"
-              "r = Client().get('/login/', HTTP_HOST='iob.example.org'); print(r.status_code, r.headers['Location'])")
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=production_env(tmp_path),
-                            capture_output=True, text=True)
+    script = (
+        "import django; django.setup();"
+        "from django.test import Client;"
+        "r = Client().get('/login/', secure=True, HTTP_HOST='iob.example.org');"
+        "print(r.status_code, r.headers.get('Strict-Transport-Security'));"
+        "r = Client().get('/login/', HTTP_HOST='iob.example.org'); print(r.status_code, r.headers['Location'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=production_env(tmp_path), capture_output=True, text=True
+    )
     first, second = result.stdout.strip().splitlines()[-2:]
     assert first.startswith("200 max-age=31536000") and "includeSubDomains" in first
     assert second == "301 https://iob.example.org/login/"

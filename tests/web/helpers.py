@@ -14,9 +14,13 @@ def form_data(**changes):
     """A valid chance profile as the form posts it; a value of None leaves the key out."""
     start, end = next_month_window()
     data = {
-        "kind": "chance", "title": "Written on the web", "valid_from": start.isoformat(),
-        "valid_until": end.isoformat(), "criterion_nationality": ["NGA"],
-        "criterion_travel_purpose": ["family_friends"], "criterion_gender": ["M"],
+        "kind": "chance",
+        "title": "Written on the web",
+        "valid_from": start.isoformat(),
+        "valid_until": end.isoformat(),
+        "criterion_nationality": ["NGA"],
+        "criterion_travel_purpose": ["family_friends"],
+        "criterion_gender": ["M"],
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}

@@ -44,8 +44,9 @@ def test_every_page_against_every_role(client, users, draft, path):
     assert anonymous.status_code == 302 and anonymous["Location"].startswith("/login/?next=")
 
 
-@pytest.mark.parametrize("path", ["/profiles/{id}/transition/", "/profiles/{id}/new-version/", "/profiles/new/",
-                                  "/profiles/catalogues/"])
+@pytest.mark.parametrize(
+    "path", ["/profiles/{id}/transition/", "/profiles/{id}/new-version/", "/profiles/new/", "/profiles/catalogues/"]
+)
 def test_writes_are_refused_to_roles_without_the_right(client, users, draft, path):
     client.force_login(users["nobody"])
     assert client.post(path.format(id=draft.public_id), {"action": "submit"}).status_code == 403

@@ -34,8 +34,11 @@ def test_chain_verdict_names_a_broken_chain(client, users, monkeypatch):
     from audit import views
     from audit.selectors import ChainVerdict
 
-    monkeypatch.setattr(views.selectors, "audit_chain_verify",
-                        lambda: ChainVerdict(False, 6, 7, "content does not match its hash (event edited)"))
+    monkeypatch.setattr(
+        views.selectors,
+        "audit_chain_verify",
+        lambda: ChainVerdict(False, 6, 7, "content does not match its hash (event edited)"),
+    )
     html = signed_in(client, users["auditor"]).get("/audit/verify/").content.decode()
     assert 'data-verdict="broken"' in html and "#7" in html and "event edited" in html
 

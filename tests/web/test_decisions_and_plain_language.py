@@ -40,8 +40,9 @@ def test_an_irreversible_step_asks_first_and_changes_nothing_until_confirmed(cli
     html = asked.content.decode()
     assert asked.status_code == 200 and 'name="confirmed" value="1"' in html and 'value="ok"' in html
     assert Profile.objects.get(pk=risk_in_review.pk).status == ProfileStatus.IN_REVIEW
-    done = client.post(TRANSITION.format(risk_in_review.public_id),
-                       {"action": "approve", "comment": "ok", "confirmed": "1"})
+    done = client.post(
+        TRANSITION.format(risk_in_review.public_id), {"action": "approve", "comment": "ok", "confirmed": "1"}
+    )
     assert done.status_code == 302 and Profile.objects.get(pk=risk_in_review.pk).status == ProfileStatus.APPROVED
 
 
@@ -50,7 +51,7 @@ def test_a_reject_without_reason_is_refused_at_once_linked_to_the_comment(client
     response = client.post(TRANSITION.format(risk_in_review.public_id), {"action": "reject", "comment": ""})
     html = response.content.decode()
     assert response.status_code == 400 and problem_codes(response) == {"comment_required"}
-    assert 'href="#id_comment"' in html and 'data-error-summary' in html
+    assert 'href="#id_comment"' in html and "data-error-summary" in html
     assert 'aria-invalid="true"' in html and 'id="comment-errors"' in html
     assert AuditEvent.objects.filter(event_type="profile.refused", data__action="reject").exists()
 
@@ -82,8 +83,10 @@ def test_the_catalogue_form_preselects_nothing_and_retires_with_a_confirmation(c
     signed_in(client, users["admin"])
     html = client.get("/profiles/catalogues/").content.decode()
     assert '<option value="" selected>' in html or 'value="" selected' in html
-    missing = client.post("/profiles/catalogues/", {"characteristic": "", "code": "NLAMS", "label_nl": "Amsterdam",
-                                                    "label_en": "Amsterdam"})
+    missing = client.post(
+        "/profiles/catalogues/",
+        {"characteristic": "", "code": "NLAMS", "label_nl": "Amsterdam", "label_en": "Amsterdam"},
+    )
     assert missing.status_code == 400 and problem_codes(missing) == {"required"}
     assert 'href="#id_characteristic"' in missing.content.decode()
     url = "/profiles/catalogues/application_location/SRPBM/retire/"
@@ -140,6 +143,6 @@ def test_plurals_follow_the_count(client, users, make_profile):
 def test_the_menu_folds_behind_a_button_that_script_reveals(client, users):
     signed_in(client, users["auditor"])
     html = client.get("/").content.decode()
-    assert 'data-menu-toggle' in html and 'aria-controls="main-menu"' in html
+    assert "data-menu-toggle" in html and 'aria-controls="main-menu"' in html
     # Without script the button stays hidden and the menu open.
     assert 'aria-expanded="true" hidden' in html

@@ -34,8 +34,11 @@ def test_policy_officer_writes_a_draft_through_the_form(author, users):
     assert (profile.status, profile.kind) == (ProfileStatus.DRAFT, "chance")
     assert profile.created_by == users["policy_officer"]
     assert {c.characteristic: c.values for c in profile.criteria.all()} == {
-        "nationality": ["NGA"], "travel_purpose": ["family_friends"], "gender": ["M"],
-        "occupation": ["professionals", "student"]}
+        "nationality": ["NGA"],
+        "travel_purpose": ["family_friends"],
+        "gender": ["M"],
+        "occupation": ["professionals", "student"],
+    }
     assert AuditEvent.objects.filter(event_type="profile.created", target_id=str(profile.public_id)).exists()
 
 
@@ -44,23 +47,37 @@ def test_two_characteristics_are_too_few(author):
 
 
 def test_personal_characteristics_alone_are_refused(author):
-    response = post_refused(author, form_data(criterion_travel_purpose=None, criterion_age_group=["18-24"]),
-                            "missing_application_characteristic")
+    response = post_refused(
+        author,
+        form_data(criterion_travel_purpose=None, criterion_age_group=["18-24"]),
+        "missing_application_characteristic",
+    )
     assert "too_few_characteristics" not in problem_codes(response)
 
 
 def test_application_characteristics_alone_are_refused(author):
-    post_refused(author, form_data(criterion_nationality=None, criterion_gender=None,
-                                   criterion_application_location=["NGLOS"], criterion_age_group=None),
-                 "missing_personal_characteristic")
+    post_refused(
+        author,
+        form_data(
+            criterion_nationality=None,
+            criterion_gender=None,
+            criterion_application_location=["NGLOS"],
+            criterion_age_group=None,
+        ),
+        "missing_personal_characteristic",
+    )
 
 
 @pytest.mark.parametrize("name", ["etniciteit", "Ethnic-Origin", "huids kleur", "religie", "r a c e"])
 def test_a_crafted_banned_characteristic_is_refused_as_banned_and_audited(author, name):
     response = post_refused(author, form_data(**{f"criterion_{name}": ["x"]}), "banned_characteristic")
     assert "unknown_characteristic" not in problem_codes(response)
-    assert AuditEvent.objects.filter(event_type="profile.banned_characteristic_refused",
-                                     actor_username="policy_officer").count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            event_type="profile.banned_characteristic_refused", actor_username="policy_officer"
+        ).count()
+        == 1
+    )
 
 
 def test_a_banned_value_in_a_real_characteristic_is_refused_and_audited(author):
@@ -86,8 +103,9 @@ def test_a_characteristic_posted_without_values_is_refused(author):
 
 def test_start_after_end_is_refused(author):
     start, end = next_month_window()
-    post_refused(author, form_data(valid_from=end.isoformat(), valid_until=start.isoformat()),
-                 "invalid_validity_window")
+    post_refused(
+        author, form_data(valid_from=end.isoformat(), valid_until=start.isoformat()), "invalid_validity_window"
+    )
 
 
 def test_missing_dates_are_refused(author):
@@ -110,16 +128,19 @@ def test_a_risk_profile_using_nationality_must_say_why(author):
 
 
 def test_a_risk_profile_without_nationality_needs_no_nationality_reason(author):
-    response = author.post(NEW, risk_form_data(justification_nationality_use="", criterion_nationality=None,
-                                               criterion_age_group=["18-24"]))
+    response = author.post(
+        NEW, risk_form_data(justification_nationality_use="", criterion_nationality=None, criterion_age_group=["18-24"])
+    )
     assert response.status_code == 302
 
 
 def test_every_problem_is_shown_at_once_in_dutch_and_linked_to_its_field(author):
     start, end = next_month_window()
-    response = post_refused(author, form_data(kind="risk", criterion_gender=None,
-                                              valid_from=end.isoformat(), valid_until=start.isoformat()),
-                            "too_few_characteristics")
+    response = post_refused(
+        author,
+        form_data(kind="risk", criterion_gender=None, valid_from=end.isoformat(), valid_until=start.isoformat()),
+        "too_few_characteristics",
+    )
     assert {"too_few_characteristics", "invalid_validity_window", "justification_required"} <= problem_codes(response)
     html = response.content.decode()
     assert 'role="alert"' in html and 'href="#criteria"' in html and 'href="#id_valid_until"' in html
@@ -139,8 +160,12 @@ def test_a_rate_above_one_is_refused_by_the_service(author):
 
 
 def test_free_text_may_name_ethnicity(author):
-    response = author.post(NEW, risk_form_data(
-        title="Not based on ethnicity", justification_proportionality="Ethnicity and religion are not used."))
+    response = author.post(
+        NEW,
+        risk_form_data(
+            title="Not based on ethnicity", justification_proportionality="Ethnicity and religion are not used."
+        ),
+    )
     assert response.status_code == 302
 
 

@@ -15,8 +15,9 @@ from tests.web.helpers import problem_codes, signed_in
 
 def act(client, profile, action, comment="", confirmed="1"):
     """A workflow step as the page does it, past its confirmation step."""
-    return client.post(f"/profiles/{profile.public_id}/transition/",
-                       {"action": action, "comment": comment, "confirmed": confirmed})
+    return client.post(
+        f"/profiles/{profile.public_id}/transition/", {"action": action, "comment": comment, "confirmed": confirmed}
+    )
 
 
 def status_of(profile) -> str:
@@ -49,8 +50,7 @@ def test_submit_request_changes_reopen_and_approve_through_the_pages(client, use
     assert status_of(profile) == ProfileStatus.APPROVED
     page = client.get(response["Location"]).content.decode()
     assert "Narrow the age group" in page  # the history shows every comment
-    assert [t.action for t in profile.transitions.all()] == ["submit", "request_changes", "reopen", "submit",
-                                                             "approve"]
+    assert [t.action for t in profile.transitions.all()] == ["submit", "request_changes", "reopen", "submit", "approve"]
 
 
 def test_the_author_is_refused_approving_with_four_eyes_message(client, users, make_profile):
@@ -173,16 +173,22 @@ def test_detail_shows_catalogue_labels_history_and_audit_events(client, users, m
     assert "please look" in html and "profile.created" in html and "profile.submit" in html
     assert 'name="action"' not in html  # an auditor changes nothing
     # The policy officer sees the workflow but not the trail.
-    assert "profile.created" not in signed_in(client, users["policy_officer"]).get(
-        f"/profiles/{profile.public_id}/").content.decode()
+    assert (
+        "profile.created"
+        not in signed_in(client, users["policy_officer"]).get(f"/profiles/{profile.public_id}/").content.decode()
+    )
 
 
 def test_list_searches_and_filters(client, users, make_profile):
     risk = make_profile(kind="risk", title="Lagos family visits")
-    chance = make_profile(title="Students", criteria=[
-        {"characteristic": "occupation", "values": ["student"]},
-        {"characteristic": "travel_purpose", "values": ["study"]},
-        {"characteristic": "age_group", "values": ["18-24"]}])
+    chance = make_profile(
+        title="Students",
+        criteria=[
+            {"characteristic": "occupation", "values": ["student"]},
+            {"characteristic": "travel_purpose", "values": ["study"]},
+            {"characteristic": "age_group", "values": ["18-24"]},
+        ],
+    )
     signed_in(client, users["register_editor"])
 
     def codes(query):
@@ -196,15 +202,17 @@ def test_list_searches_and_filters(client, users, make_profile):
     assert codes("?status=approved") == set()
 
 
-@pytest.mark.parametrize("query", ["?status=bogus", "?run=not-a-uuid", "?page=abc", "?page=999", "?kind=%00",
-                                   "?characteristic=etniciteit"])
+@pytest.mark.parametrize(
+    "query", ["?status=bogus", "?run=not-a-uuid", "?page=abc", "?page=999", "?kind=%00", "?characteristic=etniciteit"]
+)
 def test_bad_list_parameters_never_crash(client, users, make_profile, query):
     make_profile()
     assert signed_in(client, users["auditor"]).get("/profiles/" + query).status_code == 200
 
 
-def test_list_page_costs_the_same_queries_for_few_and_many_profiles(client, users, make_profile,
-                                                                     django_assert_max_num_queries):
+def test_list_page_costs_the_same_queries_for_few_and_many_profiles(
+    client, users, make_profile, django_assert_max_num_queries
+):
     signed_in(client, users["auditor"])
     make_profile()
     client.get("/profiles/")  # warm the session and permission caches alike for both counts
@@ -220,24 +228,37 @@ def test_list_page_costs_the_same_queries_for_few_and_many_profiles(client, user
 def test_catalogue_page_adds_a_code_and_refuses_a_banned_one(client, users):
     signed_in(client, users["admin"])
     assert client.get("/profiles/catalogues/").status_code == 200
-    new_code = {"characteristic": "occupation", "code": "clergy_free", "label_nl": "Vrij beroep",
-                "label_en": "Liberal profession"}
+    new_code = {
+        "characteristic": "occupation",
+        "code": "clergy_free",
+        "label_nl": "Vrij beroep",
+        "label_en": "Liberal profession",
+    }
     asked = client.post("/profiles/catalogues/", new_code)  # first the confirmation step
     assert asked.status_code == 200 and 'name="confirmed"' in asked.content.decode()
     assert not CatalogueCode.objects.filter(code="clergy_free").exists()
     added = client.post("/profiles/catalogues/", {**new_code, "confirmed": "1"})
     assert added.status_code == 302
     assert CatalogueCode.objects.filter(characteristic="occupation", code="clergy_free").exists()
-    banned = client.post("/profiles/catalogues/", {"characteristic": "occupation", "code": "religieus_leider",
-                                                   "label_nl": "Religieus leider", "label_en": "Religious leader"})
+    banned = client.post(
+        "/profiles/catalogues/",
+        {
+            "characteristic": "occupation",
+            "code": "religieus_leider",
+            "label_nl": "Religieus leider",
+            "label_en": "Religious leader",
+        },
+    )
     assert banned.status_code == 400
     assert "bijzondere categorie" in banned.content.decode()
     assert not CatalogueCode.objects.filter(code="religieus_leider").exists()
     assert AuditEvent.objects.filter(event_type="catalogue.banned_code_refused").exists()
-    eighth = client.post("/profiles/catalogues/", {"characteristic": "etniciteit", "code": "x",
-                                                   "label_nl": "x", "label_en": "x"})
-    assert eighth.status_code == 400 and AuditEvent.objects.filter(
-        event_type="catalogue.banned_code_refused").count() == 2
+    eighth = client.post(
+        "/profiles/catalogues/", {"characteristic": "etniciteit", "code": "x", "label_nl": "x", "label_en": "x"}
+    )
+    assert (
+        eighth.status_code == 400 and AuditEvent.objects.filter(event_type="catalogue.banned_code_refused").count() == 2
+    )
 
 
 def test_pages_are_dutch_by_default_and_english_after_the_switch(client, users):
@@ -250,8 +271,9 @@ def test_pages_are_dutch_by_default_and_english_after_the_switch(client, users):
     assert '<html lang="en">' in english and "<h1>Profiles</h1>" in english
 
 
-def test_impact_preview_is_offered_for_open_versions_when_monitoring_provides_it(client, users, make_profile,
-                                                                                 monkeypatch):
+def test_impact_preview_is_offered_for_open_versions_when_monitoring_provides_it(
+    client, users, make_profile, monkeypatch
+):
     from django.urls import NoReverseMatch, reverse
 
     from profiles import views

@@ -165,8 +165,10 @@ class Command(BaseCommand):
         from generation.demo import generation_demo_seed
 
         parameter_set, run = generation_demo_seed(users=users)
-        self.stdout.write(f"approved parameter set: {parameter_set}; generation run for {run.valid_from:%Y-%m}: "
-                          f"{run.counts.get('chance', 0)} chance, {run.counts.get('risk', 0)} risk profiles proposed")
+        self.stdout.write(
+            f"approved parameter set: {parameter_set}; generation run for {run.valid_from:%Y-%m}: "
+            f"{run.counts.get('chance', 0)} chance, {run.counts.get('risk', 0)} risk profiles proposed"
+        )
         from assessments.demo import assessments_demo_create
 
         self.stdout.write("assessments: " + (", ".join(assessments_demo_create(users=users)) or "already there"))

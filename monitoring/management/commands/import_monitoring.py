@@ -15,21 +15,31 @@ from problems import DomainError
 
 
 class Command(BaseCommand):
-    help = ("Import monitoring records from a CSV or JSON Lines file, whole or not at all. "
-            "A bad file gets a report of every bad row and changes nothing (exit status 1).")
+    help = (
+        "Import monitoring records from a CSV or JSON Lines file, whole or not at all. "
+        "A bad file gets a report of every bad row and changes nothing (exit status 1)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file")
-        parser.add_argument("--format", choices=["csv", "jsonl"], default=None,
-                            help="Default: by the file's extension (.jsonl/.ndjson: JSON Lines, else CSV).")
-        parser.add_argument("--user", default=None,
-                            help="Portal user to record as the importer (needs the import right); "
-                                 "default: the operator of this command.")
+        parser.add_argument(
+            "--format",
+            choices=["csv", "jsonl"],
+            default=None,
+            help="Default: by the file's extension (.jsonl/.ndjson: JSON Lines, else CSV).",
+        )
+        parser.add_argument(
+            "--user",
+            default=None,
+            help="Portal user to record as the importer (needs the import right); "
+            "default: the operator of this command.",
+        )
         parser.add_argument("--language", choices=["nl", "en"], default=None, help="Language of the report.")
         parser.add_argument("--max-problems", type=int, default=200, help="Problems to print (all are counted).")
 
-    def handle(self, *args, file: str, format: str | None, user: str | None, language: str | None,
-               max_problems: int, **options):
+    def handle(
+        self, *args, file: str, format: str | None, user: str | None, language: str | None, max_problems: int, **options
+    ):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"no such file: {path}")
@@ -41,21 +51,35 @@ class Command(BaseCommand):
             except DomainError as error:
                 raise CommandError(str(error)) from None
             if run.status == ImportStatus.IMPORTED:
-                self.stdout.write(_("Imported %(rows)s records from %(file)s: %(inserted)s new, %(updated)s "
-                                    "updated, %(unchanged)s unchanged. SHA-256 %(sha)s.") % {
-                    "rows": run.row_count, "file": path.name, "inserted": run.inserted_count,
-                    "updated": run.updated_count, "unchanged": run.unchanged_count, "sha": run.sha256})
+                self.stdout.write(
+                    _(
+                        "Imported %(rows)s records from %(file)s: %(inserted)s new, %(updated)s "
+                        "updated, %(unchanged)s unchanged. SHA-256 %(sha)s."
+                    )
+                    % {
+                        "rows": run.row_count,
+                        "file": path.name,
+                        "inserted": run.inserted_count,
+                        "updated": run.updated_count,
+                        "unchanged": run.unchanged_count,
+                        "sha": run.sha256,
+                    }
+                )
                 return
-            self.stderr.write(_("Rejected %(file)s: %(problems)s problems in %(bad)s of %(rows)s rows. Nothing was "
-                                "imported.") % {"file": path.name, "problems": run.problem_count,
-                                                "bad": run.bad_row_count, "rows": run.row_count})
+            self.stderr.write(
+                _("Rejected %(file)s: %(problems)s problems in %(bad)s of %(rows)s rows. Nothing was imported.")
+                % {"file": path.name, "problems": run.problem_count, "bad": run.bad_row_count, "rows": run.row_count}
+            )
             self.stderr.write("row\tcolumn\tcode\tmessage")
             for entry in run.problems[:max_problems]:
-                self.stderr.write(f"{entry['row']}\t{entry.get('column') or '-'}\t{entry['code']}\t"
-                                  f"{problem_message(entry)}")
+                self.stderr.write(
+                    f"{entry['row']}\t{entry.get('column') or '-'}\t{entry['code']}\t{problem_message(entry)}"
+                )
             if run.problem_count > min(max_problems, len(run.problems)):
-                self.stderr.write(_("… and %(more)s more problems.") % {
-                    "more": run.problem_count - min(max_problems, len(run.problems))})
+                self.stderr.write(
+                    _("… and %(more)s more problems.")
+                    % {"more": run.problem_count - min(max_problems, len(run.problems))}
+                )
         sys.exit(1)
 
     def _actor(self, username: str | None):

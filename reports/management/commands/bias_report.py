@@ -29,19 +29,31 @@ class Command(BaseCommand):
             )
 
     def handle(self, *args, **options):
-        parameters = {k: options[k] for k in ("min_cell", "alpha", "ratio_low", "ratio_high", "follow_threshold")
-                      if options.get(k) is not None}
+        parameters = {
+            k: options[k]
+            for k in ("min_cell", "alpha", "ratio_low", "ratio_high", "follow_threshold")
+            if options.get(k) is not None
+        }
         try:
-            report = report_run_now(actor=command_actor(), period_from=options["period_from"],
-                                    period_to=options["period_to"], parameters=parameters,
-                                    origin=ReportOrigin.COMMAND)
+            report = report_run_now(
+                actor=command_actor(),
+                period_from=options["period_from"],
+                period_to=options["period_to"],
+                parameters=parameters,
+                origin=ReportOrigin.COMMAND,
+            )
         except DomainError as error:
             raise CommandError("\n".join(f"{p.code}: {p.message}" for p in error.problems)) from error
-        for kind, path in ((ArtifactKind.JSON, options["json_path"]), (ArtifactKind.PDF, options["pdf_path"]),
-                           (ArtifactKind.CSV, options["csv_path"])):
+        for kind, path in (
+            (ArtifactKind.JSON, options["json_path"]),
+            (ArtifactKind.PDF, options["pdf_path"]),
+            (ArtifactKind.CSV, options["csv_path"]),
+        ):
             if path:
                 Path(path).write_bytes(report_artifact(report=report, kind=kind))
         # Flags are the true *_flagged values of the JSON; the PDF's findings count an officer
         # flagged for two reasons twice.
-        self.stdout.write(f"bias report {report.public_id}: {report.record_count} records, {report.flagged_count} "
-                          f"flags, content SHA-256 {report.content_hash}")
+        self.stdout.write(
+            f"bias report {report.public_id}: {report.record_count} records, {report.flagged_count} "
+            f"flags, content SHA-256 {report.content_hash}"
+        )

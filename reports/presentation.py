@@ -406,105 +406,140 @@ def _small(value: int | None, min_cell: int) -> int | None:
     return None if value is None or value < min_cell else value
 
 
-def view_build(*, report: dict[str, Any], support: dict[str, Any]) -> dict[str, Any]:
-    """The view of one report (a JSON-serialisable dict)."""
-    p = report["parameters"]
-    m = p["min_cell"]
-    labels = _catalogue_labels()
-    pop = report["population"]
-    pop_support = support["population"]
-
-    population = {
-        "n": _small(pop["n"], m),
-        "n_decided": _small(pop["n_decided"], m),
-        "advice": {a: _small(pop["advice"][a], m) for a in ADVICE},
+def _population_view(pop: dict[str, Any], pop_support: dict[str, Any], min_cell: int) -> dict[str, Any]:
+    """The whole period's figures; a figure whose base is under `min_cell` is withheld."""
+    return {
+        "n": _small(pop["n"], min_cell),
+        "n_decided": _small(pop["n_decided"], min_cell),
+        "advice": {a: _small(pop["advice"][a], min_cell) for a in ADVICE},
         "advice_share": {
-            a: (pop["advice"][a] / pop["n"] if pop["n"] and pop["advice"][a] >= m else None) for a in ADVICE
+            a: (pop["advice"][a] / pop["n"] if pop["n"] and pop["advice"][a] >= min_cell else None) for a in ADVICE
         },
-        "intensive_rate": pop["intensive_rate"] if pop["n"] >= m else None,
-        "refusal_rate": pop["refusal_rate"] if pop["n_decided"] >= m else None,
+        "intensive_rate": pop["intensive_rate"] if pop["n"] >= min_cell else None,
+        "refusal_rate": pop["refusal_rate"] if pop["n_decided"] >= min_cell else None,
         "refusal_rate_by_advice": {
-            a: (pop["refusal_rate_by_advice"][a] if pop_support["decided_by_advice"][a] >= m else None) for a in ADVICE
+            a: (pop["refusal_rate_by_advice"][a] if pop_support["decided_by_advice"][a] >= min_cell else None)
+            for a in ADVICE
         },
-        "follow_rate": pop["follow_rate"] if pop_support["follow_denominator"] >= m else None,
+        "follow_rate": pop["follow_rate"] if pop_support["follow_denominator"] >= min_cell else None,
     }
 
+
+def _groups_view(
+    report_groups: list[dict[str, Any]], labels: dict[str, Any], min_cell: int
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, dict[str, Any]]]:
+    """The shown groups, the suppressed ones (named, without figures), and the report's
+    groups by finding id."""
     groups, suppressed_groups = [], []
-    by_id: dict[str, dict[str, Any]] = {}
-    for g in report["groups"]:
-        label = _labels_both(g["characteristics"], labels)
-        dims = len(g["characteristics"])
-        if g["suppressed"]:
-            suppressed_groups.append({"characteristics": g["characteristics"], "label": label, "dims": dims})
+    by_finding_id: dict[str, dict[str, Any]] = {}
+    for group in report_groups:
+        label = _labels_both(group["characteristics"], labels)
+        dims = len(group["characteristics"])
+        if group["suppressed"]:
+            suppressed_groups.append({"characteristics": group["characteristics"], "label": label, "dims": dims})
             continue
-        row = {k: v for k, v in g.items() if k != "suppressed"}
+        row = {k: v for k, v in group.items() if k != "suppressed"}
         row.update(
-            key=group_key(g["characteristics"]),
+            key=group_key(group["characteristics"]),
             label=label,
             dims=dims,
-            pair="+".join(g["characteristics"]),
-            n_decided=_small(g["n_decided"], m),
-            flagged=bool(g["intensive_flagged"] or g["refusal_flagged"] or g.get("amplification_flagged")),
+            pair="+".join(group["characteristics"]),
+            n_decided=_small(group["n_decided"], min_cell),
+            flagged=bool(group["intensive_flagged"] or group["refusal_flagged"] or group.get("amplification_flagged")),
         )
         if dims == 2:
-            row["beyond"] = bool(g.get("intensive_beyond_parents") or g.get("refusal_beyond_parents"))
+            row["beyond"] = bool(group.get("intensive_beyond_parents") or group.get("refusal_beyond_parents"))
         groups.append(row)
-        by_id[finding_id_of_group(g["characteristics"])] = g
+        by_finding_id[finding_id_of_group(group["characteristics"])] = group
+    return groups, suppressed_groups, by_finding_id
 
-    officers, officers_hidden = [], 0
-    officer_rows: dict[str, tuple] = {}
-    for o in report["officers"]:
-        if o["n_decided"] < m:
-            officers_hidden += 1
+
+def _officers_view(
+    report_officers: list[dict[str, Any]], officers_support: dict[str, Any], min_cell: int
+) -> tuple[list[dict[str, Any]], int, dict[str, tuple]]:
+    """Officers with enough decisions to show (and how many are hidden), and each shown
+    officer's report row beside its view row."""
+    officers, hidden = [], 0
+    rows: dict[str, tuple] = {}
+    for officer in report_officers:
+        if officer["n_decided"] < min_cell:
+            hidden += 1
             continue
-        s = support["officers"][o["officer_id"]]
-        row = dict(o)
+        officer_support = officers_support[officer["officer_id"]]
+        decided_by_advice = officer_support["decided_by_advice"]
+        row = dict(officer)
         row["refusal_rate_by_advice"] = {
-            a: (o["refusal_rate_by_advice"][a] if s["decided_by_advice"][a] >= m else None) for a in ADVICE
+            a: (officer["refusal_rate_by_advice"][a] if decided_by_advice[a] >= min_cell else None) for a in ADVICE
         }
-        row["follow_rate"] = o["follow_rate"] if s["follow_denominator"] >= m else None
+        row["follow_rate"] = officer["follow_rate"] if officer_support["follow_denominator"] >= min_cell else None
         row["intensive_refusal_ratio"] = (
-            o["intensive_refusal_ratio"] if s["decided_by_advice"]["intensive"] >= m else None
+            officer["intensive_refusal_ratio"] if decided_by_advice["intensive"] >= min_cell else None
         )
         officers.append(row)
-        officer_rows[o["officer_id"]] = (o, row)
+        rows[officer["officer_id"]] = (officer, row)
+    return officers, hidden, rows
 
-    profiles, profiles_hidden = [], 0
-    for h in report["profiles"]:
-        if h["n"] < m:
-            profiles_hidden += 1
+
+def _profiles_view(report_profiles: list[dict[str, Any]], min_cell: int) -> tuple[list[dict[str, Any]], int]:
+    """Profiles with enough hits to show, and how many are hidden."""
+    profiles, hidden = [], 0
+    for hits in report_profiles:
+        if hits["n"] < min_cell:
+            hidden += 1
             continue
-        row = dict(h)
-        if h["n_decided"] < m:
+        row = dict(hits)
+        if hits["n_decided"] < min_cell:
             row.update(n_decided=None, refusal_rate=None, refusal_rate_ci=None, refusal_ratio=None)
         profiles.append(row)
+    return profiles, hidden
 
+
+def _months_view(
+    report_months: list[dict[str, Any]], months_support: dict[str, Any], min_cell: int
+) -> list[dict[str, Any]]:
     months = []
-    for mo in report["months"]:
-        small = mo["n"] < m
-        decided = support["months"].get(mo["month"], {}).get("n_decided", 0)
+    for month in report_months:
+        small = month["n"] < min_cell
+        decided = months_support.get(month["month"], {}).get("n_decided", 0)
         months.append(
             {
-                "month": mo["month"],
+                "month": month["month"],
                 "suppressed": small,
-                "n": None if small else mo["n"],
-                "intensive_rate": None if small else mo["intensive_rate"],
-                "refusal_rate": None if small or decided < m else mo["refusal_rate"],
+                "n": None if small else month["n"],
+                "intensive_rate": None if small else month["intensive_rate"],
+                "refusal_rate": None if small or decided < min_cell else month["refusal_rate"],
             }
         )
+    return months
 
-    profile_rows = {h["code"]: h for h in report["profiles"]}
+
+def view_build(*, report: dict[str, Any], support: dict[str, Any]) -> dict[str, Any]:
+    """The view of one report (a JSON-serialisable dict)."""
+    parameters = report["parameters"]
+    min_cell = parameters["min_cell"]
+    labels = _catalogue_labels()
+    groups, suppressed_groups, groups_by_finding = _groups_view(report["groups"], labels, min_cell)
+    officers, officers_hidden, officer_rows = _officers_view(report["officers"], support["officers"], min_cell)
+    profiles, profiles_hidden = _profiles_view(report["profiles"], min_cell)
+    profile_rows = {hits["code"]: hits for hits in report["profiles"]}
     findings = [
-        _finding_view(f, groups=by_id, officers=officer_rows, profiles=profile_rows, pop=pop, p=p, labels=labels)
+        _finding_view(
+            f,
+            groups=groups_by_finding,
+            officers=officer_rows,
+            profiles=profile_rows,
+            pop=report["population"],
+            p=parameters,
+            labels=labels,
+        )
         for f in report.get("findings", [])
     ]
-
     return {
         "version": VIEW_VERSION,
         "period": report["period"],
-        "parameters": p,
-        "min_cell": m,
-        "population": population,
+        "parameters": parameters,
+        "min_cell": min_cell,
+        "population": _population_view(report["population"], support["population"], min_cell),
         "findings": findings,
         "findings_summary": findings_summary(findings),
         "findings_count": len(findings),
@@ -515,7 +550,7 @@ def view_build(*, report: dict[str, Any], support: dict[str, Any]) -> dict[str, 
         "officers_hidden": officers_hidden,
         "profiles": profiles,
         "profiles_hidden": profiles_hidden,
-        "months": months,
+        "months": _months_view(report["months"], support["months"], min_cell),
         "characteristics": list(CHARACTERISTICS),
     }
 

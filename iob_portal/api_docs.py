@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import TemplateHTMLRenderer
 from rest_framework.response import Response
@@ -100,6 +101,7 @@ def api_reference() -> dict[str, Any]:
     return {"info": info, "tags": sorted(tags.items()), "components": components}
 
 
+@extend_schema(exclude=True)  # a page about the API, not part of it
 class ApiDocsView(APIView):
     """GET /api/docs/: the reference page (signed-in users, like the schema itself)."""
 

@@ -8,6 +8,7 @@ Celery task; it only marks answers, never rewrites them.
 """
 
 import fnmatch
+import logging
 import threading
 
 from django.db import transaction
@@ -19,15 +20,23 @@ from audit.models import AuditEvent
 from . import registry
 
 _local = threading.local()
+logger = logging.getLogger(__name__)
 
 
 def _flush() -> None:
     pending: set[str] = getattr(_local, "pending", set())
     _local.pending = set()
+    from .services import prefill_staleness_check
     from .tasks import check_staleness
 
     for event_type in sorted(pending):
-        check_staleness.delay(event_type=event_type)
+        try:
+            check_staleness.delay(event_type=event_type)
+        except Exception:  # the broker is down: never fail the change that was just committed
+            # The check only marks answers for re-review and is cheap: run it here rather
+            # than lose it.
+            logger.warning("job service unavailable; staleness check for %s runs in the request", event_type)
+            prefill_staleness_check(event_type=event_type)
 
 
 @receiver(post_save, sender=AuditEvent, dispatch_uid="prefill_watch_audit")

@@ -107,12 +107,15 @@ def test_approve_parameters_run_review_and_approve(page, live_server, sign_in, s
     sign_in("dpo")
     page.goto(f"{live_server.url}/profiles/{risk.public_id}/")
     page.locator("button[name=action][value=dpo_sign_off]").click()
+    # An irreversible step asks for confirmation first.
+    page.locator("form:has(input[name=confirmed]) button[type=submit]").click()
     page.wait_for_load_state()
     sign_out()
     sign_in("reviewer")
     page.goto(f"{live_server.url}/profiles/{risk.public_id}/")
     page.locator("#id_comment").fill("Onderbouwing gelezen.")
     page.locator("button[name=action][value=approve]").click()
+    page.locator("form:has(input[name=confirmed]) button[type=submit]").click()
     page.wait_for_load_state()
     risk.refresh_from_db()
     assert risk.status == "approved" and risk.dpo_signed_off_by == users["dpo"]

@@ -6,7 +6,7 @@ import io
 
 import pytest
 from django.db import IntegrityError, connection, transaction
-from iob_portal.errors import DomainError
+from problems import DomainError
 from pypdf import PdfReader
 
 from audit.models import AuditEvent

@@ -6,10 +6,10 @@ import io
 
 import pytest
 from django.db import IntegrityError, connection, transaction
-from problems import DomainError
 from pypdf import PdfReader
 
 from audit.models import AuditEvent
+from problems import DomainError
 from reports.models import ReportStatus, ReviewRecord
 from reports.selectors import report_view
 from reports.services import report_finding_record, report_transition

@@ -227,11 +227,12 @@ def catalogue_code_retire(*, actor, characteristic: str, code: str, reason: str)
     return entry
 
 
-def _retired_problems(criteria: Any) -> list[Problem]:
-    """A retired code is no longer offered: a new or changed criterion may not use it."""
+def _retired_problems(criteria: Any, retired: dict[str, set[str]] | None = None) -> list[Problem]:
+    """A retired code is no longer offered: a new or changed criterion may not use it.
+    A caller that checks many profiles passes the index once (`retired`)."""
     if not isinstance(criteria, list):
         return []
-    retired = catalogue_retired_index()
+    retired = catalogue_retired_index() if retired is None else retired
     problems = []
     for i, criterion in enumerate(criteria):
         if not isinstance(criterion, dict):
@@ -747,6 +748,7 @@ def profiles_generated_submit(
     with audited_refusal(_refusal_of("generate", actor, detail={"generation_run_id": str(generation_run_id)})):
         actor_require(actor, AUTHOR_PROFILES, _("Only a policy officer or the generator may propose profiles."))
         catalogue = catalogue_index()
+        retired = catalogue_retired_index()  # once for the whole run, not per candidate
         today = timezone.localdate()
         prefix = f"P-{today:%Y-%m}-"
         last = _next_code(today)
@@ -764,7 +766,7 @@ def profiles_generated_submit(
             )
             ev = {k: (candidate.get("evidence") or {}).get(k) for k in EVIDENCE_FIELDS}
             problems += _evidence_check(ev) + _title_check(candidate.get("title"))
-            problems += _retired_problems(candidate["criteria"])
+            problems += _retired_problems(candidate["criteria"], retired)
             if problems:
                 raise DomainError(problems)
             profile = Profile.objects.create(

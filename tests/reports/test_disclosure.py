@@ -9,6 +9,7 @@ import csv
 import html
 import io
 import re
+import subprocess
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from unittest import mock
@@ -158,9 +159,11 @@ class _CountCells(HTMLParser):
 
 
 def _pdf_text(content: bytes) -> str:
-    from pypdf import PdfReader
-
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    # Poppler's pdftotext (installed by the test setup) reads the file in a tenth of the time
+    # pypdf takes, which is what lets this test run a few hundred times.
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=content, capture_output=True, check=True
+    ).stdout.decode()
 
 
 @pytest.mark.django_db
@@ -214,8 +217,9 @@ def test_no_small_count_reaches_the_pdf(data):
         else:
             assert int(cell.replace(".", "")) >= min_cell, (cell, min_cell)
     # What was checked is what the PDF shows: every count cell's text is in the file's text.
-    text = re.sub(r"\s+", " ", _pdf_text(pdf.content))
+    # Spacing is left out of the comparison: the text layer may join "< 9" into "<9".
+    text = re.sub(r"\s+", "", _pdf_text(pdf.content))
     for cell in set(cells):
-        assert cell in text, cell
+        assert re.sub(r"\s+", "", cell) in text, cell
     # And the CSV made from the same view passes the cell-by-cell check.
     check_csv(rows, min_cell, _csv(view))

@@ -203,7 +203,12 @@ class PortalOIDCBackend(OIDCAuthenticationBackend):
     def get_or_create_user(self, access_token, id_token, payload):
         userinfo = self.get_userinfo(access_token, id_token, payload)
         if str(userinfo.get("sub")) != str(payload.get("sub")):
-            raise SuspiciousOperation("The userinfo answer names another subject than the ID token.")
+            # Not SuspiciousOperation: mozilla-django-oidc would swallow it here unrecorded.
+            raise OidcRefused(
+                "userinfo_subject_mismatch",
+                "the userinfo answer names another subject than the ID token",
+                subject=str(payload.get("sub") or ""),
+            )
         # Roles may be in the ID token or in the userinfo answer; userinfo is the fresher.
         claims = {**payload, **userinfo}
         return oidc_account_sync(issuer=settings.IOB_OIDC_ISSUER.rstrip("/"), claims=claims)

@@ -29,6 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.authentication import SessionScheme
 from rest_framework.authentication import SessionAuthentication
 
 from problems import DomainError
@@ -331,6 +332,12 @@ class PortalSessionAuthentication(SessionAuthentication):
         if result is not None and not second_factor_passed(request._request):
             return None
         return result
+
+
+class PortalSessionScheme(SessionScheme):
+    """The schema describes it as the session cookie it is."""
+
+    target_class = "accounts.second_factor.PortalSessionAuthentication"
 
 
 def second_factor_sign_out(request: HttpRequest) -> None:

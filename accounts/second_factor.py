@@ -43,9 +43,11 @@ if TYPE_CHECKING:
 SECOND_FACTOR_ROLES = frozenset({Role.REVIEWER, Role.DPO, Role.ADMINISTRATOR})
 
 # (app, workflow action) pairs that need a recent code. Publishing a register entry makes
-# it public in the ministry's name, so it is a sign-off like the others.
+# it public in the ministry's name, so it is a sign-off like the others; approving a
+# generation run's chance profiles in bulk approves profiles, so it is one too.
 STEP_UP_ACTIONS: dict[str, frozenset[str]] = {
     "profiles": frozenset({"approve", "dpo_sign_off"}),
+    "generation": frozenset({"bulk_approve"}),
     "reports": frozenset({"sign_off"}),
     "assessments": frozenset({"sign"}),
     "register": frozenset({"approve", "publish"}),

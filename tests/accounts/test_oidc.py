@@ -331,3 +331,18 @@ def test_the_sign_in_page_offers_the_government_account_only_when_configured(cli
     # Off, the doors lead back to the sign-in page.
     assert client.get("/oidc/authenticate/")["Location"] == "/login/"
     assert client.get("/oidc/callback/", {"code": "x", "state": "y"})["Location"] == "/login/"
+
+
+@pytest.mark.django_db
+def test_the_oidc_backend_grants_no_right_of_its_own(users):
+    from django.contrib.auth.models import Permission
+
+    from accounts.oidc import PortalOIDCBackend
+
+    user = users["nobody"]
+    user.user_permissions.add(Permission.objects.get(codename="review_profile"))
+    backend = PortalOIDCBackend()
+    assert backend.get_all_permissions(user) == set()
+    assert not backend.has_perm(user, "profiles.review_profile")
+    # And building it for a request's user costs no network (OIDC is off here).
+    assert backend.authenticate(None, username="nobody", password="pw-nobody") is None

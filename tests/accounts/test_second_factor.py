@@ -140,7 +140,7 @@ def test_a_reviewer_gives_the_code_after_the_password_and_every_attempt_is_audit
     assert response["Location"] == VERIFY + "?next=%2Fprofiles%2Freview%2F"
     refused = client.post(VERIFY, {"code": wrong(device), "next": "/profiles/review/"})
     assert refused.status_code == 400
-    assert "wrong, already used or expired" in refused.content.decode() or "verkeerd" in refused.content.decode()
+    assert "De code is onjuist, al gebruikt of verlopen." in refused.content.decode()
     (failed,) = events("auth.second_factor_failed", "reviewer")
     assert failed.data["reason"] == "wrong_code" and failed.data["purpose"] == "sign_in"
     assert str(wrong(device)) not in str(failed.data)  # the code tried is not kept
@@ -333,8 +333,26 @@ def _register_version(users):
     return version_create_draft(actor=users["register_editor"])
 
 
+def _generation_run(users):
+    from generation.models import RunOrigin
+    from generation.services import parameter_set_create, parameter_set_transition, run_request
+
+    values = {
+        "min_group_size": 10,
+        "chance_max_hit_rate": 0.1,
+        "chance_max_refusal_rate": 0.2,
+        "risk_min_hit_rate": 0.3,
+        "min_depth": 3,
+    }
+    ps = parameter_set_create(actor=users["policy_officer"], name="Standaard", **values)
+    ps = parameter_set_transition(actor=users["policy_officer"], parameter_set=ps, action="submit")
+    parameter_set_transition(actor=users["reviewer2"], parameter_set=ps, action="approve", comment="ok")
+    return run_request(actor=users["policy_officer"], origin=RunOrigin.API, enqueue=False)
+
+
 # (who, web URL, form, back page, API URL, API body) for every act that needs a step-up.
 def _doors(users, make_profile):
+    run = _generation_run(users)
     risk = _risk_in_review(users, make_profile)
     report = _report(users)
     dpia = _dpia_version(users)
@@ -351,6 +369,9 @@ def _doors(users, make_profile):
          f"/register/versions/{entry.public_id}/", f"/api/register/versions/{entry.public_id}/approve/", {}),
         ("reviewer", f"/register/versions/{entry.public_id}/publish/", {},
          f"/register/versions/{entry.public_id}/", f"/api/register/versions/{entry.public_id}/publish/", {}),
+        ("reviewer", f"/generation/runs/{run.public_id}/approve-chance/", {"candidate": "1"},
+         f"/generation/runs/{run.public_id}/", f"/api/generation-runs/{run.public_id}/approve-chance/",
+         {"candidates": [1], "comment": ""}),
     ]  # fmt: skip
 
 
@@ -534,4 +555,16 @@ def test_the_step_up_actions_exist_in_their_workflows():
     assert STEP_UP_ACTIONS["assessments"] <= set(ASSESSMENT)
     assert STEP_UP_ACTIONS["register"] <= set(REGISTER)
     assert STEP_UP_ACTIONS["reports"] == {"sign_off"}
+    assert STEP_UP_ACTIONS["generation"] == {"bulk_approve"}
     assert reverse("second-factor-step-up") == STEP_UP
+
+
+@pytest.mark.django_db
+def test_the_admin_site_waits_for_the_administrators_code(client, users, devices):
+    users["admin"].is_staff = True
+    users["admin"].save()
+    signed_in(client, users["admin"])
+    assert client.get("/admin/auth/user/")["Location"].startswith(VERIFY)
+    assert client.get("/api/docs/").status_code in (401, 403)
+    client.post(VERIFY, {"code": code(devices["admin"])})
+    assert client.get("/admin/auth/user/").status_code == 200

@@ -234,6 +234,22 @@ class PortalOIDCBackend(OIDCAuthenticationBackend):
         return False
 
 
+def _reason_of(message: str) -> str:
+    """A stable reason code for the audit trail from the library's message."""
+    for needle, reason in (
+        ("state", "unknown_state"),
+        ("Nonce", "nonce_mismatch"),
+        ("ID token refused", "id_token_invalid"),
+        ("JWS", "id_token_invalid"),
+        ("JWKS", "unknown_signing_key"),
+        ("algorithm", "id_token_invalid"),
+        ("discovery", "discovery_invalid"),
+    ):
+        if needle in message:
+            return reason
+    return "invalid_answer"
+
+
 def _ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
@@ -294,6 +310,6 @@ class PortalOIDCCallbackView(OIDCAuthenticationCallbackView):
         except OidcRefused as refused:
             return self._refuse(refused.reason, refused.detail, refused.subject, refused.username)
         except SuspiciousOperation as error:
-            return self._refuse("invalid_answer", str(error))
+            return self._refuse(_reason_of(str(error)), str(error))
         except (requests.RequestException, ValueError, KeyError) as error:
             return self._refuse("provider_unreachable", type(error).__name__)

@@ -236,7 +236,7 @@ def test_a_changed_state_is_refused(client, provider):
     location = provider_answer(to_provider(client))
     response = callback(client, location.replace("state=", "state=forged"))
     assert response.status_code == 302 and response["Location"] == "/login/"
-    _refused(client, "state")
+    _refused(client, "unknown_state")
 
 
 @pytest.mark.django_db
@@ -263,14 +263,15 @@ def test_a_replayed_callback_is_refused(client, provider):
 def test_a_wrong_nonce_is_refused(client, provider):
     provider.misbehave.nonce = "replayed-from-another-sign-in"
     oidc_sign_in(client)
-    _refused(client, "Nonce")
+    _refused(client, "nonce_mismatch")
 
 
 @pytest.mark.django_db
 def test_a_token_signed_with_another_key_is_refused(client, provider):
     provider.misbehave.sign_with_other_key = True
     oidc_sign_in(client)
-    _refused(client, "invalid_answer")
+    _refused(client, "id_token_invalid")
+    assert "signature" in events("auth.oidc_refused").last().data["detail"].lower()
 
 
 @pytest.mark.django_db

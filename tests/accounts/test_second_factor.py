@@ -568,3 +568,36 @@ def test_the_admin_site_waits_for_the_administrators_code(client, users, devices
     assert client.get("/api/docs/").status_code in (401, 403)
     client.post(VERIFY, {"code": code(devices["admin"])})
     assert client.get("/admin/auth/user/").status_code == 200
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_one_code_sent_by_many_requests_at_once_passes_once(users, on_postgres):
+    """The device row is locked while a code is checked: racing requests cannot all use it."""
+    import threading
+
+    from django.db import connection
+    from django.test import RequestFactory
+
+    from accounts.second_factor import second_factor_verify
+
+    device = demo_device_enrol(user=users["reviewer"])
+    used = code(device)
+    results: list[bool] = []
+    start = threading.Barrier(4)
+
+    def attempt() -> None:
+        try:
+            request = RequestFactory().post(VERIFY)
+            start.wait()
+            results.append(second_factor_verify(request=request, user=users["reviewer"], code=used, purpose="race"))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [False, False, False, True]
+    assert events("auth.second_factor_verified", "reviewer").count() == 1

@@ -45,6 +45,7 @@ run: setup
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py seed_demo --password $(DEMO_PASSWORD) --records $(DEMO_RECORDS)
 	@echo "IOB portal on http://127.0.0.1:$(PORT)/ — sign in as policy_officer, reviewer, dpo, register_editor, auditor or admin with password '$(DEMO_PASSWORD)'"
+	@echo "reviewer, reviewer2, dpo and admin also give a code: $(PY) manage.py demo_totp NAME prints the current one"
 	@$(PY) -m celery -A iob_portal worker -B --loglevel=WARNING --concurrency=2 & \
 	  worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver 127.0.0.1:$(PORT)

@@ -30,6 +30,9 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_reason = models.CharField(max_length=20, choices=TokenRevocation.choices, blank=True)
+    # When the token's holder last gave a TOTP code through it (at issue, or in the IOB-OTP
+    # header): approvals through this token need no new code within IOB_STEP_UP_SECONDS.
+    second_factor_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -53,3 +56,23 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user_id})"
+
+
+class OidcIdentity(models.Model):
+    """Which account an OpenID Connect subject signs in to. Accounts are matched on the
+    provider's stable `sub`, never on a username or e-mail address the provider lets a
+    person choose, so that nobody takes over a local account by naming themselves after it."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="oidc_identity")
+    issuer = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_sign_in_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("OpenID Connect identity")
+        verbose_name_plural = _("OpenID Connect identities")
+        constraints = [models.UniqueConstraint(fields=["issuer", "subject"], name="oidcidentity_issuer_subject_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} @ {self.issuer}"

@@ -6,6 +6,7 @@ from django.dispatch import receiver
 
 from . import events
 from .models import TokenRevocation
+from .second_factor import session_clear
 from .tokens import tokens_revoke_for_user
 
 
@@ -17,6 +18,10 @@ def _ip(request) -> str | None:
 def _on_login(sender, request, user, **kwargs):
     with transaction.atomic():
         events.user_logged_in(user=user, ip=_ip(request))
+    if request is not None and hasattr(request, "session"):
+        # Every sign-in owes its own second factor; a code given earlier in this browser
+        # (Django keeps the session's data when the same user signs in again) does not count.
+        session_clear(request)
 
 
 @receiver(user_logged_out)

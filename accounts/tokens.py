@@ -34,8 +34,9 @@ def token_lifetime() -> timedelta:
 
 
 @transaction.atomic
-def token_issue(*, user) -> tuple[ApiToken, str]:
-    """A new token for `user`: the row, and the secret (shown once, never stored)."""
+def token_issue(*, user, second_factor: bool = False) -> tuple[ApiToken, str]:
+    """A new token for `user`: the row, and the secret (shown once, never stored).
+    `second_factor`: a TOTP code was given with the request (step-up counts from now)."""
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
     now = timezone.now()
     token = ApiToken.objects.create(
@@ -44,6 +45,7 @@ def token_issue(*, user) -> tuple[ApiToken, str]:
         digest=token_digest(secret),
         created_at=now,
         expires_at=now + token_lifetime(),
+        second_factor_at=now if second_factor else None,
     )
     events.token_issued(user=user, token=token)
     return token, secret

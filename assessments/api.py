@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import api_permission
 from accounts.roles import AUTHOR_ASSESSMENTS, VIEW_ASSESSMENTS
+from accounts.second_factor import step_up_require_api
 from prefill.selectors import prefill_refresh
 
 from . import selectors, services
@@ -162,5 +163,6 @@ class TransitionApi(APIView):
     def post(self, request, id):
         data = self.TransitionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        step_up_require_api(request, "assessments", data.validated_data["action"])
         version = services.version_transition(actor=request.user, version=_version(id), **data.validated_data)
         return Response(version_out(request, version))

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.actors import actor_has_right, actor_has_role
 from accounts.roles import AUTHOR_ASSESSMENTS, VIEW_ASSESSMENTS
+from accounts.second_factor import step_up_redirect
 from prefill import registry
 from prefill.selectors import prefill_refresh, provenance_for_many
 from problems import DomainError
@@ -368,6 +369,8 @@ def version_transition(request: HttpRequest, public_id: Any) -> HttpResponse:
         except ValueError:
             messages.error(request, _("Enter the review-by date as YYYY-MM-DD."))
             return redirect("assessments:version", public_id=version.public_id)
+    if (step_up := step_up_redirect(request, "assessments", action, back=version_url(version))) is not None:
+        return step_up
     try:
         services.version_transition(
             actor=request.user,

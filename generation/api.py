@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import api_permission
 from accounts.roles import AUTHOR_PARAMETERS, START_GENERATION, VIEW_GENERATION
+from accounts.second_factor import step_up_require_api
 
 from . import selectors, services
 from .models import GenerationRun, ParameterSet, RunOrigin
@@ -298,6 +299,7 @@ class RunBulkApproveApi(APIView):
         run = _run(id)
         data = BulkApproveIn(data=request.data)
         data.is_valid(raise_exception=True)
+        step_up_require_api(request, "generation", "bulk_approve")
         count = services.run_chance_approve(
             actor=request.user,
             run=run,

@@ -24,6 +24,7 @@ from accounts.roles import (
     VIEW_AUDIT,
     VIEW_GENERATION,
 )
+from accounts.second_factor import step_up_redirect
 from problems import DomainError, problems_to_form
 
 from . import selectors, services
@@ -185,6 +186,9 @@ class RunApproveChanceView(PermissionRequired, View):
     def post(self, request, public_id):
         run = _run_or_404(public_id)
         ids = [int(i) for i in request.POST.getlist("candidate") if i.isdigit()]
+        page = reverse("generation:run", kwargs={"public_id": run.public_id})
+        if (step_up := step_up_redirect(request, "generation", "bulk_approve", back=page)) is not None:
+            return step_up
         try:
             count = services.run_chance_approve(
                 actor=request.user, run=run, candidate_ids=ids, comment=request.POST.get("comment", "")

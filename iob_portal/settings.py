@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_celery_beat",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "audit",
     "accounts",
     "jobs",
@@ -75,6 +77,8 @@ MIDDLEWARE = [
     # Deny by default: every page needs a signed-in user unless marked otherwise.
     "accounts.middleware.PortalLoginRequiredMiddleware",
     "accounts.middleware.IdleSessionMiddleware",
+    # Reviewers, the DPO and administrators pass their second factor before any page.
+    "accounts.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Content Security Policy: scripts and styles from our own static files only.
@@ -122,7 +126,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "accounts.backends.PortalModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.PortalModelBackend",
+    # Answers only the OpenID Connect callback, and only when IOB_OIDC_ISSUER is set.
+    "accounts.oidc.PortalOIDCBackend",
+]
 # Five failed sign-ins for one username, or from one address, lock it for 15 minutes (the
 # username from any address, so guessing from many machines does not help); a success resets.
 AXES_FAILURE_LIMIT = env.int("IOB_LOGIN_FAILURE_LIMIT", default=5)
@@ -189,7 +198,8 @@ CONTENT_SECURITY_POLICY = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.tokens.PortalTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        # A session whose second factor is still owed is no API session.
+        "accounts.second_factor.PortalSessionAuthentication",
     ],
     # Deny by default; each API view narrows further by role.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -290,6 +300,42 @@ IOB_API_BATCH_MAX_BYTES = env.int("IOB_API_BATCH_MAX_BYTES", default=12 * 1024 *
 # --- Sign-in and tokens ----------------------------------------------------------------
 # API tokens live this long; signing out, a new password or deactivation ends them sooner.
 IOB_TOKEN_TTL_HOURS = env.int("IOB_TOKEN_TTL_HOURS", default=12)
+
+# --- OpenID Connect (accounts/oidc.py) ------------------------------------------------
+# Off unless an issuer and a client are given: the sign-in page then offers local sign-in only.
+# The provider's endpoints and keys come from its discovery document.
+IOB_OIDC_ISSUER = env.str("IOB_OIDC_ISSUER", default="").rstrip("/")
+IOB_OIDC_CLIENT_ID = env.str("IOB_OIDC_CLIENT_ID", default="")
+IOB_OIDC_CLIENT_SECRET = env.str("IOB_OIDC_CLIENT_SECRET", default="")
+# Where the roles are in the claims (a dotted path: Keycloak's realm roles are
+# "realm_access.roles"), and which claim value means which portal role:
+# "iob-reviewer=reviewer,iob-dpo=dpo". Without a map a value equal to a role's name counts.
+IOB_OIDC_ROLE_CLAIM = env.str("IOB_OIDC_ROLE_CLAIM", default="roles")
+IOB_OIDC_ROLE_MAP = env.dict("IOB_OIDC_ROLE_MAP", default={})
+IOB_OIDC_USERNAME_CLAIM = env.str("IOB_OIDC_USERNAME_CLAIM", default="preferred_username")
+IOB_OIDC_SCOPES = env.str("IOB_OIDC_SCOPES", default="openid profile email")
+IOB_OIDC_SIGN_ALGO = env.str("IOB_OIDC_SIGN_ALGO", default="RS256")
+IOB_OIDC_TIMEOUT_SECONDS = env.int("IOB_OIDC_TIMEOUT_SECONDS", default=10)
+# mozilla-django-oidc's own settings, derived from the ones above.
+OIDC_RP_CLIENT_ID = IOB_OIDC_CLIENT_ID
+OIDC_RP_CLIENT_SECRET = IOB_OIDC_CLIENT_SECRET
+OIDC_RP_SCOPES = IOB_OIDC_SCOPES
+OIDC_RP_SIGN_ALGO = IOB_OIDC_SIGN_ALGO
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = IOB_OIDC_TIMEOUT_SECONDS
+OIDC_AUTHENTICATE_CLASS = "accounts.oidc.PortalOIDCRequestView"
+OIDC_CALLBACK_CLASS = "accounts.oidc.PortalOIDCCallbackView"
+LOGIN_REDIRECT_URL_FAILURE = "/login/"
+
+# --- Second factor (accounts/second_factor.py) -------------------------------------------
+# TOTP for reviewers, the DPO and administrators at sign-in, and again ("step-up") at an
+# approval or sign-off when the last code is older than IOB_STEP_UP_SECONDS.
+IOB_SECOND_FACTOR_REQUIRED = env.bool("IOB_SECOND_FACTOR_REQUIRED", default=True)
+IOB_STEP_UP_SECONDS = env.int("IOB_STEP_UP_SECONDS", default=300)
+OTP_TOTP_ISSUER = env.str("IOB_TOTP_ISSUER", default="IOB-portaal")
+# After a wrong code the device waits 1, 2, 4, ... seconds before it checks another.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Background jobs under broker faults (jobs/services.py) ------------------------
 IOB_JOB_HEARTBEAT_SECONDS = env.int("IOB_JOB_HEARTBEAT_SECONDS", default=10)

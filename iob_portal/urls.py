@@ -5,6 +5,8 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView
 
+from accounts.views import PortalLoginView
+
 from . import views
 from .api_docs import ApiDocsView
 
@@ -27,9 +29,10 @@ api_patterns = [
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", PortalLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),
     path("jobs/", include("jobs.urls")),

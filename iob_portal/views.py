@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.roles import Role, user_roles
+from accounts.second_factor import token_second_factor
 from accounts.tokens import token_issue
 from assessments import selectors as assessment_selectors
 from profiles import selectors as profile_selectors
@@ -66,6 +67,8 @@ class TokenObtainApi(APIView):
     class TokenRequestSerializer(serializers.Serializer):
         username = serializers.CharField()
         password = serializers.CharField(style={"input_type": "password"})
+        # Required (only) for accounts that use a second factor: reviewers, the DPO, administrators.
+        otp = serializers.CharField(required=False, allow_blank=True, max_length=12)
 
     @extend_schema(
         request=TokenRequestSerializer,
@@ -95,5 +98,6 @@ class TokenObtainApi(APIView):
                 },
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        token, secret = token_issue(user=user)
+        second_factor = token_second_factor(request, user=user, code=data.validated_data.get("otp", ""))
+        token, secret = token_issue(user=user, second_factor=second_factor)
         return Response({"token": secret, "expires_at": token.expires_at})

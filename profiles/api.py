@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from accounts.permissions import api_permission
 from accounts.roles import AUTHOR_PROFILES, VIEW_PROFILES
+from accounts.second_factor import step_up_require_api
 from problems import DomainError
 
 from . import selectors, services
@@ -172,6 +173,7 @@ class ProfileActionApi(GenericAPIView):
         profile = _profile(id)
         data = ActionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        step_up_require_api(request, "profiles", self.workflow_action)
         services.profile_transition(
             actor=request.user, profile=profile, action=self.workflow_action, comment=data.validated_data["comment"]
         )

@@ -29,6 +29,7 @@ from accounts.roles import (
     VIEW_AUDIT,
     VIEW_PROFILES,
 )
+from accounts.second_factor import step_up_redirect
 from audit.selectors import audit_event_list
 from problems import DomainError, Problem, problems_to_form
 
@@ -242,6 +243,9 @@ class ProfileTransitionView(PermissionRequired, View):
                     "consequence": CONFIRM_ACTIONS[action],
                 },
             )
+        back = reverse("profiles:detail", kwargs={"public_id": profile.public_id})
+        if (step_up := step_up_redirect(request, "profiles", action, back=back)) is not None:
+            return step_up
         try:
             services.profile_transition(
                 actor=request.user, profile=profile, action=action, comment=form.cleaned_data["comment"]

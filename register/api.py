@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import api_permission
 from accounts.roles import VIEW_REGISTER
+from accounts.second_factor import step_up_require_api
 
 from . import selectors, services
 from .exports import register_body
@@ -175,6 +176,7 @@ class VersionActionApi(APIView):
     def post(self, request, id):
         data = RegisterCommentInput(data=request.data)
         data.is_valid(raise_exception=True)
+        step_up_require_api(request, "register", self.action_name)
         version = services.version_transition(
             actor=request.user, version=_get(id), action=self.action_name, comment=data.validated_data["comment"]
         )

@@ -12,12 +12,14 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.actors import actor_has_right, actor_has_role
 from accounts.roles import EDIT_REGISTER, VIEW_REGISTER
+from accounts.second_factor import step_up_redirect
 from problems import DomainError, problems_to_form
 
 from . import factsheet, selectors, services
@@ -171,6 +173,9 @@ def version_action(request, public_id, action):
     version = _version(public_id)
     if action not in TRANSITIONS:
         raise Http404
+    back = reverse("register:version", args=[version.public_id])
+    if (step_up := step_up_redirect(request, "register", action, back=back)) is not None:
+        return step_up
     try:
         version = services.version_transition(
             actor=request.user, version=version, action=action, comment=request.POST.get("comment", "")

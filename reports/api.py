@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import api_permission
 from accounts.roles import GENERATE_REPORTS, REVIEW_PROFILES, REVIEW_REPORTS, VIEW_REPORTS
+from accounts.second_factor import step_up_require_api
 from problems import DomainError
 
 from . import selectors, services
@@ -255,6 +256,7 @@ def _transition_api(action: str):
         def post(self, request, id):
             data = CommentInput(data=request.data)
             data.is_valid(raise_exception=True)
+            step_up_require_api(request, "reports", action)
             report = services.report_transition(
                 actor=request.user, report=_report(id), action=action, comment=data.validated_data["comment"]
             )

@@ -17,6 +17,7 @@ from django.views import View
 from accounts.actors import actor_has_right
 from accounts.permissions import PermissionRequired
 from accounts.roles import GENERATE_REPORTS, REVIEW_PROFILES, REVIEW_REPORTS, VIEW_AUDIT, VIEW_REPORTS
+from accounts.second_factor import step_up_redirect
 from problems import DomainError, problems_to_form
 
 from . import selectors, services
@@ -254,6 +255,9 @@ class ReportReviewView(PermissionRequired, View):
     def post(self, request, public_id):
         report = _report_or_404(public_id)
         action = request.POST.get("action", "")
+        back = reverse("reports:detail", args=[report.public_id])
+        if (step_up := step_up_redirect(request, "reports", action, back=back)) is not None:
+            return step_up
         try:
             report = services.report_transition(
                 actor=request.user, report=report, action=action, comment=request.POST.get("comment", "")

@@ -20,3 +20,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LANGUAGE_CODE = "nl"
 # Each test starts from an empty trail; checkpoints of another test's trail would not match.
 IOB_AUDIT_CHECKPOINT_DIR = None
+# The suite approves and signs off in hundreds of tests; the second factor's own tests
+# (tests/accounts/test_second_factor.py) turn the requirement on.
+IOB_SECOND_FACTOR_REQUIRED = False
+# OpenID Connect is off unless a test starts its provider (tests/accounts/test_oidc.py).
+IOB_OIDC_ISSUER = ""
+IOB_OIDC_CLIENT_ID = ""

@@ -11,7 +11,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.roles import Role
+from accounts.roles import Role, user_roles
+from accounts.second_factor import SECOND_FACTOR_ROLES
 from accounts.services import user_create_or_update
 from profiles.models import Profile
 from profiles.services import catalogue_sync, profile_create, profile_transition
@@ -153,6 +154,7 @@ class Command(BaseCommand):
                 users[name] = user_create_or_update(
                     username=name, password=password, roles=roles, is_staff=name == "admin", is_superuser=False
                 )
+        self._second_factor(users)
         created_codes = catalogue_sync()
         made = self._profiles(users)
         self.stdout.write(f"users: {len(users)}; catalogue codes added: {created_codes}; demo profiles added: {made}")
@@ -175,6 +177,23 @@ class Command(BaseCommand):
         from register.services import register_demo_draft
 
         self.stdout.write(f"register entry: {register_demo_draft(actor=users['register_editor'])}")
+
+    def _second_factor(self, users) -> None:
+        """The accounts whose role needs a TOTP code get a device of their own (kept when
+        run again); `manage.py demo_totp NAME` prints the current code."""
+        from accounts.second_factor import demo_device_enrol
+
+        with_device = []
+        for name, user in users.items():
+            # Also when the requirement is off, so that turning it on needs no new seed.
+            if user_roles(user) & SECOND_FACTOR_ROLES:
+                device = demo_device_enrol(user=user)
+                with_device.append(name)
+                self.stdout.write(f"second factor of {name}: {device.config_url}")
+        self.stdout.write(
+            f"{', '.join(with_device)} give a TOTP code at sign-in and before approving or signing off: "
+            "add the otpauth URI above to an authenticator app, or run `manage.py demo_totp NAME`."
+        )
 
     def _profiles(self, users) -> int:
         today = timezone.localdate()

@@ -119,6 +119,7 @@ def make_profiles(codes: dict[str, list[str]]) -> None:
             valid_from=today - timedelta(days=30 + i % 30),
             valid_until=today + timedelta(days=30 + i % 30),
             created_by=users["policy_officer"],
+            owner=users["policy_officer"],
             **justification,
         )
         for i in range(PROFILES)

@@ -110,6 +110,7 @@ def make_profiles(users) -> None:
                 valid_from=start,
                 valid_until=start + timedelta(days=89),
                 created_by=author,
+                owner=author,
                 evidence_group_size=500 + i,
                 evidence_chain_hit_rate=0.02,
                 evidence_refusal_rate=0.1,

@@ -10,6 +10,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -64,11 +65,41 @@ def path_key(characteristics: dict[str, str]) -> str:
     return "|".join(f"{c}={characteristics[c]}" for c in sorted(characteristics))
 
 
+def _scratch_folder() -> Path:
+    """Where a run exports the window's records for DuckDB. A worker killed mid-run
+    (SIGKILL: no `finally`) leaves its export behind, and it holds personal data; so each
+    run first removes the exports of processes that no longer exist. The file names carry
+    the pid of the process that wrote them."""
+    from django.conf import settings
+
+    folder = Path(getattr(settings, "VAR_DIR", tempfile.gettempdir())) / "generation-scratch"
+    folder.mkdir(parents=True, exist_ok=True)
+    for leftover in folder.glob("records-*.csv"):
+        try:
+            pid = int(leftover.name.split("-")[1])
+        except (IndexError, ValueError):
+            continue
+        if pid != os.getpid() and not _process_exists(pid):
+            leftover.unlink(missing_ok=True)
+    return folder
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
 def records_load(con: duckdb.DuckDBPyConnection, *, window_from: date, window_to: date) -> None:
     """Table `records` in DuckDB: the window's granted and refused records (monitoring's selector)."""
     from monitoring.selectors import DECIDED_RECORD_COLUMNS, decided_records_export
 
-    fd, path = tempfile.mkstemp(prefix="iob-generation-", suffix=".csv")
+    folder = _scratch_folder()
+    fd, path = tempfile.mkstemp(prefix=f"records-{os.getpid()}-", suffix=".csv", dir=folder)
     os.close(fd)
     try:
         decided_records_export(path=path, period_from=window_from, period_to=window_to)

@@ -3,7 +3,8 @@
 The admin writes nothing itself: adding a catalogue code goes through
 `catalogue_code_add`, creating or changing a profile through `profile_create` and
 `profile_update`, discarding a draft through `profile_delete_draft`. Their refusals come
-back as form errors (never a 500) and nothing is saved. Only a draft can be changed;
+back as form errors (never a 500) and nothing is saved. Only a draft can be changed, and
+only by its owner (`profile_may_edit`, the rule `profile_update` applies);
 every other version is shown read-only, because an approved version is never edited in
 place.
 """
@@ -192,10 +193,10 @@ class ProfileAdminForm(_ServiceForm):
 @admin.register(Profile)
 class ProfileAdmin(admin.ModelAdmin):
     form = ProfileAdminForm
-    list_display = ["code", "version", "kind", "status", "title", "valid_from", "valid_until", "created_by"]
+    list_display = ["code", "version", "kind", "status", "title", "valid_from", "valid_until", "owner"]
     list_filter = ["status", "kind", "origin"]
     search_fields = ["code", "title"]
-    list_select_related = ["created_by"]
+    list_select_related = ["owner"]
     ordering = ["-created_at", "-id"]
     readonly_fields = [
         "code",
@@ -206,6 +207,9 @@ class ProfileAdmin(admin.ModelAdmin):
         "previous_version",
         "created_by",
         "created_at",
+        "owner",
+        "previous_owner",
+        "taken_over_at",
         "submitted_by",
         "submitted_at",
         "approved_by",
@@ -226,6 +230,9 @@ class ProfileAdmin(admin.ModelAdmin):
                     "previous_version",
                     "created_by",
                     "created_at",
+                    "owner",
+                    "previous_owner",
+                    "taken_over_at",
                     "submitted_by",
                     "submitted_at",
                     "approved_by",

@@ -23,10 +23,13 @@ from . import selectors, services
 from .models import Profile, ProfileCriterion, ProfileTransition
 from .serializers import (
     ActionInputSerializer,
+    DraftCommentInputSerializer,
+    DraftCommentOutputSerializer,
     ErrorResponseSerializer,
     ProfileFilterSerializer,
     ProfileInputSerializer,
     ProfileOutputSerializer,
+    TakeOverInputSerializer,
 )
 
 CanView = api_permission(VIEW_PROFILES)
@@ -63,7 +66,9 @@ def _presentable(qs: QuerySet[Profile]) -> QuerySet[Profile]:
     # Everything the representation shows, fetched per page and not per profile. The
     # selector's criteria prefetch is redone into a plain list (`to_attr`): a prefetched
     # manager costs a queryset clone per profile, a large part of a page of 200.
-    qs = qs.select_related("created_by", "submitted_by", "approved_by", "dpo_signed_off_by").prefetch_related(None)
+    qs = qs.select_related(
+        "created_by", "submitted_by", "approved_by", "dpo_signed_off_by", "owner", "previous_owner"
+    ).prefetch_related(None)
     return qs.prefetch_related(
         Prefetch("criteria", to_attr="criteria_in_order", queryset=ProfileCriterion.objects.order_by("position")),
         _history(),
@@ -199,3 +204,51 @@ class ProfileNewVersionApi(GenericAPIView):
             actor=request.user, profile=profile, comment=data.validated_data.get("comment", "")
         )
         return _present(copy.public_id, status_code=status.HTTP_201_CREATED)
+
+
+class ProfileCommentsApi(GenericAPIView):
+    """Comments on a draft: everyone who may read profiles reads them; a policy officer
+    adds one (the service: owner or not, only while the version is being written)."""
+
+    serializer_class = DraftCommentOutputSerializer
+    permission_classes = [CanView]
+    queryset = Profile.objects.none()  # tells the schema what the path's id names
+
+    @extend_schema(
+        responses={200: DraftCommentOutputSerializer(many=True), **_errors(401, 403, 404)}, tags=["profile workflow"]
+    )
+    def get(self, request, id):
+        profile = _profile(id)
+        comments = selectors.profile_comments(profile=profile)
+        return Response(DraftCommentOutputSerializer(comments, many=True).data)
+
+    @extend_schema(
+        request=DraftCommentInputSerializer,
+        responses={201: DraftCommentOutputSerializer, **_errors(400, 401, 403, 404, 409)},
+        tags=["profile workflow"],
+    )
+    def post(self, request, id):
+        profile = _profile(id)
+        data = DraftCommentInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        comment = services.profile_comment_add(actor=request.user, profile=profile, text=data.validated_data["text"])
+        return Response(DraftCommentOutputSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+
+class ProfileTakeOverApi(GenericAPIView):
+    """Take over someone else's draft, with a reason (403 for who may not, 409 for state)."""
+
+    serializer_class = ProfileOutputSerializer
+    permission_classes = [CanView]
+
+    @extend_schema(
+        request=TakeOverInputSerializer,
+        responses={200: ProfileOutputSerializer, **_errors(400, 401, 403, 404, 409)},
+        tags=["profile workflow"],
+    )
+    def post(self, request, id):
+        profile = _profile(id)
+        data = TakeOverInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.profile_draft_take_over(actor=request.user, profile=profile, reason=data.validated_data["reason"])
+        return _present(id)

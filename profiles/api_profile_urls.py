@@ -1,6 +1,13 @@
 from django.urls import path
 
-from .api import ProfileActionApi, ProfileDetailApi, ProfileListCreateApi, ProfileNewVersionApi
+from .api import (
+    ProfileActionApi,
+    ProfileCommentsApi,
+    ProfileDetailApi,
+    ProfileListCreateApi,
+    ProfileNewVersionApi,
+    ProfileTakeOverApi,
+)
 
 # URL segment → workflow action of profiles/workflow.py.
 ACTIONS = {
@@ -18,6 +25,8 @@ urlpatterns = [
     path("profiles/", ProfileListCreateApi.as_view(), name="api-profile-list"),
     path("profiles/<uuid:id>/", ProfileDetailApi.as_view(), name="api-profile-detail"),
     path("profiles/<uuid:id>/new-version/", ProfileNewVersionApi.as_view(), name="api-profile-new-version"),
+    path("profiles/<uuid:id>/comments/", ProfileCommentsApi.as_view(), name="api-profile-comments"),
+    path("profiles/<uuid:id>/take-over/", ProfileTakeOverApi.as_view(), name="api-profile-take-over"),
     *[
         path(
             f"profiles/<uuid:id>/{segment}/",

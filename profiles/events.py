@@ -56,6 +56,30 @@ def profile_transitioned(*, actor, profile, action: str, from_status: str, to_st
     )
 
 
+def profile_taken_over(*, actor, profile, previous_owner, reason: str) -> None:
+    """Both owners by name: a username stays readable after the account is gone."""
+    audit_event_record(
+        event_type="profile.taken_over",
+        actor=actor,
+        target=profile,
+        data={
+            "previous_owner": previous_owner.get_username() if previous_owner else None,
+            "owner": profile.owner.get_username(),
+            "reason": reason,
+            "status": profile.status,
+        },
+    )
+
+
+def profile_commented(*, actor, profile, comment) -> None:
+    audit_event_record(
+        event_type="profile.commented",
+        actor=actor,
+        target=profile,
+        data={"comment": comment.text, "status": profile.status},
+    )
+
+
 def profile_refused(*, actor, action: str, codes: list[str], target=None, detail: dict[str, Any] | None = None) -> None:
     """A refused attempt. A banned characteristic is logged under its own event type."""
     event_type = "profile.banned_characteristic_refused" if "banned_characteristic" in codes else "profile.refused"

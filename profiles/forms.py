@@ -276,6 +276,25 @@ class CommentForm(forms.Form):
     comment = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class DraftCommentForm(forms.Form):
+    """A comment on a draft; the service checks who may comment and that it is not empty."""
+
+    text = forms.CharField(
+        label=_("Your comment"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class TakeOverForm(forms.Form):
+    MAX_LENGTH = 2000
+    reason = forms.CharField(
+        label=_("Why do you take this draft over?"),
+        required=False,
+        max_length=MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The reason is recorded in the audit trail with both owners."),
+    )
+
+
 class CatalogueCodeForm(forms.Form):
     # Free text under a list of choices: a tampered name must reach the service, which
     # refuses a banned category by name and writes the attempt to the audit trail.

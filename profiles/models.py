@@ -96,6 +96,10 @@ class ProfileStatus(models.TextChoices):
 # A version's content may change only while it is being written.
 EDITABLE_STATUSES = (ProfileStatus.DRAFT,)
 OPEN_STATUSES = (ProfileStatus.DRAFT, ProfileStatus.IN_REVIEW, ProfileStatus.CHANGES_REQUESTED)
+# A version belongs to its owner while it is being written or waits for its author's
+# changes: only the owner edits, submits, reopens or discards it; other policy officers
+# may comment on it or take it over explicitly (services.profile_draft_take_over).
+OWNED_STATUSES = (ProfileStatus.DRAFT, ProfileStatus.CHANGES_REQUESTED)
 APPROVED_STATUSES = (ProfileStatus.APPROVED, ProfileStatus.ACTIVE, ProfileStatus.EXPIRED, ProfileStatus.WITHDRAWN)
 
 
@@ -133,6 +137,13 @@ class Profile(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Who may write this version: its creator, until someone takes it over (recorded in
+    # the audit trail with the reason; the last one taken from is kept for the page).
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    previous_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    taken_over_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -212,6 +223,17 @@ class Profile(models.Model):
                 ),
                 name="profile_four_eyes",
             ),
+            # The owner wrote (part of) the version: four eyes holds for them too.
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True) | ~Q(approved_by=F("owner")),
+                name="profile_owner_is_not_approver",
+            ),
+            # A take-over moves the draft to someone else and says from whom, and when.
+            models.CheckConstraint(
+                condition=Q(previous_owner__isnull=True, taken_over_at__isnull=True)
+                | (Q(previous_owner__isnull=False, taken_over_at__isnull=False) & ~Q(previous_owner=F("owner"))),
+                name="profile_take_over_names_another_owner",
+            ),
             models.CheckConstraint(
                 condition=~Q(status__in=APPROVED_STATUSES) | Q(approved_by__isnull=False, approved_at__isnull=False),
                 name="profile_approved_has_approver",
@@ -243,6 +265,11 @@ class Profile(models.Model):
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
 
+    @property
+    def is_owned(self) -> bool:
+        """Whether the owner rule applies now (see OWNED_STATUSES)."""
+        return self.status in OWNED_STATUSES
+
 
 class ProfileCriterion(models.Model):
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="criteria")
@@ -265,6 +292,28 @@ class ProfileCriterion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.characteristic} ∈ {{{', '.join(self.values)}}}"
+
+
+class ProfileComment(models.Model):
+    """A remark on a version being written, by its owner or another policy officer.
+    No service changes or removes one; they go only with a discarded draft, and the audit
+    trail keeps their text."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="profile_comment_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile}: {self.author_id} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class ProfileTransition(models.Model):

@@ -8,7 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import get_language
 
 from .characteristics import LABEL_SORTED, Characteristic, collation_key
-from .models import CatalogueCode, Profile, ProfileCriterion, ProfileStatus, ProfileTransition
+from .models import CatalogueCode, Profile, ProfileComment, ProfileCriterion, ProfileStatus, ProfileTransition
 
 
 def catalogue_index() -> dict[str, set[str]]:
@@ -100,7 +100,13 @@ def profile_list(*, filters: dict[str, Any] | None = None) -> QuerySet[Profile]:
 def profile_get(*, public_id) -> Profile:
     return (
         Profile.objects.select_related(
-            "created_by", "submitted_by", "approved_by", "dpo_signed_off_by", "previous_version"
+            "created_by",
+            "submitted_by",
+            "approved_by",
+            "dpo_signed_off_by",
+            "previous_version",
+            "owner",
+            "previous_owner",
         )
         .prefetch_related("criteria")
         .get(public_id=public_id)
@@ -113,6 +119,10 @@ def profile_versions(*, code: str) -> QuerySet[Profile]:
 
 def profile_transitions(*, profile: Profile) -> QuerySet[ProfileTransition]:
     return profile.transitions.select_related("actor").order_by("created_at", "id")
+
+
+def profile_comments(*, profile: Profile) -> QuerySet[ProfileComment]:
+    return profile.comments.select_related("author").order_by("created_at", "id")
 
 
 def review_queue() -> QuerySet[Profile]:

@@ -208,6 +208,8 @@ class ProfileOutputSerializer(serializers.ModelSerializer):
     approved_by = serializers.SerializerMethodField()
     dpo_signed_off_by = serializers.SerializerMethodField()
     history = TransitionOutputSerializer(source="transitions", many=True, read_only=True)
+    owner = serializers.SerializerMethodField()
+    previous_owner = serializers.SerializerMethodField()
 
     class Meta:
         model = Profile
@@ -237,6 +239,9 @@ class ProfileOutputSerializer(serializers.ModelSerializer):
             "dpo_signed_off_by",
             "dpo_signed_off_at",
             "history",
+            "owner",
+            "previous_owner",
+            "taken_over_at",
         ]
         read_only_fields = fields
 
@@ -255,6 +260,12 @@ class ProfileOutputSerializer(serializers.ModelSerializer):
 
     def get_dpo_signed_off_by(self, profile: Profile) -> str | None:
         return _username(profile.dpo_signed_off_by)
+
+    def get_owner(self, profile: Profile) -> str | None:
+        return _username(profile.owner)
+
+    def get_previous_owner(self, profile: Profile) -> str | None:
+        return _username(profile.previous_owner)
 
     def to_representation(self, profile: Profile) -> dict[str, Any]:
         """The fields above, written out by hand: DRF's generic walk over ~60 nested fields
@@ -315,6 +326,9 @@ class ProfileOutputSerializer(serializers.ModelSerializer):
                 }
                 for t in (history if history is not None else profile.transitions.all())
             ],
+            "owner": _username(profile.owner),
+            "previous_owner": _username(profile.previous_owner),
+            "taken_over_at": at(profile.taken_over_at),
         }
 
 
@@ -346,3 +360,28 @@ class ErrorResponseSerializer(serializers.Serializer):
 
     type = serializers.ChoiceField(choices=["validation_error", "client_error", "server_error"])
     errors = ProblemSerializer(many=True)
+
+
+# --- Drafts: comments and take-over ---------------------------------------------------------------
+
+
+class DraftCommentInputSerializer(serializers.Serializer):
+    # Length and emptiness are the service's to judge (one message for every door).
+    text = serializers.CharField(allow_blank=True, trim_whitespace=False)
+
+
+class DraftCommentOutputSerializer(serializers.Serializer):
+    author = serializers.CharField()
+    text = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+    def to_representation(self, comment) -> dict[str, Any]:
+        return {
+            "author": _username(comment.author),
+            "text": comment.text,
+            "created_at": _datetime(comment.created_at, timezone.get_current_timezone()),
+        }
+
+
+class TakeOverInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, max_length=2000)

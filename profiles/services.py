@@ -26,7 +26,7 @@ from accounts.actors import (
     actor_require_role,
     actor_user,
 )
-from accounts.roles import AUTHOR_PROFILES, MANAGE_CATALOGUES
+from accounts.roles import AUTHOR_PROFILES, MANAGE_CATALOGUES, Role
 from audit.refusals import audited_refusal
 from audit.selectors import audit_actor_ids
 from problems import DomainError, Problem, conflict, forbidden
@@ -45,8 +45,10 @@ from .characteristics import (
 from .models import (
     EDITABLE_STATUSES,
     OPEN_STATUSES,
+    OWNED_STATUSES,
     CatalogueCode,
     Profile,
+    ProfileComment,
     ProfileCriterion,
     ProfileKind,
     ProfileOrigin,
@@ -382,6 +384,7 @@ def profile_create(
                         valid_from=valid_from,
                         valid_until=valid_until,
                         created_by=actor_user(actor),
+                        owner=actor_user(actor),
                         **_justification_fields(justification),
                         **ev,
                     )
@@ -417,6 +420,9 @@ def profile_update(*, actor, profile: Profile, **changes: Any) -> Profile:
                 "not_editable",
                 _("Only a draft can be changed; an approved version is never edited. Make a new version instead."),
             )
+        refusal = profile_owner_refusal(actor=actor, profile=current)
+        if refusal is not None:
+            raise refusal
         before = events._snapshot(current)
         merged = {
             "kind": changes.get("kind", current.kind),
@@ -474,6 +480,7 @@ def profile_new_version(*, actor, profile: Profile, comment: str = "") -> Profil
             valid_from=source.valid_from,
             valid_until=source.valid_until,
             created_by=actor_user(actor),
+            owner=actor_user(actor),
             **{f"justification_{k}": v for k, v in source.justification.items()},
             **{k: getattr(source, k) for k in EVIDENCE_FIELDS},
         )
@@ -490,14 +497,36 @@ def profile_new_version(*, actor, profile: Profile, comment: str = "") -> Profil
         return work()
 
 
+# --- Profiles: drafts belong to their owner ----------------------------------------------------
+
+
+def profile_owner_refusal(*, actor: Any, profile: Profile) -> DomainError | None:
+    """The owner rule, asked by every door that edits, submits, reopens or discards: while
+    a version is being written (OWNED_STATUSES) only its owner may do so. Anyone else
+    (another policy officer, a superuser, an administrator, a system actor) is refused;
+    a policy officer may comment on it or take it over explicitly instead."""
+    if profile.status not in OWNED_STATUSES:
+        return None  # the state rules of each service answer for other statuses
+    if not actor_is_user(actor) or profile.owner_id != actor_pk(actor):
+        return forbidden(
+            "not_draft_owner",
+            _(
+                "This draft belongs to another policy officer: only its owner may change, submit or discard it. "
+                "You may comment on it, or take it over."
+            ),
+        )
+    return None
+
+
 def profile_discard_refusal(*, actor: Any, profile: Profile) -> DomainError | None:
     """Why `actor` may not discard `profile`, or None when they may: the one answer the
     service, the profile page and the admin's delete button all use. A draft that was
-    never submitted may be discarded by its author, while they hold the author's right."""
-    if not actor_is_user(actor) or profile.created_by_id != actor_pk(actor):
-        return forbidden("not_author", _("Only the author may discard a draft."))
+    never submitted may be discarded by its owner, while they hold the author's right."""
     if not actor_has_right(actor, AUTHOR_PROFILES):
         return forbidden("role_required", _("Only a policy officer may write profiles."))
+    refusal = profile_owner_refusal(actor=actor, profile=profile)
+    if refusal is not None:
+        return refusal
     if profile.status != ProfileStatus.DRAFT or profile.transitions.exists():
         return conflict("not_discardable", _("Only a draft that was never submitted can be discarded."))
     return None
@@ -509,7 +538,94 @@ def profile_may_discard(*, actor: Any, profile: Profile) -> bool:
 
 def profile_may_edit(*, actor: Any, profile: Profile) -> bool:
     """Whether the page and the admin offer editing (the service decides, with the same rule)."""
-    return actor_has_right(actor, AUTHOR_PROFILES) and profile.status in EDITABLE_STATUSES
+    return (
+        actor_has_right(actor, AUTHOR_PROFILES)
+        and profile.status in EDITABLE_STATUSES
+        and profile_owner_refusal(actor=actor, profile=profile) is None
+    )
+
+
+def profile_take_over_refusal(*, actor: Any, profile: Profile) -> DomainError | None:
+    """Why `actor` may not take `profile` over, or None: the page's button and the service
+    ask this. A policy officer takes over a version being written by someone else."""
+    if not actor_has_role(actor, Role.POLICY_OFFICER) or not actor_has_right(actor, AUTHOR_PROFILES):
+        return forbidden("role_required", _("Only a policy officer may take over a draft."))
+    if profile.status not in OWNED_STATUSES:
+        return conflict("not_a_draft", _("Only a draft, or a version returned for changes, can be taken over."))
+    if profile.owner_id == actor_pk(actor):
+        return conflict("already_owner", _("This draft is already yours."))
+    return None
+
+
+def profile_may_take_over(*, actor: Any, profile: Profile) -> bool:
+    return profile_take_over_refusal(actor=actor, profile=profile) is None
+
+
+def profile_draft_take_over(*, actor, profile: Profile, reason: str) -> Profile:
+    """Move a draft (or a version returned for changes) to `actor`, with a reason. The
+    previous owner loses the right to change it, and is shown on the page; the audit
+    trail records both owners and the reason."""
+    reason = (reason or "").strip()
+
+    def work() -> Profile:
+        current = _locked(profile.pk)
+        refusal = profile_take_over_refusal(actor=actor, profile=current)
+        if refusal is not None:
+            raise refusal
+        if not reason:
+            raise DomainError.single("comment_required", _("Say why you take this draft over."), "reason")
+        old_owner_id, now = current.owner_id, timezone.now()
+        # Conditional update: two colleagues taking over at once cannot both succeed.
+        moved = Profile.objects.filter(pk=current.pk, owner_id=old_owner_id, status=current.status).update(
+            owner=actor_user(actor), previous_owner_id=old_owner_id, taken_over_at=now, updated_at=now
+        )
+        if not moved:
+            raise conflict("invalid_state", _("The profile changed meanwhile; reload and try again."))
+        current.refresh_from_db()
+        events.profile_taken_over(actor=actor, profile=current, previous_owner=current.previous_owner, reason=reason)
+        return current
+
+    with audited_refusal(_refusal_of("take_over", actor, target=profile)):
+        return work()
+
+
+COMMENT_MAX_LENGTH = 5000
+
+
+def profile_comment_refusal(*, actor: Any, profile: Profile) -> DomainError | None:
+    """Who may comment on a version being written: its owner and other policy officers."""
+    if not actor_has_right(actor, AUTHOR_PROFILES) or not actor_is_user(actor):
+        return forbidden("role_required", _("Only a policy officer may comment on a draft."))
+    if profile.status not in OWNED_STATUSES:
+        return conflict("not_a_draft", _("Only a draft, or a version returned for changes, takes comments."))
+    return None
+
+
+def profile_may_comment(*, actor: Any, profile: Profile) -> bool:
+    return profile_comment_refusal(actor=actor, profile=profile) is None
+
+
+def profile_comment_add(*, actor, profile: Profile, text: str) -> ProfileComment:
+    """A policy officer comments on a draft (theirs or another's); audited with the text."""
+    text = (text or "").strip()
+
+    def work() -> ProfileComment:
+        current = _locked(profile.pk)
+        refusal = profile_comment_refusal(actor=actor, profile=current)
+        if refusal is not None:
+            raise refusal
+        if not text:
+            raise DomainError.single("required", _("Write a comment."), "text")
+        if len(text) > COMMENT_MAX_LENGTH:
+            raise DomainError.single(
+                "too_long", _("A comment has at most %(max)d characters.") % {"max": COMMENT_MAX_LENGTH}, "text"
+            )
+        comment = ProfileComment.objects.create(profile=current, author=actor_user(actor), text=text)
+        events.profile_commented(actor=actor, profile=current, comment=comment)
+        return comment
+
+    with audited_refusal(_refusal_of("comment", actor, target=profile)):
+        return work()
 
 
 def profile_delete_draft(*, actor, profile: Profile) -> None:
@@ -537,16 +653,26 @@ def profile_delete_draft(*, actor, profile: Profile) -> None:
 
 # --- Profiles: workflow ------------------------------------------------------------------------
 
+# The author's own steps: only the owner of the version takes them.
+OWNER_ACTIONS = frozenset({"submit", "reopen"})
+
 
 def _contributor_ids(profile: Profile) -> set[int | None]:
     """Everyone who wrote or submitted this version (four eyes counts all of them)."""
-    ids: set[int | None] = {profile.created_by_id}
+    ids: set[int | None] = {profile.created_by_id, profile.owner_id}
     if profile.submitted_by_id:
         ids.add(profile.submitted_by_id)
     ids |= audit_actor_ids(
         target_type="profiles.profile",
         target_id=str(profile.public_id),
-        event_types=["profile.created", "profile.updated", "profile.version_created", "profile.submit"],
+        event_types=[
+            "profile.created",
+            "profile.updated",
+            "profile.version_created",
+            "profile.submit",
+            # Whoever took the draft over held the pen, edited or not.
+            "profile.taken_over",
+        ],
     )
     return ids
 
@@ -603,6 +729,10 @@ def _transition_refusal(
             _("A profile that is “%(status)s” does not allow the action “%(action)s”.")
             % {"status": ProfileStatus(profile.status).label, "action": ACTION_LABELS[action]},
         )
+    if action in OWNER_ACTIONS:
+        refusal = profile_owner_refusal(actor=actor, profile=profile)
+        if refusal is not None:
+            return refusal
     if transition.risk_only:
         if profile.kind != ProfileKind.RISK:
             return conflict("not_a_risk_profile", _("Only risk profiles need a DPO sign-off."))
@@ -779,6 +909,7 @@ def profiles_generated_submit(
                 valid_from=candidate["valid_from"],
                 valid_until=candidate["valid_until"],
                 created_by=author,
+                owner=author,
                 **_justification_fields(candidate.get("justification")),
                 **ev,
             )

@@ -19,5 +19,7 @@ urlpatterns = [
     path("<uuid:public_id>/transition/", views.ProfileTransitionView.as_view(), name="transition"),
     path("<uuid:public_id>/new-version/", views.ProfileNewVersionView.as_view(), name="new_version"),
     path("<uuid:public_id>/discard/", views.ProfileDiscardView.as_view(), name="discard"),
+    path("<uuid:public_id>/comment/", views.ProfileCommentView.as_view(), name="comment"),
+    path("<uuid:public_id>/take-over/", views.ProfileTakeOverView.as_view(), name="take_over"),
     path("<uuid:public_id>/compare/", views.ProfileCompareView.as_view(), name="compare"),
 ]

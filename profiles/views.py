@@ -35,7 +35,16 @@ from problems import DomainError, Problem, problems_to_form
 
 from . import selectors, services
 from .characteristics import EXTENDABLE, KIND_OF, Characteristic
-from .forms import EVIDENCE_LABELS, JUSTIFICATION_LABELS, CatalogueCodeForm, CommentForm, ProfileFilterForm, ProfileForm
+from .forms import (
+    EVIDENCE_LABELS,
+    JUSTIFICATION_LABELS,
+    CatalogueCodeForm,
+    CommentForm,
+    DraftCommentForm,
+    ProfileFilterForm,
+    ProfileForm,
+    TakeOverForm,
+)
 from .models import OPEN_STATUSES, CatalogueCode, Profile
 from .workflow import ACTION_LABELS, TRANSITIONS
 
@@ -133,6 +142,7 @@ class SignOffQueueView(_QueueView):
 def _detail_context(request: HttpRequest, profile: Profile, **extra: Any) -> dict[str, Any]:
     user = request.user
     extra.setdefault("comment_form", CommentForm())
+    extra.setdefault("draft_comment_form", DraftCommentForm())
     labels = _labels()
     transitions = list(selectors.profile_transitions(profile=profile))
     versions = list(selectors.profile_versions(code=profile.code))
@@ -165,6 +175,11 @@ def _detail_context(request: HttpRequest, profile: Profile, **extra: Any) -> dic
         "comment_required_for": [a["label"] for a in actions if a["comment_required"]],
         "can_edit": services.profile_may_edit(actor=user, profile=profile),
         "can_discard": services.profile_may_discard(actor=user, profile=profile),
+        # A version being written belongs to its owner; others comment or take it over.
+        "is_owner": profile.is_owned and profile.owner_id == getattr(user, "pk", None),
+        "can_take_over": services.profile_may_take_over(actor=user, profile=profile),
+        "can_comment": services.profile_may_comment(actor=user, profile=profile),
+        "draft_comments": list(selectors.profile_comments(profile=profile)),
         "can_new_version": is_author
         and profile.status not in OPEN_STATUSES
         and profile.version == versions[-1].version,
@@ -313,6 +328,15 @@ class ProfileEditView(PermissionRequired, View):
                 _("Only a draft can be changed; an approved version is never edited. Make a new version instead."),
             )
             return redirect("profiles:detail", public_id=profile.public_id)
+        refusal = services.profile_owner_refusal(actor=request.user, profile=profile)
+        if refusal is not None:
+            # Not someone else's draft's form: the page says why and offers what they may do.
+            return render(
+                request,
+                "profiles/detail.html",
+                _detail_context(request, profile, action_problems=refusal.problems),
+                status=refusal.status,
+            )
         form = ProfileForm(
             catalogue=selectors.catalogue_choices(offered_only=True), initial=ProfileForm.initial_from(profile)
         )
@@ -359,18 +383,93 @@ class ProfileDiscardView(PermissionRequired, View):
     permission_required = AUTHOR_PROFILES
 
     def get(self, request: HttpRequest, public_id) -> HttpResponse:
-        return render(request, "profiles/discard.html", {"profile": _profile_or_404(public_id)})
+        profile = _profile_or_404(public_id)
+        # The button only for whom the service would let discard; the others read why not.
+        refusal = services.profile_discard_refusal(actor=request.user, profile=profile)
+        return render(
+            request,
+            "profiles/discard.html",
+            {"profile": profile, "problems": refusal.problems if refusal else None, "allowed": refusal is None},
+        )
 
     def post(self, request: HttpRequest, public_id) -> HttpResponse:
         profile = _profile_or_404(public_id)
         try:
             services.profile_delete_draft(actor=request.user, profile=profile)
         except DomainError as error:
+            allowed = services.profile_may_discard(actor=request.user, profile=profile)
             return render(
-                request, "profiles/discard.html", {"profile": profile, "problems": error.problems}, status=error.status
+                request,
+                "profiles/discard.html",
+                {"profile": profile, "problems": error.problems, "allowed": allowed},
+                status=error.status,
             )
         messages.success(request, _("Draft %(code)s has been discarded.") % {"code": profile.code})
         return redirect("home")
+
+
+class ProfileCommentView(PermissionRequired, View):
+    """A comment on a draft, by its owner or another policy officer (the service decides)."""
+
+    permission_required = AUTHOR_PROFILES
+
+    def post(self, request: HttpRequest, public_id) -> HttpResponse:
+        profile = _profile_or_404(public_id)
+        form = DraftCommentForm(request.POST)
+        try:
+            # The text as posted: the service checks that it is there and not too long.
+            services.profile_comment_add(actor=request.user, profile=profile, text=request.POST.get("text", ""))
+        except DomainError as error:
+            return render(
+                request,
+                "profiles/detail.html",
+                _detail_context(
+                    request,
+                    profile,
+                    draft_comment_form=form,
+                    action_problems=error.problems,
+                    failed_action=_("Comment"),
+                    comment_anchors={"text": "id_text"},
+                ),
+                status=error.status,
+            )
+        messages.success(request, _("Your comment has been added."))
+        return redirect(reverse("profiles:detail", args=[profile.public_id]) + "#comments")
+
+
+class ProfileTakeOverView(PermissionRequired, View):
+    """Take over someone else's draft: a page that asks for the reason (GET), the take-over (POST)."""
+
+    permission_required = AUTHOR_PROFILES
+
+    def _render(self, request: HttpRequest, profile: Profile, form: TakeOverForm, status: int = 200, **extra: Any):
+        return render(
+            request,
+            "profiles/take_over.html",
+            {"profile": profile, "form": form, "reason_anchors": {"reason": "id_reason"}, **extra},
+            status=status,
+        )
+
+    def get(self, request: HttpRequest, public_id) -> HttpResponse:
+        profile = _profile_or_404(public_id)
+        refusal = services.profile_take_over_refusal(actor=request.user, profile=profile)
+        return self._render(
+            request, profile, TakeOverForm(), problems=refusal.problems if refusal else None, allowed=refusal is None
+        )
+
+    def post(self, request: HttpRequest, public_id) -> HttpResponse:
+        profile = _profile_or_404(public_id)
+        form = TakeOverForm(request.POST)
+        reason = form.data.get("reason", "")[: TakeOverForm.MAX_LENGTH]
+        try:
+            services.profile_draft_take_over(actor=request.user, profile=profile, reason=reason)
+        except DomainError as error:
+            allowed = services.profile_may_take_over(actor=request.user, profile=profile)
+            return self._render(request, profile, form, status=error.status, problems=error.problems, allowed=allowed)
+        messages.success(
+            request, _("You have taken over draft %(code)s; it is yours to change now.") % {"code": profile.code}
+        )
+        return redirect("profiles:detail", public_id=profile.public_id)
 
 
 def _shown(value: Any) -> str:

@@ -37,6 +37,12 @@ ROUTES = [
     access("profiles:new_version", kwargs=_id("approved"), POST=PROFILE_AUTHORS),
     # The author may discard a never-submitted draft; the world's drafts are the policy officer's.
     access("profiles:discard", kwargs=_id("draft"), GET=PROFILE_AUTHORS, POST=PROFILE_AUTHORS),
+    # Drafts belong to their owner; other policy officers comment or take over. The world's
+    # draft is the policy officer's own: their take-over is a 409 (already theirs), past the check.
+    access("profiles:comment", kwargs=_id("draft"), body={"text": "A remark"}, POST=PROFILE_AUTHORS),
+    access(
+        "profiles:take_over", kwargs=_id("draft"), body={"reason": "away"}, GET=PROFILE_AUTHORS, POST=PROFILE_AUTHORS
+    ),
     # One URL for every action: tried with "approve", so only a reviewer gets past the service.
     access(
         "profiles:transition",
@@ -63,6 +69,21 @@ ROUTES = [
     access("api-profile-dpo-return", kwargs=_id("in_review_risk", "id"), body={"comment": "why"}, POST=only(DPO)),
     access(
         "api-profile-reopen", kwargs=_id("changes_requested", "id"), body={"comment": ""}, POST=only(POLICY_OFFICER)
+    ),
+    access(
+        "api-profile-comments",
+        kwargs=_id("draft", "id"),
+        body={"text": "A remark"},
+        GET=PROFILE_READERS,
+        POST=only(POLICY_OFFICER),
+        note="readers reach the service, which lets only policy officers comment",
+    ),
+    access(
+        "api-profile-take-over",
+        kwargs=_id("draft", "id"),
+        body={"reason": "away"},
+        POST=only(POLICY_OFFICER),
+        note="readers reach the service, which lets only policy officers take a draft over",
     ),
     access("api-profile-new-version", kwargs=_id("approved", "id"), body={"comment": ""}, POST=only(POLICY_OFFICER)),
 ]

@@ -163,7 +163,7 @@ def test_bad_input_is_a_form_error_not_a_500(admin_client, overrides):
 
 
 def test_a_draft_is_changed_through_the_service(admin_client, make_profile, superuser):
-    profile = make_profile()
+    profile = make_profile(author=superuser)  # only the owner changes a draft
     url = reverse("admin:profiles_profile_change", args=[profile.pk])
     page = admin_client.get(url)
     assert page.context["adminform"].form.initial["criteria_json"] == DEFAULT_CRITERIA
@@ -174,8 +174,8 @@ def test_a_draft_is_changed_through_the_service(admin_client, make_profile, supe
     assert AuditEvent.objects.filter(event_type="profile.updated", actor=superuser).exists()
 
 
-def test_a_change_that_breaks_a_rule_leaves_the_draft_as_it_was(admin_client, make_profile):
-    profile = make_profile()
+def test_a_change_that_breaks_a_rule_leaves_the_draft_as_it_was(admin_client, make_profile, superuser):
+    profile = make_profile(author=superuser)
     url = reverse("admin:profiles_profile_change", args=[profile.pk])
     response = admin_client.post(url, profile_form(title="Nope", criteria_json=json.dumps(DEFAULT_CRITERIA[:2])))
     assert response.status_code == 200 and "too_few_characteristics" in form_errors(response)["criteria_json"]

@@ -66,6 +66,8 @@ PAGES: dict[str, list[Visit]] = {
         Visit("profile-detail-draft", _detail("draft")),
         Visit("profile-edit", lambda w: f"/profiles/{w.draft.public_id}/edit/"),
         Visit("profile-discard", lambda w: f"/profiles/{w.draft.public_id}/discard/"),
+        # The owner's own draft: the page says why it cannot be taken over.
+        Visit("profile-take-over", lambda w: f"/profiles/{w.draft.public_id}/take-over/"),
         Visit("profile-compare", lambda w: f"/profiles/{w.second_version.public_id}/compare/"),
         Visit("impact", lambda w: f"/monitoring/impact/{w.draft.public_id}/"),
         Visit("monitoring-upload", "/monitoring/upload/"),

@@ -86,7 +86,8 @@ def activate(users):
     from profiles.services import profile_transition
 
     def move(profile):
-        profile = profile_transition(actor=users["policy_officer"], profile=profile, action="submit")
+        # The draft's owner submits it (drafts belong to their author).
+        profile = profile_transition(actor=profile.owner, profile=profile, action="submit")
         profile = profile_transition(actor=users["reviewer"], profile=profile, action="approve")
         if profile.kind == "risk":
             profile = profile_transition(actor=users["dpo"], profile=profile, action="dpo_sign_off")

@@ -54,6 +54,7 @@ def test_a_profile_cannot_be_inserted_already_approved(users):
             valid_from="2026-01-01",
             valid_until="2026-01-10",
             created_by=users["policy_officer"],
+            owner=users["policy_officer"],
         )
     )
 

@@ -6,7 +6,13 @@ import pytest
 
 from problems import DomainError
 from profiles.models import ProfileStatus
-from profiles.services import profile_new_version, profile_statuses_refresh, profile_transition, profile_update
+from profiles.services import (
+    profile_draft_take_over,
+    profile_new_version,
+    profile_statuses_refresh,
+    profile_transition,
+    profile_update,
+)
 from tests.conftest import current_window
 
 
@@ -44,7 +50,11 @@ def test_editor_of_a_draft_cannot_approve_it(users, make_profile):
 
     both = user_create_or_update(username="both", password="x", roles=[Role.POLICY_OFFICER, Role.REVIEWER])
     profile = make_profile()  # written by policy_officer
+    # Drafts belong to their owner: the second person takes it over, edits it and hands
+    # it back; their edit still counts for four eyes.
+    profile_draft_take_over(actor=both, profile=profile, reason="Colleague is away")
     profile_update(actor=both, profile=profile, title="Edited by the second person")
+    profile_draft_take_over(actor=users["policy_officer"], profile=profile, reason="Back from leave")
     profile_transition(actor=users["policy_officer"], profile=profile, action="submit")
     with pytest.raises(DomainError) as excinfo:
         profile_transition(actor=both, profile=profile, action="approve")

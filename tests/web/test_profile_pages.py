@@ -158,7 +158,7 @@ def test_author_discards_a_draft_that_was_never_submitted(client, users, make_pr
     profile = make_profile()
     signed_in(client, users["policy_officer2"])
     refused = client.post(f"/profiles/{profile.public_id}/discard/")
-    assert refused.status_code == 403 and problem_codes(refused) == {"not_author"}
+    assert refused.status_code == 403 and problem_codes(refused) == {"not_draft_owner"}
     signed_in(client, users["policy_officer"])
     assert client.post(f"/profiles/{profile.public_id}/discard/").status_code == 302
     assert not Profile.objects.filter(pk=profile.pk).exists()

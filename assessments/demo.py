@@ -114,12 +114,7 @@ IAMA_HAND = {
     },
     "4.1": {
         "iama26.4.1.1.1_rights_negative": {
-            "choices": [
-                "gegevensbescherming en privacy",
-                "gelijke behandeling en non-discriminatie (indirect)",
-                "profilering",
-                "behoorlijk bestuur",
-            ]
+            "choices": ["data_protection", "indirect_distinction", "profiling", "good_administration"]
         }
     },
 }

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from documents.pdf import PdfAttachment, RenderedPdf, pdf_render
 
 from .models import VersionStatus
-from .questionsets import questionset_data
+from .questionsets import Question, questionset_data
 from .selectors import versions_of
 
 STYLE = """
@@ -40,16 +40,19 @@ th, td { border: 0.4pt solid #888; padding: 0.8mm 1.2mm; text-align: left; verti
 """
 
 
-def _value_rows(q: dict[str, Any], fields: dict[str, dict[str, Any]]) -> list[tuple[str, str]]:
+def _value_rows(
+    q: dict[str, Any], fields: dict[str, dict[str, Any]], question: Question | None
+) -> list[tuple[str, str]]:
     answer = q["answer"] or {}
     v = answer.get("value") or {}
+    label = question.label if question else str
     rows = []
     if "yes" in v:
         rows.append(("", "ja" if v["yes"] else "nee"))
     if v.get("choice"):
-        rows.append(("", v["choice"]))
+        rows.append(("", label(v["choice"])))
     if v.get("choices"):
-        rows.append(("", ", ".join(v["choices"])))
+        rows.append(("", ", ".join(label(c) for c in v["choices"])))
     if v.get("date"):
         rows.append(("", v["date"]))
     for name, value in (v.get("fields") or {}).items():
@@ -71,7 +74,7 @@ def version_pdf(*, version: Any, export: dict[str, Any], json_bytes: bytes, file
             questions.append(
                 {
                     **q,
-                    "rows": _value_rows(q, fields),
+                    "rows": _value_rows(q, fields, qs.by_key.get(q["key"])),
                     "item_columns": [f["label"]["nl"] for f in fields.values()],
                     "item_rows": item_rows,
                 }

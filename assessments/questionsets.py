@@ -34,13 +34,27 @@ class Question:
     by: tuple[str, ...]
     prefill: tuple[str, ...]
     fields: tuple[dict[str, Any], ...] = ()
-    options: tuple[str, ...] = ()
+    options: tuple[str, ...] = ()  # the stored values: an option's key, or its text when it has none
     fria: str = ""
     v2: tuple[str, ...] = ()
+    option_labels: tuple[tuple[str, str], ...] = ()  # (key, Dutch label) of keyed options
 
     @property
     def short(self) -> str:
         return self.key.split("_", 1)[0]
+
+    def label(self, option: str) -> str:
+        """The Dutch label of a stored option (itself when the option has no key, or is
+        not one of this question's: an answer from an earlier edition)."""
+        return dict(self.option_labels).get(option, option)
+
+    def labels(self, options: list[str] | tuple[str, ...]) -> list[str]:
+        return [self.label(o) for o in options]
+
+    @property
+    def option_pairs(self) -> list[tuple[str, str]]:
+        """(stored value, label) of every option, for forms."""
+        return [(o, self.label(o)) for o in self.options]
 
     def signature(self) -> str:
         """What a reader would call "the question": changes mark it changed in a new version."""
@@ -102,7 +116,18 @@ def _problems(data: dict[str, Any]) -> list[str]:
                 out.append(f"{key}: a {q['kind']} needs fields")
             if q.get("kind") in ("choice", "multiselect") and not q.get("options"):
                 out.append(f"{key}: a {q['kind']} needs options")
+            values = [_option_key(o) for o in q.get("options") or ()]
+            if len(set(values)) != len(values):
+                out.append(f"{key}: duplicate option")
+            if any(isinstance(o, dict) and not (o.get("key") and o.get("nl")) for o in q.get("options") or ()):
+                out.append(f"{key}: a keyed option needs key and nl")
     return out
+
+
+def _option_key(option: Any) -> str:
+    """An option is a plain string (stored as written) or `{key, nl, en}`: a catalogue entry
+    whose stable key is stored, so its label can be corrected without touching answers."""
+    return str(option["key"]) if isinstance(option, dict) else str(option)
 
 
 def questionset_parse(data: dict[str, Any], *, sha256: str = "") -> QuestionSetData:
@@ -125,9 +150,12 @@ def questionset_parse(data: dict[str, Any], *, sha256: str = "") -> QuestionSetD
                     by=tuple(q.get("by", ())),
                     prefill=tuple(q.get("prefill", ())),
                     fields=tuple(q.get("fields", ())),
-                    options=tuple(q.get("options", ())),
+                    options=tuple(_option_key(o) for o in q.get("options", ())),
                     fria=q.get("fria", ""),
                     v2=tuple(q.get("v2", ())),
+                    option_labels=tuple(
+                        (str(o["key"]), str(o["nl"])) for o in q.get("options", ()) if isinstance(o, dict)
+                    ),
                 )
                 for q in s["questions"]
             ),

@@ -83,9 +83,9 @@ def answer_plain(q: Question, answer: Answer | None) -> str:
     if "yes" in v:
         lines.append("ja" if v["yes"] else "nee")
     if v.get("choice"):
-        lines.append(v["choice"])
+        lines.append(q.label(v["choice"]))
     if v.get("choices"):
-        lines.append(", ".join(v["choices"]))
+        lines.append(", ".join(q.labels(v["choices"])))
     if v.get("date"):
         lines.append(v["date"])
     labels = {f["name"]: f["label"]["nl"] for f in q.fields}

@@ -217,9 +217,14 @@ def _carry_over(old_version: AssessmentVersion, version: AssessmentVersion) -> d
                 _copy_answer(answers[old_key], version, key, ReviewFlag.CARRIED)
                 notes[key] = {"flag": "carried", "from": [old_key]}
         for key, old_key in mapping.changed.items():
-            if old_key in answers:
-                _copy_answer(answers[old_key], version, key, ReviewFlag.CARRIED)
             notes[key] = {"flag": "changed", "from": [old_key], "old_question": old_set.by_key[old_key].text}
+            if old_key in answers:
+                copied = _copy_answer(answers[old_key], version, key, ReviewFlag.CARRIED)
+                lost = _drop_unknown_choices(copied, old_set.by_key[old_key], new_set.by_key[key])
+                if lost:
+                    # The new edition no longer offers them: they go beside the question,
+                    # as the old texts of a split question do, for the author to rework.
+                    notes[key]["old"] = ", ".join(lost)
         for key, old_keys in mapping.mapped.items():
             present = [k for k in old_keys if k in answers]
             notes[key] = {"flag": "mapped", "from": old_keys}
@@ -254,6 +259,27 @@ def _carry_over(old_version: AssessmentVersion, version: AssessmentVersion) -> d
         ]
     )
     return notes
+
+
+def _drop_unknown_choices(answer: Answer, old: Question, new: Question) -> list[str]:
+    """Remove from a copied answer the options the new question does not offer (the
+    answer would not validate again); return their old labels."""
+    value = dict(answer.value or {})
+    chosen = [value["choice"]] if value.get("choice") else list(value.get("choices") or [])
+    lost = [c for c in chosen if c not in new.options]
+    if not lost:
+        return []
+    if value.get("choice"):
+        del value["choice"]
+    else:
+        kept = [c for c in value["choices"] if c in new.options]
+        if kept:
+            value["choices"] = kept
+        else:
+            del value["choices"]
+    Answer.objects.filter(pk=answer.pk).update(value=value)
+    answer.value = value
+    return old.labels(lost)
 
 
 def _same_shape(a: Question, b: Question) -> bool:

@@ -196,6 +196,11 @@ def _payload_from_answer(answer: Answer | None) -> dict[str, Any]:
     }
 
 
+def _chosen(answer: Any) -> list[str]:
+    value = (answer.value or {}) if answer else {}
+    return [value["choice"]] if value.get("choice") else list(value.get("choices") or [])
+
+
 def _inputs(q: Question, prefix: str, values: dict[str, Any] | None) -> list[dict[str, Any]]:
     """The inputs of a form or of one repeatable item: name, label, kind, options, value."""
     english = (get_language() or "nl").startswith("en")
@@ -253,6 +258,8 @@ def _section_context(
             {
                 "q": q,
                 "answer": answer,
+                # Labels of the stored option keys, for the read-only answer.
+                "chosen": q.labels(_chosen(answer)),
                 "payload": payload,
                 "rows": rows,
                 "codes": codes,

@@ -5,10 +5,10 @@ it rests on. Sets of many objects (the active profiles) are one source whose ver
 is a digest of its members, so the provenance stays small and still changes when any
 member does. Reads go through the other apps' selectors.
 
-GEN: without an approved parameter set in this tree it states the method of the
-published decision tree; the generation app replaces the code with its approved
-parameter set (`registry.register("GEN", ...)`), and an approval already marks
-answers stale (the watch patterns below).
+GEN names the parameter set the monthly runs use now (the generation app's newest
+approved version): its name, version, public id, approver and time, and its parameters.
+An approval makes a newer set current and a withdrawal makes the one before it current
+again, so both mark answers built on GEN stale.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 from .registry import Part, SourceRef, register
 
 PROFILE_EVENTS = ("profile.approve", "profile.activate", "profile.expire", "profile.withdraw", "profile.dpo_sign_off")
-PARAMETER_EVENTS = ("parameter_set.approve*", "generation.parameter_set.approve*", "generation.*approve*")
+# The generation app's audit events (generation/events.py) that change which set is current.
+PARAMETER_EVENTS = ("parameter_set.approve", "parameter_set.withdraw")
 REPORT_EVENTS = ("report.sign_off",)
 CATALOGUE_EVENTS = ("catalogue.code_added", "catalogue.synced")
 
@@ -127,16 +128,68 @@ def ban() -> Part:
 
 
 def gen() -> Part:
-    text = _(
+    # The same read the runs use to pick their set, so the answer names what runs on.
+    from generation.services import parameter_set_current, run_month
+
+    current = parameter_set_current()
+    window_from, window_to, valid_from, _until = run_month(date.today())
+    method = _(
         "Profiles come from a rule-based decision tree, run monthly on the decided applications of the five "
-        "years before the run date. Groups below a minimum size are cut; each group is labelled chance, risk or "
-        "in-between by thresholds that officials set in an approved parameter set; only profiles of at least "
-        "three characteristics (minimum depth 3) are kept, and people review and approve every profile."
+        "years before the run date (the run of %(month)s reads %(from)s to %(to)s). Groups below a minimum size "
+        "are cut; each group is labelled chance, risk or in-between by thresholds that officials set in an "
+        "approved parameter set; only profiles of at least three characteristics are kept, and people review "
+        "and approve every profile."
+    ) % {"month": valid_from.strftime("%Y-%m"), "from": window_from.isoformat(), "to": window_to.isoformat()}
+    if current is None:
+        return Part(
+            text=method + " " + _("No parameter set has been approved yet, so no run can start."),
+            value={"parameter_set": None, "window_years": 5, "frequency": "monthly"},
+            sources=(SourceRef("generation.parameterset", "none", "0", _("no approved parameter set")),),
+        )
+    approver = current.approved_by.get_username() if current.approved_by else "–"
+    params = current.as_parameters()
+    text = (
+        method
+        + " "
+        + _(
+            "The runs use parameter set %(name)s version %(version)d (%(id)s), approved by %(by)s on %(at)s: "
+            "characteristics in the order %(features)s; minimum group size %(size)d; chance profiles at most "
+            "%(chance_hit)s later hit rate and %(chance_refusal)s refusal rate; risk profiles at least "
+            "%(risk_hit)s hit rate; minimum depth %(depth)d."
+        )
+        % {
+            "name": current.name,
+            "version": current.version,
+            "id": current.public_id,
+            "by": approver,
+            "at": current.approved_at.date().isoformat() if current.approved_at else "–",
+            "features": ", ".join(params["features_ordered"]),
+            "size": params["min_group_size"],
+            "chance_hit": _pct(params["chance_max_hit_rate"]),
+            "chance_refusal": _pct(params["chance_max_refusal_rate"]),
+            "risk_hit": _pct(params["risk_min_hit_rate"]),
+            "depth": params["min_depth"],
+        }
     )
     return Part(
         text=text,
-        value={"window_years": 5, "frequency": "monthly", "min_depth": 3},
-        sources=(SourceRef("generation.method", "decision-tree", "1", _("published decision-tree method")),),
+        value={
+            "parameter_set": str(current.public_id),
+            "name": current.name,
+            "version": current.version,
+            "parameters": params,
+            "window_years": 5,
+            "frequency": "monthly",
+        },
+        sources=(
+            SourceRef(
+                "generation.parameterset",
+                str(current.public_id),
+                str(current.version),
+                _("parameter set %(name)s v%(version)d") % {"name": current.name, "version": current.version},
+                current.approved_at.isoformat() if current.approved_at else "",
+            ),
+        ),
     )
 
 

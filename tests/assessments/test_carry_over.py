@@ -137,7 +137,7 @@ def test_iama_2021_answers_carry_over_to_2026_along_the_crosswalk(users):
         answers={"iama21.2B.1.2_why_this_type": {"text": "Explainable."}},
     )
     _sign(users, v1)
-    iama26 = QuestionSet.objects.get(prefix="iama26")
+    iama26 = services.questionset_latest("iama26")
     v2 = services.version_new(actor=users["policy_officer"], assessment=iama, question_set=iama26)
     answers = {a.key: a for a in Answer.objects.filter(version=v2)}
     # One to one: copied and marked.
@@ -167,10 +167,98 @@ def test_switching_to_the_other_documents_set_is_refused(users, dpia, signed):
     services.questionset_sync()
     with pytest.raises(DomainError) as refused:
         services.version_new(
-            actor=users["policy_officer"], assessment=dpia, question_set=QuestionSet.objects.get(prefix="iama26")
+            actor=users["policy_officer"], assessment=dpia, question_set=services.questionset_latest("iama26")
         )
     assert refused.value.codes == ["wrong_question_set"]
 
 
 def test_parsed_snapshot_matches_file(users, draft):
     assert questionset_data(draft.question_set).sha256 == draft.question_set.content_sha256
+
+
+RIGHTS = ("iama26.4.1.1.1_rights_negative", "iama26.4.1.2.2_rights_positive")
+
+
+def test_iama26_rights_multiselects_offer_the_30_clusters_by_stable_key():
+    iama26 = questionset_from_file("iama26")
+    assert iama26.version == 2
+    for key in RIGHTS:
+        q = iama26.by_key[key]
+        assert len(q.options) == len(set(q.options)) == 30
+        # The spec's likely clusters for IOB are there, under keys that never change.
+        assert {"data_protection", "direct_distinction", "indirect_distinction", "profiling"} <= set(q.options)
+        assert {"good_administration"} <= set(q.options)
+        assert q.label("profiling") == "Verbod van profilering"
+        assert all(label and label != o for o, label in q.option_pairs)
+    # Version 1 stays as it was stored: a set in use never changes.
+    v1 = questionset_files()[("iama26", 1)]
+    assert questionset_data_from(v1).by_key[RIGHTS[0]].label("profilering") == "profilering"
+    assert "DPO" in iama26.by_key["iama26.4.2.2_dpia_needed"].by
+
+
+def questionset_data_from(data):
+    from assessments.questionsets import questionset_parse
+
+    return questionset_parse(data)
+
+
+def test_a_rights_answer_stores_keys_and_shows_labels(users, iama):
+    version = iama.versions.get()
+    assert (version.question_set.prefix, version.question_set.version) == ("iama26", 2)
+    with pytest.raises(DomainError) as refused:
+        services.section_save(
+            actor=users["policy_officer"],
+            version=version,
+            section_id="4.1",
+            answers={RIGHTS[0]: {"choices": ["Verbod van profilering"]}},  # a label is not a value
+        )
+    assert refused.value.codes == ["invalid_choice"]
+    services.section_save(
+        actor=users["policy_officer"],
+        version=version,
+        section_id="4.1",
+        answers={RIGHTS[0]: {"choices": ["profiling", "data_protection"]}},
+    )
+    answer = Answer.objects.get(version=version, key=RIGHTS[0])
+    assert answer.value["choices"] == ["data_protection", "profiling"]  # in the catalogue's order
+    from assessments.selectors import answer_plain
+
+    q = questionset_data(version.question_set).by_key[RIGHTS[0]]
+    assert answer_plain(q, answer) == (
+        "Recht op persoonsgegevensbescherming / informationele privacyrechten, Verbod van profilering"
+    )
+
+
+def test_rights_chosen_in_iama26_v1_go_beside_the_question_in_v2(users):
+    services.questionset_sync()
+    v1_set = QuestionSet.objects.get(prefix="iama26", version=1)
+    iama = services.assessment_ensure(actor=users["policy_officer"], kind=DocumentKind.IAMA, question_set=v1_set)
+    v1 = iama.versions.get()
+    services.section_save(
+        actor=users["policy_officer"],
+        version=v1,
+        section_id="4.1",
+        answers={
+            RIGHTS[0]: {"choices": ["profilering", "behoorlijk bestuur"], "text": "Profiles on nationality."},
+            "iama26.4.1.3_rights_real_impact": {"text": "Equal treatment."},
+        },
+    )
+    _sign(users, v1)
+    v2 = services.version_new(
+        actor=users["policy_officer"], assessment=iama, question_set=services.questionset_latest("iama26")
+    )
+    answers = {a.key: a for a in Answer.objects.filter(version=v2)}
+    # Unchanged question: copied. Changed options: the text stays, the old choices go beside it.
+    assert answers["iama26.4.1.3_rights_real_impact"].value == {"text": "Equal treatment."}
+    rights = answers[RIGHTS[0]]
+    assert rights.value == {"text": "Profiles on nationality."} and rights.review_flag == ReviewFlag.CARRIED
+    note = v2.carry_over[RIGHTS[0]]
+    assert note["flag"] == "changed" and note["old"] == "profilering, behoorlijk bestuur"
+    assert v2.carry_over[RIGHTS[1]]["flag"] == "changed" and "old" not in v2.carry_over[RIGHTS[1]]
+    # The carried answer validates again: the author picks the clusters anew.
+    services.section_save(
+        actor=users["policy_officer"],
+        version=v2,
+        section_id="4.1",
+        answers={RIGHTS[0]: {"choices": ["profiling", "good_administration"], "text": "Profiles on nationality."}},
+    )

@@ -30,6 +30,8 @@ def _fill(users, version):
                 answers[q.key] = {"fields": {q.fields[0]["name"]: f"Field of {q.number}"}}
             elif q.kind == "yesno":
                 answers[q.key] = {"yes": "no", "text": f"Answer to {q.number}"}
+            elif q.kind == "multiselect":
+                answers[q.key] = {"choices": [q.options[-1]], "text": f"Answer to {q.number}"}
             else:
                 answers[q.key] = {"text": f"Answer to {q.number}"}
         services.section_save(actor=users["policy_officer"], version=version, section_id=section.id, answers=answers)
@@ -88,6 +90,15 @@ def test_full_iama_pdf_prints_every_answer_and_action_points(users, iama):
     assert "Train decision officers on automation bias." in flat
     assert "A. Jurist" in flat
     assert "CONCEPT" in flat
+    # Chosen rights clusters print by their label; the JSON keeps the stable key.
+    assert "Strafrechtelijk legaliteitsvereiste (geen straf zonder wet)" in flat
+    rights = next(
+        q
+        for s in version_export(version=version)["sections"]
+        for q in s["questions"]
+        if q["key"] == "iama26.4.1.1.1_rights_negative"
+    )
+    assert rights["answer"]["value"]["choices"] == ["criminal_legality"]
 
 
 def test_export_command_writes_pdf_and_json(users, signed, tmp_path):

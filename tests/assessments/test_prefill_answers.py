@@ -5,6 +5,7 @@ import hashlib
 from unittest import mock
 
 import pytest
+from django.utils import translation
 
 from assessments import services
 from assessments.models import Answer
@@ -162,3 +163,90 @@ def test_provenance_travels_with_the_answer_into_a_new_version(users, dpia, draf
     copied = Answer.objects.get(version=new, key=C16)
     assert provenance_for(target=copied).fingerprint == provenance_for(target=answer).fingerprint
     assert PrefillProvenance.objects.count() == 2
+
+
+A04 = "dpia3.A04_techniques"  # prefill GEN, ADV
+
+
+def _approved_parameter_set(users, name="Standaard", **values):
+    from generation.services import parameter_set_create, parameter_set_transition
+
+    values = {
+        "min_group_size": 30,
+        "chance_max_hit_rate": 0.02,
+        "chance_max_refusal_rate": 0.10,
+        "risk_min_hit_rate": 0.06,
+        "min_depth": 3,
+        **values,
+    }
+    ps = parameter_set_create(actor=users["policy_officer"], name=name, **values)
+    ps = parameter_set_transition(actor=users["policy_officer"], parameter_set=ps, action="submit")
+    return ps, lambda: parameter_set_transition(actor=users["reviewer"], parameter_set=ps, action="approve")
+
+
+def test_gen_names_the_approved_parameter_set_the_runs_use(users, draft):
+    ps, approve = _approved_parameter_set(users, min_group_size=45)
+    # Written and submitted, not yet approved: runs cannot use it, so GEN does not name it.
+    before = registry.proposal_compute(["GEN"])
+    assert [(s.type, s.id) for s in before.sources] == [("generation.parameterset", "none")]
+    assert str(ps.public_id) not in before.text
+    ps = approve()
+    answer, proposal = _accept(users, draft, A04, ["GEN", "ADV"])
+    gen = [s for s in proposal.sources if s.type == "generation.parameterset"]
+    assert [(s.id, s.version) for s in gen] == [(str(ps.public_id), "1")]
+    assert gen[0].label.endswith("Standaard v1") and gen[0].at == ps.approved_at.isoformat()
+    assert str(ps.public_id) in answer.value["text"] and "45" in answer.value["text"]
+    assert proposal.value["GEN"]["parameters"]["min_group_size"] == 45
+    with translation.override("nl"):
+        dutch = registry.proposal_compute(["GEN"])
+    assert "De runs gebruiken parameterset Standaard versie 1" in dutch.text
+    assert dutch.fingerprint == registry.proposal_compute(["GEN"]).fingerprint  # wording is not a source
+    stored = provenance_for(target=answer).sources
+    assert {"type": "generation.parameterset", "id": str(ps.public_id)}.items() <= next(
+        s for s in stored if s["type"] == "generation.parameterset"
+    ).items()
+
+
+def test_a_new_parameter_set_version_approved_marks_gen_answers_stale(users, draft, django_capture_on_commit_callbacks):
+    from generation.services import parameter_set_new_version, parameter_set_transition
+
+    ps, approve = _approved_parameter_set(users)
+    with django_capture_on_commit_callbacks(execute=True):
+        ps = approve()
+    answer, proposal = _accept(users, draft, A04, ["GEN", "ADV"])
+    # A new version written and submitted changes nothing the runs use: still fresh.
+    v2 = parameter_set_new_version(actor=users["policy_officer"], parameter_set=ps)
+    with django_capture_on_commit_callbacks(execute=True):
+        v2 = parameter_set_transition(actor=users["policy_officer"], parameter_set=v2, action="submit")
+    assert not provenance_for(target=answer).is_stale
+    with django_capture_on_commit_callbacks(execute=True):
+        v2 = parameter_set_transition(actor=users["reviewer"], parameter_set=v2, action="approve")
+    provenance = provenance_for(target=answer)
+    assert provenance.is_stale and provenance.stale_reason == "parameter_set.approve"
+    answer.refresh_from_db()
+    assert answer.value["text"] == proposal.text  # never recomputed silently
+    refresh = prefill_refresh(codes=["GEN", "ADV"], target=answer)
+    assert refresh.changed
+    assert [s["id"] for s in refresh.sources_added] == [str(v2.public_id)]
+    assert [s["id"] for s in refresh.sources_removed] == [str(ps.public_id)]
+    # Accepting the refreshed proposal names version 2 and clears the mark.
+    answer, _proposal = _accept(users, draft, A04, ["GEN", "ADV"])
+    assert not provenance_for(target=answer).is_stale
+
+
+def test_withdrawing_the_current_parameter_set_marks_gen_answers_stale(
+    users, draft, django_capture_on_commit_callbacks
+):
+    from generation.services import parameter_set_transition
+
+    ps, approve = _approved_parameter_set(users)
+    with django_capture_on_commit_callbacks(execute=True):
+        ps = approve()
+    answer, _proposal = _accept(users, draft, A04, ["GEN", "ADV"])
+    with django_capture_on_commit_callbacks(execute=True):
+        parameter_set_transition(
+            actor=users["reviewer"], parameter_set=ps, action="withdraw", comment="Thresholds too loose."
+        )
+    provenance = provenance_for(target=answer)
+    assert provenance.is_stale and provenance.stale_reason == "parameter_set.withdraw"
+    assert [s.id for s in registry.proposal_compute(["GEN"]).sources] == ["none"]

@@ -129,3 +129,18 @@ def test_api_saves_a_section_and_maps_refusals(client, users, draft):
     assert response.status_code == 403
     detail = client.get(reverse("api-assessment-version", args=[draft.public_id])).json()
     assert detail["content"]["schema"] == "iob-assessment/1"
+
+
+def test_rights_clusters_are_ticked_by_key_and_read_by_label(client, users, iama):
+    version = iama.versions.get()
+    key = "iama26.4.1.1.1_rights_negative"
+    url = reverse("assessments:section", args=[version.public_id, "4.1"])
+    _login(client, users, "policy_officer")
+    page = client.get(url).content.decode()
+    assert f'name="{key}__choices" value="profiling"' in page and "Verbod van profilering" in page
+    response = client.post(url, {f"{key}__choices": ["profiling", "indirect_distinction"], "go": ""})
+    assert response.status_code == 302
+    assert Answer.objects.get(key=key).value == {"choices": ["indirect_distinction", "profiling"]}
+    _login(client, users, "auditor")  # a reader gets the answer, not the form
+    page = client.get(url).content.decode()
+    assert "Verbod van indirect onderscheid op bepaalde gronden, Verbod van profilering" in page

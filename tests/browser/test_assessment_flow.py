@@ -90,3 +90,21 @@ def test_officer_dpo_and_responsible_official_take_a_dpia_to_a_signed_pdf(page, 
     overflow = page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
     assert not overflow
     page.screenshot(path="/tmp/assessment_390.png", full_page=False)
+
+
+def test_iama_rights_clusters_are_ticked_by_their_labels(page, live_server, sign_in, users):
+    iama = assessment_ensure(actor=users["policy_officer"], kind="iama")
+    version = iama.versions.get()
+    page.set_default_timeout(60000)
+    sign_in("policy_officer")
+    page.goto(f"{live_server.url}/assessments/v/{version.public_id}/s/4.1/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Aangetaste / beschermde grondrechten")
+    _no_violations(page, "section with the 30 rights clusters")
+    boxes = page.locator('input[name="iama26.4.1.1.1_rights_negative__choices"]')
+    negative = page.locator("fieldset").filter(has=boxes)
+    negative.get_by_label("Verbod van profilering").check()
+    negative.get_by_label("Verbod van indirect onderscheid op bepaalde gronden").check()
+    page.get_by_role("button", name="Onderdeel opslaan").click()
+    expect(negative.get_by_label("Verbod van profilering")).to_be_checked()
+    answer = Answer.objects.get(version=version, key="iama26.4.1.1.1_rights_negative")
+    assert answer.value == {"choices": ["indirect_distinction", "profiling"]}

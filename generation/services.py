@@ -27,7 +27,7 @@ from jobs.services import job_create, job_enqueue_on_commit, job_fail, job_progr
 from problems import DomainError, Problem, conflict, forbidden
 from profiles.characteristics import Characteristic
 from profiles.models import ProfileKind, ProfileStatus
-from profiles.selectors import active_profiles_on, catalogue_index
+from profiles.selectors import active_profiles_on, catalogue_choices, catalogue_index
 from profiles.services import profile_transition, profiles_generated_submit
 
 from . import events
@@ -422,6 +422,14 @@ def _store(run: GenerationRun, computed, params: TreeParameters) -> None:
     active = _active_generated(day=run.valid_from - timedelta(days=1))
     proposed = [leaf for leaf in computed.leaves if leaf.proposed]
     author = run.created_by or service_account_get(username=GENERATOR_ACCOUNT)
+    # Titles in the portal's language, with the catalogue's labels: a reviewer reads
+    # "Istanbul · Toerisme · Turkije", not "application_location=TRIST, …".
+    labels = {c: dict(rows) for c, rows in catalogue_choices(language="nl").items()}
+
+    def title(characteristics: dict[str, str]) -> str:
+        words = " · ".join(labels.get(c, {}).get(v) or v for c, v in characteristics.items())
+        return ("Gegenereerd: " + words)[:200]
+
     profiles = profiles_generated_submit(
         actor=GENERATOR,
         author=author,
@@ -429,7 +437,7 @@ def _store(run: GenerationRun, computed, params: TreeParameters) -> None:
         candidates=[
             {
                 "kind": leaf.kind,
-                "title": ("Generated " + ", ".join(f"{c}={v}" for c, v in leaf.characteristics.items()))[:200],
+                "title": title(leaf.characteristics),
                 "criteria": [{"characteristic": c, "values": [v]} for c, v in leaf.characteristics.items()],
                 "valid_from": run.valid_from,
                 "valid_until": run.valid_until,

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.utils import translation
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from profiles import selectors as profile_selectors
@@ -67,6 +67,43 @@ def fmt_pct(value: float | None, lang: str, digits: int = 1) -> str:
 
 def fmt_ratio(value: float | None, lang: str) -> str:
     return "—" if value is None else _decimal(f"{value:.2f}", lang)
+
+
+# "About a third as often": a ratio under one said as the part of the other rate it is,
+# which an official takes in at once (where "0.33 times as often" makes them stop).
+_FRACTIONS = {
+    2: lambda: pgettext("fraction", "half"),
+    3: lambda: pgettext("fraction", "a third"),
+    4: lambda: pgettext("fraction", "a quarter"),
+    5: lambda: pgettext("fraction", "a fifth"),
+    6: lambda: pgettext("fraction", "a sixth"),
+    7: lambda: pgettext("fraction", "a seventh"),
+    8: lambda: pgettext("fraction", "an eighth"),
+    9: lambda: pgettext("fraction", "a ninth"),
+    10: lambda: pgettext("fraction", "a tenth"),
+}
+
+
+def fmt_relative(value: float | None, lang: str, *, of: str = "often") -> str:
+    """A ratio of two rates in words, in the active language: "2.35 times as often" when
+    higher; when lower, "23% less often" (down to two thirds), "about a ninth as often"
+    (down to a tenth), "about 1/40 as often" beyond. `of` is "often" (how often something
+    happens) or "high" (a rate compared with a rate)."""
+    high = of == "high"
+    if value is None:
+        return "—"
+    if value >= 1:
+        message = gettext("%(ratio)s times as high") if high else gettext("%(ratio)s times as often")
+        return message % {"ratio": fmt_ratio(value, lang)}
+    if value <= 0:
+        return gettext("zero") if high else gettext("never")
+    parts = round(1 / value)
+    if parts < 2:
+        message = gettext("%(percent)s lower") if high else gettext("%(percent)s less often")
+        return message % {"percent": fmt_pct(1 - value, lang, 0)}
+    fraction = _FRACTIONS[parts]() if parts in _FRACTIONS else f"1/{parts}"
+    message = gettext("about %(fraction)s as high") if high else gettext("about %(fraction)s as often")
+    return message % {"fraction": fraction}
 
 
 def fmt_p(value: float | None, lang: str) -> str:
@@ -139,7 +176,7 @@ def _group_finding(
                 if high
                 else gettext(
                     "Applications in the group “%(group)s” get the intensive track less often than average: "
-                    "%(rate)s against %(overall)s overall (%(ratio)s times as often; 95%% interval %(low)s to "
+                    "%(rate)s against %(overall)s overall (%(relative)s; 95%% interval %(low)s to "
                     "%(high)s; q %(q)s)."
                 )
             )
@@ -148,6 +185,7 @@ def _group_finding(
                 "rate": fmt_pct(g["intensive_rate"], lang),
                 "overall": fmt_pct(pop["intensive_rate"], lang),
                 "ratio": fmt_ratio(g["intensive_ratio"], lang),
+                "relative": fmt_relative(g["intensive_ratio"], lang),
                 "low": fmt_pct(g["intensive_rate_ci"][0], lang),
                 "high": fmt_pct(g["intensive_rate_ci"][1], lang),
                 "q": _q(g["intensive_q"], lang),
@@ -163,7 +201,7 @@ def _group_finding(
                 if high
                 else gettext(
                     "Applications in the group “%(group)s” are refused less often than average: "
-                    "%(rate)s of decided applications against %(overall)s overall (%(ratio)s times as often; "
+                    "%(rate)s of decided applications against %(overall)s overall (%(relative)s; "
                     "95%% interval %(low)s to %(high)s; q %(q)s)."
                 )
             )
@@ -172,6 +210,7 @@ def _group_finding(
                 "rate": fmt_pct(g["refusal_rate"], lang),
                 "overall": fmt_pct(pop["refusal_rate"], lang),
                 "ratio": fmt_ratio(g["refusal_ratio"], lang),
+                "relative": fmt_relative(g["refusal_ratio"], lang),
                 "low": fmt_pct(g["refusal_rate_ci"][0], lang),
                 "high": fmt_pct(g["refusal_rate_ci"][1], lang),
                 "q": _q(g["refusal_q"], lang),
@@ -295,7 +334,7 @@ def _profile_finding(h: dict[str, Any], pop: dict[str, Any], p: dict[str, Any]) 
             if h["refusal_ratio"] >= p["ratio_high"]
             else gettext(
                 "Applications that hit profile %(profile)s are refused less often than average: %(rate)s "
-                "against %(overall)s overall (%(ratio)s times as often; 95%% interval %(low)s to %(high)s; "
+                "against %(overall)s overall (%(relative)s; 95%% interval %(low)s to %(high)s; "
                 "q %(q)s)."
             )
         )
@@ -304,6 +343,7 @@ def _profile_finding(h: dict[str, Any], pop: dict[str, Any], p: dict[str, Any]) 
             "rate": fmt_pct(h["refusal_rate"], lang),
             "overall": fmt_pct(pop["refusal_rate"], lang),
             "ratio": fmt_ratio(h["refusal_ratio"], lang),
+            "relative": fmt_relative(h["refusal_ratio"], lang),
             "low": fmt_pct(h["refusal_rate_ci"][0], lang),
             "high": fmt_pct(h["refusal_rate_ci"][1], lang),
             "q": _q(h["q"], lang),
@@ -328,13 +368,13 @@ def _beyond_text(g: dict[str, Any], metric: str, labels, lang: str) -> str:
     tests = g[f"{metric}_parent_tests"]
     parents = [group_label({t["within"]: g["characteristics"][t["within"]]}, lang, labels) for t in tests]
     return gettext(
-        "This is not inherited: compared with the rest of “%(first)s” the rate is %(r1)s times as "
-        "high, and compared with the rest of “%(second)s” %(r2)s times."
+        "This is not inherited: compared with the rest of “%(first)s” the rate is %(r1)s, and "
+        "compared with the rest of “%(second)s” it is %(r2)s."
     ) % {
         "first": parents[0],
         "second": parents[1],
-        "r1": fmt_ratio(tests[0]["ratio"], lang),
-        "r2": fmt_ratio(tests[1]["ratio"], lang),
+        "r1": fmt_relative(tests[0]["ratio"], lang, of="high"),
+        "r2": fmt_relative(tests[1]["ratio"], lang, of="high"),
     }
 
 

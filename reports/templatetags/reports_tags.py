@@ -2,6 +2,7 @@
 
 from django import template
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.html import format_html
 
 from ..presentation import (
@@ -40,6 +41,15 @@ def pval(value):
 @register.filter
 def count(value, min_cell):
     return fmt_count(value, _lang(), int(min_cell))
+
+
+@register.filter
+def num(value):
+    """A whole number as the page's language writes it: 1.011 in Dutch, 1,011 in English
+    (the portal leaves USE_THOUSAND_SEPARATOR off, so that ids and years in forms stay bare)."""
+    if value is None or value == "":
+        return "—"
+    return number_format(value, force_grouping=True)
 
 
 @register.filter

@@ -39,6 +39,7 @@ class Visit:
     path: str | Callable[[Any], str]
     step: Callable[[Any], None] | None = None
     tags: set[str] = field(default_factory=set)
+    status: int = 200  # the status the page answers with (an error page is a page too)
 
     def url(self, world: Any) -> str:
         return self.path(world) if callable(self.path) else self.path
@@ -56,11 +57,77 @@ def _detail(attr: str) -> Callable[[Any], str]:
     return lambda w: f"/profiles/{getattr(w, attr).public_id}/"
 
 
-COMMON = [Visit("home", "/"), Visit("profiles", "/profiles/"), Visit("profiles-filtered", "/profiles/?status=draft")]
+def _fill_and_click(label: str, value: str, button: str) -> Callable[[Any], None]:
+    def step(page) -> None:
+        page.get_by_label(label).first.fill(value)
+        _click(button)(page)
+
+    return step
+
+
+def _report(name: str, tail: str = "") -> Callable[[Any], str]:
+    return lambda w: f"/reports/{getattr(w, name).public_id}/{tail}"
+
+
+def _assessment(name: str, tail: str = "") -> Callable[[Any], str]:
+    return lambda w: f"/assessments/v/{getattr(w.assessment, name).public_id}/{tail}"
+
+
+def _register(name: str, tail: str = "") -> Callable[[Any], str]:
+    return lambda w: f"/register/versions/{getattr(w.register, name).public_id}/{tail}"
+
+
+COMMON = [
+    Visit("home", "/"),
+    Visit("profiles", "/profiles/"),
+    Visit("profiles-filtered", "/profiles/?status=draft"),
+    # The portal's own error pages, inside its frame.
+    Visit("not-found", "/profiles/00000000-0000-0000-0000-000000000000/", status=404),
+]
+GENERATION = [
+    Visit("generation", "/generation/"),
+    Visit("parameter-set", lambda w: f"/generation/parameter-sets/{w.generation.parameter_set.public_id}/"),
+    Visit("run", lambda w: f"/generation/runs/{w.generation.run.public_id}/"),
+    Visit("run-filtered", lambda w: f"/generation/runs/{w.generation.run.public_id}/?kind=risk"),
+]
+ASSESSMENTS = [
+    Visit("assessments", "/assessments/"),
+    Visit("assessment-signed", _assessment("signed")),
+    Visit("assessment-draft", _assessment("draft")),
+    Visit("assessment-section", _assessment("draft", "s/A01/")),
+    Visit("assessment-section-proposal", _assessment("draft", "s/A09/")),
+    Visit(
+        "assessment-proposal-changes",
+        lambda w: f"/assessments/v/{w.assessment.draft.public_id}/q/{w.assessment.prefilled_key}/refresh/",
+    ),
+    Visit("assessment-compare", "/assessments/dpia/compare/"),
+    Visit("assessment-compare-all", "/assessments/dpia/compare/?left=1&right=2&all=1"),
+]
+REGISTER_READ = [
+    Visit("register", "/register/"),
+    Visit("register-published", _register("published")),
+    Visit("register-draft", _register("draft")),
+    Visit(
+        "register-diff",
+        lambda w: f"/register/versions/{w.register.draft.public_id}/diff/{w.register.published.public_id}/",
+    ),
+]
+REPORTS_READ = [
+    Visit("reports", "/reports/"),
+    Visit("report", _report("report")),
+    Visit("report-in-review", _report("report_in_review")),
+    Visit("report-signed", _report("report_signed")),
+    Visit("report-tables", _report("report", "tables/")),
+    Visit("report-tables-two-way", _report("report", "tables/?table=two_way&show=flagged")),
+    Visit("report-tables-officers", _report("report", "tables/?table=officers")),
+    Visit("report-tables-profiles", _report("report", "tables/?table=profiles")),
+    Visit("report-tables-months", _report("report", "tables/?table=months")),
+]
 
 PAGES: dict[str, list[Visit]] = {
     "policy_officer": [
         *COMMON,
+        Visit("forbidden", "/audit/", status=403),
         Visit("profile-form", "/profiles/new/"),
         Visit("profile-form-errors", "/profiles/new/", step=_click("Concept opslaan")),
         Visit("profile-detail-draft", _detail("draft")),
@@ -71,7 +138,16 @@ PAGES: dict[str, list[Visit]] = {
         Visit("profile-compare", lambda w: f"/profiles/{w.second_version.public_id}/compare/"),
         Visit("impact", lambda w: f"/monitoring/impact/{w.draft.public_id}/"),
         Visit("monitoring-upload", "/monitoring/upload/"),
+        Visit("import-rejected", lambda w: f"/monitoring/imports/{w.import_run.public_id}/"),
         Visit("advice", "/monitoring/advice/"),
+        *GENERATION,
+        Visit("parameter-set-form", "/generation/parameter-sets/new/"),
+        Visit("parameter-set-form-errors", "/generation/parameter-sets/new/", step=_click("Opslaan als concept")),
+        Visit(
+            "parameter-set-draft", lambda w: f"/generation/parameter-sets/{w.generation.draft_parameter_set.public_id}/"
+        ),
+        *ASSESSMENTS,
+        Visit("assessment-section-saved", _assessment("draft", "s/A02/"), step=_click("Onderdeel opslaan")),
     ],
     "reviewer": [
         *COMMON,
@@ -79,10 +155,12 @@ PAGES: dict[str, list[Visit]] = {
         Visit("profile-detail-in-review", _detail("in_review")),
         Visit("profile-reject-without-reason", _detail("in_review"), step=_click("Afwijzen")),
         Visit("profile-approve-confirm", _detail("in_review"), step=_click("Goedkeuren")),
-        Visit("reports", "/reports/"),
-        Visit("report", lambda w: f"/reports/{w.report.public_id}/"),
+        *REPORTS_READ,
         Visit("follow-ups", "/reports/follow-ups/"),
         Visit("advice", "/monitoring/advice/"),
+        *GENERATION,
+        *ASSESSMENTS,
+        *REGISTER_READ,
     ],
     "dpo": [
         *COMMON,
@@ -91,17 +169,35 @@ PAGES: dict[str, list[Visit]] = {
         Visit("profile-return-without-reason", _detail("in_review"), step=_click("Terugsturen naar de auteur (FG)")),
         Visit("audit", "/audit/"),
         Visit("audit-verify", "/audit/verify/"),
-        Visit("reports", "/reports/"),
-        Visit("report", lambda w: f"/reports/{w.report.public_id}/"),
+        *REPORTS_READ,
+        Visit("import-rejected", lambda w: f"/monitoring/imports/{w.import_run.public_id}/"),
+        *GENERATION,
+        *ASSESSMENTS,
+        *REGISTER_READ,
     ],
-    "register_editor": [*COMMON, Visit("profile-detail-active", _detail("active"))],
+    "register_editor": [
+        *COMMON,
+        Visit("profile-detail-active", _detail("active")),
+        *REGISTER_READ,
+        Visit("register-edit", _register("draft", "edit/")),
+        Visit(
+            "register-edit-errors",
+            _register("draft", "edit/"),
+            step=_fill_and_click("Begindatum (begin_date)", "2017", "Opslaan"),
+        ),
+        Visit("register-translations", _register("draft", "translations/")),
+        Visit("export-progress", lambda w: f"/exports/{w.register.export.public_id}/"),
+        *ASSESSMENTS,
+    ],
     "auditor": [
         *COMMON,
         Visit("profile-detail-active", _detail("active")),
         Visit("audit", "/audit/"),
         Visit("audit-filtered", "/audit/?event_type=profile.refused"),
-        Visit("reports", "/reports/"),
-        Visit("report", lambda w: f"/reports/{w.report.public_id}/"),
+        *REPORTS_READ,
+        Visit("import-rejected", lambda w: f"/monitoring/imports/{w.import_run.public_id}/"),
+        *GENERATION,
+        *ASSESSMENTS,
     ],
     "admin": [
         *COMMON,
@@ -110,10 +206,17 @@ PAGES: dict[str, list[Visit]] = {
         Visit("catalogue-retire", "/profiles/catalogues/application_location/SRPBM/retire/"),
         Visit("audit", "/audit/"),
         Visit("monitoring-upload", "/monitoring/upload/"),
-        Visit("reports", "/reports/"),
+        Visit("import-rejected", lambda w: f"/monitoring/imports/{w.import_run.public_id}/"),
+        *REPORTS_READ,
+        Visit("assessments", "/assessments/"),
+        Visit("api-docs", "/api/docs/"),
     ],
 }
-ANONYMOUS = [Visit("login", "/login/")]
+ANONYMOUS = [
+    Visit("login", "/login/"),
+    Visit("register-public", "/algoritmeregister/"),
+    Visit("register-public-en", "/algoritmeregister/en/"),
+]
 
 # Pages whose screenshots are looked at by people (issue 12): role → page names.
 SCREENSHOTS = {
@@ -123,12 +226,171 @@ SCREENSHOTS = {
 }
 
 
-@pytest.fixture
-def world(users, make_profile):
-    from profiles.services import profile_new_version, profile_transition
-    from reports.services import report_generate, report_request
+def _generation_world(users) -> SimpleNamespace:
+    """Records over the past years, an approved parameter set and a completed run, through
+    the services (the run as the worker runs it); a second set left in draft."""
+    from generation.services import parameter_set_create, parameter_set_transition, run_execute, run_request
+    from monitoring.models import MonitoringRecord
+    from tests.generation.helpers import group
+
+    records = group(10, nat="SUR") + group(10, nat="NGA", hits=5) + group(30, loc="MACAS", purpose="business")
+    # Bulk rows as the generation tests make them: the import service's checks are not
+    # what these pages are about, and it would take longer than the pages themselves.
+    MonitoringRecord.objects.bulk_create(
+        [
+            MonitoringRecord(application_id=f"G-{i}", advice="regular", officer_id="O-1", **r)
+            for i, r in enumerate(records)
+        ]
+    )
+    officer, reviewer = users["policy_officer"], users["reviewer"]
+    ps = parameter_set_create(
+        actor=officer,
+        name="Toegankelijkheid",
+        min_group_size=10,
+        chance_max_hit_rate=0.1,
+        chance_max_refusal_rate=0.2,
+        risk_min_hit_rate=0.3,
+    )
+    ps = parameter_set_transition(actor=officer, parameter_set=ps, action="submit")
+    ps = parameter_set_transition(actor=reviewer, parameter_set=ps, action="approve", comment="Drempels nagekeken.")
+    run = run_request(actor=officer, origin="portal", parameter_set=ps, enqueue=False)
+    run = run_execute(run_id=run.pk, job_id=run.job_id)
+    draft_ps = parameter_set_create(
+        actor=officer,
+        name="Strenger",
+        min_group_size=50,
+        chance_max_hit_rate=0.05,
+        chance_max_refusal_rate=0.1,
+        risk_min_hit_rate=0.4,
+    )
+    return SimpleNamespace(parameter_set=ps, draft_parameter_set=draft_ps, run=run)
+
+
+def _assessment_world(users) -> SimpleNamespace:
+    """A DPIA whose first version is signed and whose second is a draft with one changed answer."""
+    from assessments import services
+
+    officer = users["policy_officer"]
+    dpia = services.assessment_ensure(actor=officer, kind="dpia")
+    first = dpia.versions.get()
+    services.section_save(
+        actor=officer, version=first, section_id="A01", answers={"dpia3.A01_proposal": {"text": "IOB geeft advies."}}
+    )
+    services.version_transition(actor=officer, version=first, action="submit")
+    services.version_transition(actor=users["dpo"], version=first, action="record_dpo_advice", advice="Positief.")
+    first = services.version_transition(actor=users["reviewer"], version=first, action="sign")
+    second = services.version_new(actor=officer, assessment=dpia)
+    services.section_save(
+        actor=officer,
+        version=second,
+        section_id="A01",
+        answers={"dpia3.A01_proposal": {"text": "IOB geeft een behandeladvies; de medewerker beslist."}},
+    )
+    # A proposal of the portal taken over, so that its "what changed" page has a source.
+    from assessments.questionsets import questionset_data
+    from prefill import registry
+
+    section = questionset_data(second.question_set).section("A09")
+    prefilled = next(q for q in section.questions if services.prefill_codes(q))
+    proposal = registry.proposal_compute(services.prefill_codes(prefilled))
+    services.prefill_accept_answer(actor=officer, version=second, key=prefilled.key, fingerprint=proposal.fingerprint)
+    services.assessment_ensure(actor=officer, kind="iama")
+    return SimpleNamespace(signed=first, draft=second, prefilled_key=prefilled.key)
+
+
+def _register_world(users) -> SimpleNamespace:
+    """A published first version of the register entry and a prefilled second draft, and a
+    queued export of it (its progress page)."""
+    from documents.exports import export_request
+    from register.services import version_create_draft, version_transition
+
+    editor, reviewer = users["register_editor"], users["reviewer"]
+    first = version_create_draft(actor=editor)
+    first = version_transition(actor=editor, version=first, action="submit")
+    first = version_transition(actor=reviewer, version=first, action="approve")
+    first = version_transition(actor=reviewer, version=first, action="publish")
+    second = version_create_draft(actor=editor, entry=first.entry)
+    export = export_request(
+        actor=editor, kind="register", fmt="pdf", params={"version": str(second.public_id)}, enqueue=False
+    )
+    return SimpleNamespace(published=first, draft=second, export=export)
+
+
+def _import_world(users):
+    """A rejected upload (a post the catalogue does not know), so that its page groups problems."""
+    import io
+
+    from monitoring.columns import COLUMNS, EXAMPLE_ROWS
+    from monitoring.models import ImportDoor
+    from monitoring.services import monitoring_records_import
+
+    rows = [dict(row) for row in EXAMPLE_ROWS]
+    rows[0]["application_location"] = "UAIEV"
+    lines = [",".join(COLUMNS)] + [",".join(row[name] for name in COLUMNS) for row in rows]
+    return monitoring_records_import(
+        actor=users["admin"],
+        door=ImportDoor.UPLOAD,
+        file_format="csv",
+        stream=io.BytesIO(("\n".join(lines) + "\n").encode()),
+        filename="maart.csv",
+    )
+
+
+def _report_world(users, active) -> SimpleNamespace:
+    """Three reports over the same records: generated, in review with one decision, and
+    signed off with a request to withdraw a profile (which fills the follow-up queue)."""
+    from reports.selectors import report_view
+    from reports.services import report_finding_record, report_generate, report_request, report_transition
     from tests.reports.conftest import small_dataset
     from tests.reports.helpers import records_create
+
+    dpo = users["dpo"]
+    rows = small_dataset()
+    for row in rows:
+        row["matched_profiles"] = row["matched_profiles"].replace("PROFILE", active.code)
+    records_create(rows)
+
+    def generated():
+        report = report_request(
+            actor=dpo, period_from="2025-01-01", period_to="2025-12-31", parameters={"min_cell": 5}, enqueue=False
+        )
+        return report_generate(report_id=report.pk, job_id=report.job_id)
+
+    def decide(report, finding, **extra):
+        report_finding_record(
+            actor=dpo,
+            report=report,
+            finding_id=finding["id"],
+            decision="mitigate",
+            note="Bespreken met de teamleider.",
+            **extra,
+        )
+
+    report = generated()
+    findings = report_view(report=report)["findings"]
+    in_review = report_transition(actor=dpo, report=generated(), action="start_review")
+    decide(in_review, findings[0])
+    signed = report_transition(actor=dpo, report=generated(), action="start_review")
+    decide(signed, findings[0], follow_ups=[{"kind": "withdraw_profile", "profile_code": active.code}])
+    signed = report_transition(actor=dpo, report=signed, action="sign_off")
+    return SimpleNamespace(report=report, in_review=in_review, signed=signed)
+
+
+@pytest.fixture
+def world(users, make_profile, monkeypatch):
+    from profiles.services import profile_new_version, profile_transition
+    from reports import services as report_services
+
+    # Drawing the report and review-record PDFs takes seconds each and no page shows their
+    # insides (they have their own tests): stand-ins with a real hash.
+    def pdf_stand_in(*, report_id, view, content_hash, **kwargs):
+        return _stand_in_pdf(f"report {report_id} {content_hash}")
+
+    def record_stand_in(*, report, view, decisions, signer, signed_at):
+        return _stand_in_pdf(f"review {report.public_id} {signer}")
+
+    monkeypatch.setattr(report_services, "pdf_document", pdf_stand_in)
+    monkeypatch.setattr(report_services, "review_record_pdf", record_stand_in)
 
     officer, reviewer, dpo = users["policy_officer"], users["reviewer"], users["dpo"]
     draft = make_profile(title="Studiereizen uit Suriname")
@@ -141,17 +403,29 @@ def world(users, make_profile):
     # A refused attempt, so that the trail shows one in words.
     with pytest.raises(DomainError):
         profile_transition(actor=dpo, profile=draft, action="approve")
-    rows = small_dataset()
-    for row in rows:
-        row["matched_profiles"] = row["matched_profiles"].replace("PROFILE", active.code)
-    records_create(rows)
-    report = report_request(
-        actor=dpo, period_from="2025-01-01", period_to="2025-12-31", parameters={"min_cell": 5}, enqueue=False
-    )
-    report = report_generate(report_id=report.pk, job_id=report.job_id)
+    reports = _report_world(users, active)
     return SimpleNamespace(
-        draft=draft, in_review=in_review, active=active, second_version=second_version, report=report
+        draft=draft,
+        in_review=in_review,
+        active=active,
+        second_version=second_version,
+        report=reports.report,
+        report_in_review=reports.in_review,
+        report_signed=reports.signed,
+        generation=_generation_world(users),
+        assessment=_assessment_world(users),
+        register=_register_world(users),
+        import_run=_import_world(users),
     )
+
+
+def _stand_in_pdf(text: str):
+    import hashlib
+
+    from documents.pdf import RenderedPdf
+
+    content = f"%PDF-1.7 stand-in {text}".encode()
+    return RenderedPdf(content=content, sha256=hashlib.sha256(content).hexdigest())
 
 
 def _check(page, visit: Visit, role: str, width: int, problems: list[str]) -> None:
@@ -189,7 +463,7 @@ def _walk(browser, live_server, role: str | None, visits: list[Visit], world: An
             page.wait_for_load_state()
         for visit in visits:
             response = page.goto(live_server.url + visit.url(world))
-            if response is None or response.status >= 400:
+            if response is None or response.status != visit.status:
                 problems.append(f"{role} {visit.name}: HTTP {response.status if response else '—'}")
                 continue
             page.wait_for_load_state("networkidle")
@@ -206,8 +480,8 @@ def test_every_page_of_a_role_passes_axe_and_fits_390_pixels(browser, live_serve
     assert not problems, "\n".join(problems)
 
 
-def test_the_sign_in_page_passes_axe_and_fits_390_pixels(browser, live_server, db):
-    problems = _walk(browser, live_server, None, ANONYMOUS, None)
+def test_the_public_pages_pass_axe_and_fit_390_pixels(browser, live_server, world):
+    problems = _walk(browser, live_server, None, ANONYMOUS, world)
     assert not problems, "\n".join(problems)
 
 

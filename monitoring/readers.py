@@ -94,7 +94,9 @@ def jsonl_rows(text: io.TextIOBase, out: list[dict[str, Any]]) -> Rows:
                 continue
             try:
                 record = json.loads(content)
-            except ValueError:
+            except (ValueError, RecursionError):
+                # RecursionError: a line nested a thousand levels deep (the decoder recurses
+                # once per level); it is as unreadable as any other bad line.
                 record = None
             if not isinstance(record, dict):
                 out.append(problem(line, None, "invalid_json"))

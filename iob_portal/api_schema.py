@@ -23,7 +23,6 @@ Which status when (the door's rules, not guesses):
 
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import force_instance
 from drf_spectacular.utils import OpenApiResponse
@@ -33,14 +32,15 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 
 from problems.openapi import ErrorResponseSerializer
 
+# English, like the rest of the schema's prose (a reference for developers).
 DESCRIPTIONS = {
-    400: _("Bad input: every problem is listed, each with its machine code (docs/api.md); nothing was changed."),
-    401: _("Not signed in: no session and no valid `Authorization: Token …` (code `not_authenticated`)."),
-    403: _("The role, or the four-eyes rule, forbids it (code `permission_denied` or the rule's own)."),
-    404: _("No such object, or a page past the end (code `not_found`)."),
-    409: _("The object's state does not allow it (e.g. `not_editable`, `invalid_state`)."),
-    413: _("The request body is too large (code `request_too_large`)."),
-    429: _("Too many failed sign-ins: locked for a while (code `account_locked`)."),
+    400: "Bad input: every problem is listed, each with its machine code (docs/api.md); nothing was changed.",
+    401: "Not signed in: no session and no valid token (`not_authenticated`, `authentication_failed`).",
+    403: "The role, or the four-eyes rule, forbids it (code `permission_denied` or the rule's own).",
+    404: "No such object (in the path or named in the body), or a page past the end (`not_found`).",
+    409: "The object's state does not allow it (e.g. `not_editable`, `invalid_state`).",
+    413: "The request body is too large (code `request_too_large`).",
+    429: "Too many failed sign-ins: locked for a while (code `account_locked`).",
 }
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -113,7 +113,7 @@ class PortalAutoSchema(AutoSchema):
         wanted = {str(code) for code in self.error_statuses()}
         for code in sorted(wanted | {c for c in responses if c.isdigit() and 400 <= int(c) < 500}):
             given = responses.get(code, {})
-            description = given.get("description") or str(DESCRIPTIONS.get(int(code), ""))
+            description = given.get("description") or DESCRIPTIONS.get(int(code), "")
             responses[code] = self._get_response_for_code(
                 OpenApiResponse(ErrorResponseSerializer, description=description), code
             )
@@ -241,6 +241,33 @@ def _monitoring_record(every: dict[str, list[str]]) -> dict[str, Any]:
     }
 
 
+def _profile_input(schema: dict[str, Any] | None, *, creating: bool, characteristics: list[str]) -> None:
+    """The profile's own rules the serializer leaves to the validator (every field is
+    optional there so that one answer lists every problem): a title that is not blank,
+    dates as YYYY-MM-DD, seven characteristics at most once each, and on creation the
+    fields without which no profile is valid."""
+    if not schema:
+        return
+    properties = schema.get("properties", {})
+    if "title" in properties:
+        properties["title"].update({"minLength": 1, "pattern": r"\S"})
+    if "criteria" in properties:
+        properties["criteria"]["maxItems"] = len(characteristics)
+    for day in ("valid_from", "valid_until"):
+        if day in properties:
+            properties[day]["pattern"] = DATE_PATTERN
+            if creating:
+                properties[day].pop("nullable", None)
+    if creating:
+        schema["required"] = ["kind", "title", "criteria", "valid_from", "valid_until"]
+        schema["description"] = (
+            "The body of POST /api/profiles/ (docs/api.md). A body without a required field is "
+            "still answered with every problem listed (400), not only the first."
+        )
+        if "criteria" in properties:
+            properties["criteria"]["minItems"] = 1
+
+
 def _references(node: Any, found: set[str]) -> None:
     if isinstance(node, dict):
         ref = node.get("$ref")
@@ -283,10 +310,13 @@ def strict_request_bodies(result: dict[str, Any], generator, request, public) ->
     if "Criterion" in schemas:
         schemas["Criterion"] = _criterion(characteristics, offered)
     for name in ("ProfileInput", "PatchedProfileInput"):
-        criteria = schemas.get(name, {}).get("properties", {}).get("criteria")
-        if criteria is not None:
-            # Seven characteristics, each at most once.
-            criteria["maxItems"] = len(characteristics)
+        _profile_input(schemas.get(name), creating=name == "ProfileInput", characteristics=characteristics)
+    evidence = schemas.get("Evidence", {}).get("properties", {})
+    for rate in ("chain_hit_rate", "refusal_rate"):
+        if rate in evidence:
+            evidence[rate].update({"minimum": 0, "maximum": 1})  # invalid_rate
+    if "group_size" in evidence:
+        evidence["group_size"]["minimum"] = 0
 
     if "AdviceApplicationInput" in schemas:
         schemas["AdviceApplicationInput"] = _application(characteristics, every, list(PARTY_COLUMNS))

@@ -15,13 +15,9 @@ CODE_PATTERN = r"^[a-z][a-z0-9_]*$"
 
 
 class ProblemSerializer(serializers.Serializer):
-    code = serializers.RegexField(
-        CODE_PATTERN, help_text=_("Stable machine code, e.g. too_few_characteristics (docs/api.md).")
-    )
+    code = serializers.RegexField(CODE_PATTERN, help_text=_("Stable machine code, e.g. too_few_characteristics."))
     detail = serializers.CharField(help_text=_("Message in the request's language (Dutch or English)."))
-    attr = serializers.CharField(
-        allow_null=True, help_text=_("The field concerned, e.g. criteria.0.values; null for the whole request.")
-    )
+    attr = serializers.CharField(allow_null=True, help_text=_("The field concerned, e.g. criteria.0.values."))
 
 
 class ErrorResponseSerializer(serializers.Serializer):

@@ -15,6 +15,7 @@ import io
 import json
 import os
 import re
+from collections import Counter
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -41,6 +42,18 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
+# What the files got, for the figures in docs/security.md (printed with `-s`).
+OUTCOMES: Counter = Counter()
+CODES: Counter = Counter()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _figures():
+    yield
+    total = sum(OUTCOMES.values())
+    print(f"\nimporter fuzz: {total} files; {dict(OUTCOMES)}; first codes: {dict(CODES.most_common())}")
+
+
 GOOD_CSV = csv_bytes(records(3))
 GOOD_JSONL = jsonl_bytes(records(3))
 
@@ -64,6 +77,9 @@ def _assert_clear_outcome(users, data: bytes, file_format: str) -> str:
     refusals_before = AuditEvent.objects.filter(event_type__in=REFUSED_EVENTS).count()
     run = _import(users, data, file_format)
     after = MonitoringRecord.objects.count()
+    OUTCOMES[f"{file_format} {run.status}"] += 1
+    if run.problems:
+        CODES[run.problems[0]["code"]] += 1
     if run.status == ImportStatus.IMPORTED:
         assert after == before + run.inserted_count
         assert run.row_count == run.inserted_count + run.updated_count + run.unchanged_count
@@ -270,9 +286,11 @@ def test_the_api_batch_refuses_any_bad_json_with_codes(users, batch):
     client.force_authenticate(users["policy_officer"])
     before = MonitoringRecord.objects.count()
     response = client.post("/api/monitoring-records/", json.dumps(batch), content_type="application/json")
+    OUTCOMES[f"api batch {response.status_code}"] += 1
     assert response.status_code == 400, response.content[:500]
     body = response.json()
-    assert body["type"] == "validation_error" and body["errors"]
+    # NaN or Infinity is not JSON: the parser refuses the body (`parse_error`, a client error).
+    assert body["type"] in ("validation_error", "client_error") and body["errors"]
     assert all(CODE.match(e["code"]) and e["detail"] for e in body["errors"])
     assert MonitoringRecord.objects.count() == before
 
@@ -296,6 +314,7 @@ def _advise_page(client, data: bytes, language: str = "en"):
 def test_the_advice_page_answers_any_csv_with_advice_or_a_clear_refusal(client, users, data):
     client.force_login(users["policy_officer"])
     response = _advise_page(client, data)
+    OUTCOMES[f"advice page {response.status_code}"] += 1
     assert response.status_code in (200, 400), response.status_code
     if response.status_code == 200:
         assert response["Content-Type"].startswith("text/csv")
@@ -332,3 +351,39 @@ def test_unreadable_advice_files_are_refused_with_a_code_in_both_languages(clien
         call_command("advise", str(source), "--out", str(tmp_path / "out.csv"), "--language", "en")
     assert re.search(r": [a-z_]+: ", str(refused.value)), str(refused.value)
     assert not (tmp_path / "out.csv").exists()
+
+
+# --- the other JSON files and fields: a parameter set for generation, an export's params ---------
+
+
+@settings(FUZZ, max_examples=max(10, EXAMPLES // 3))
+@given(
+    content=st.one_of(
+        st.binary(max_size=512),
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
+            lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=6),
+            max_leaves=20,
+        ).map(lambda value: json.dumps(value).encode()),
+        st.just(b"[" * 100_000),
+    )
+)
+def test_generate_profiles_refuses_any_bad_parameter_file_with_a_message(users, tmp_path_factory, content):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path_factory.mktemp("params") / "params.json"
+    path.write_bytes(content)
+    try:
+        call_command(
+            "generate_profiles", "--params", str(path), "--dry-run", stdout=io.StringIO(), stderr=io.StringIO()
+        )
+    except CommandError as error:
+        assert str(error).strip()
+
+
+def test_an_export_asked_with_params_nested_100000_deep_is_refused_not_a_500(client, users):
+    client.force_login(users["policy_officer"])
+    response = client.post(
+        reverse("documents:export-start"), {"kind": "profile", "format": "pdf", "params": "[" * 100_000}
+    )
+    assert response.status_code in (302, 403, 404)

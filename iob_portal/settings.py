@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "iob_portal.limits.ApiBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # A NUL in an API query string gets the API's JSON 400 (PostgreSQL cannot compare it).
+    "iob_portal.parsers.ApiNulGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

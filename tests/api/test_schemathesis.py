@@ -43,9 +43,20 @@ def _schema_dict() -> dict:
 
 @pytest.fixture
 def wsgi_app():
+    """The project's WSGI handler, kept from closing the test's database connection at the
+    end of each request (as Django's own test client does), so that every request sees and
+    rolls back with the test's transaction."""
+    from django.core.signals import request_finished, request_started
     from django.core.wsgi import get_wsgi_application
+    from django.db import close_old_connections
 
-    return get_wsgi_application()
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield get_wsgi_application()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def _strategy(operation, seeds: dict[str, str]):

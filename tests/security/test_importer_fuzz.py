@@ -190,6 +190,8 @@ NASTY_JSONL = {
     "a lone surrogate": b'{"application_id": "\\ud800"}\n',
     "cut mid-record": GOOD_JSONL[:-20],
     "NUL byte": GOOD_JSONL.replace(b"NGA", b"NG\x00A", 1),
+    "a NUL written as \\u0000": GOOD_JSONL.replace(b"O-1", b"O-\\u00001", 1),
+    "a NUL in a key": GOOD_JSONL.replace(b'"officer_id"', b'"officer\\u0000id"', 1),
     "random bytes": bytes(range(256)) * 8,
 }
 

@@ -122,10 +122,10 @@ class PortalAutoSchema(AutoSchema):
 
 # --- request bodies as strict as the validator ---------------------------------------
 
-MAX_BATCH = 10_000  # advice.services.MAX_BATCH, monitoring.services.MAX_API_RECORDS
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
-# An id a spreadsheet would not read as a formula (application_input.FORMULA_START).
-NOT_FORMULA_PATTERN = r"^[^=+\-@\t\r]"
+# An officer id a spreadsheet would not read as a formula (application_input.officer_id_check:
+# after stripping, it may be empty or start with anything but = + - @).
+NOT_FORMULA_PATTERN = r"^\s*(?:[^=+\-@\s]|$)"
 
 
 def _catalogue() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
@@ -301,6 +301,8 @@ def _operation(result: dict[str, Any], path: str, method: str) -> dict[str, Any]
 
 def strict_request_bodies(result: dict[str, Any], generator, request, public) -> dict[str, Any]:
     """Postprocessing hook: the validator's limits where the serializers take plain JSON."""
+    from advice.services import MAX_BATCH
+    from monitoring.services import MAX_API_RECORDS
     from profiles.application_input import CHARACTERISTICS, PARTY_COLUMNS
 
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
@@ -335,7 +337,7 @@ def strict_request_bodies(result: dict[str, Any], generator, request, public) ->
         batch = _operation(result, "/api/monitoring-records/", "post")
         if batch:
             body = batch["requestBody"]["content"]["application/json"]["schema"]
-            body.update({"minItems": 1, "maxItems": MAX_BATCH})
+            body.update({"minItems": 1, "maxItems": MAX_API_RECORDS})
 
     errors = schemas.get("ErrorResponse", {}).get("properties", {}).get("errors")
     if errors is not None:

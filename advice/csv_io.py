@@ -56,11 +56,25 @@ def advice_csv(
 
 
 def _advice_csv(state: Any, source: Any, target: Any) -> int:
+    """A file the csv module or the decoder cannot read (a NUL byte, a field over the
+    size limit, a quote left open, UTF-16 or Latin-1) is refused with the problems found
+    so far and the one that stopped the reading, never an unhandled error."""
+    problems: list[Problem] = []
+    reader = csv.reader(source)
+    try:
+        return _advise_rows(state, reader, target, problems)
+    except csv.Error as error:
+        stop = input_problem("malformed_row", f"row {reader.line_num}", detail=str(error))
+    except UnicodeDecodeError:
+        stop = input_problem("invalid_encoding", f"row {reader.line_num + 1}")
+    raise DomainError([*problems[: _CSV_PROBLEMS_SHOWN - 1], stop])
+
+
+def _advise_rows(state: Any, reader: Any, target: Any, problems: list[Problem]) -> int:
     texts = reason_texts()
     today = timezone.localdate()
-    reader = csv.reader(source)
     header = [h.strip() for h in next(reader, [])]
-    problems = header_problems(header)
+    problems.extend(header_problems(header))
     if problems:
         raise DomainError(problems)
     writer = SafeWriter(target)

@@ -53,7 +53,7 @@ def version_out(request: Any, v: AssessmentVersion) -> dict[str, Any]:
 class AssessmentListApi(APIView):
     permission_classes = [CanView]
 
-    @extend_schema(responses=OpenApiTypes.OBJECT, tags=["assessments"])
+    @extend_schema(responses={200: {"type": "array", "items": {"type": "object"}}}, tags=["assessments"])
     def get(self, request):
         out = []
         for a in selectors.assessment_list():

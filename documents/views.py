@@ -25,7 +25,7 @@ def _back(request) -> str:
 def export_start(request):
     try:
         params = json.loads(request.POST.get("params") or "{}")
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than the decoder recurses
         params = []  # not an object: the service refuses it with invalid_export_params
     try:
         export = export_request(

@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "iob_portal.limits.ApiBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # A NUL in an API query string gets the API's JSON 400 (PostgreSQL cannot compare it).
+    "iob_portal.parsers.ApiNulGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -209,7 +211,8 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
+    # Every operation's real error answers, with the one error component (iob_portal/api_schema.py).
+    "DEFAULT_SCHEMA_CLASS": "iob_portal.api_schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "iob_portal.api_errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -242,7 +245,12 @@ SPECTACULAR_SETTINGS = {
         "ErrorCode429Enum": "drf_standardized_errors.openapi_serializers.ErrorCode429Enum.choices",
         "ErrorCode500Enum": "drf_standardized_errors.openapi_serializers.ErrorCode500Enum.choices",
     },
-    "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
+    # The API takes JSON bodies only in its schema: forms would flatten the nested bodies.
+    "PARSER_WHITELIST": ["iob_portal.parsers.BoundedJSONParser"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "iob_portal.api_schema.strict_request_bodies",
+    ],
 }
 
 # --- Celery ---------------------------------------------------------------------

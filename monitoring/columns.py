@@ -148,9 +148,13 @@ EXAMPLE_ROWS: tuple[dict[str, str], ...] = (
 
 
 def problem(row: int, column: str | None, code: str, value: Any = None, **params: Any) -> dict[str, Any]:
+    # A NUL (a JSON key or value may hold one as \u0000) cannot be stored in PostgreSQL's
+    # jsonb: the report shows U+FFFD in its place.
+    if column is not None and "\x00" in column:
+        column = column.replace("\x00", "\ufffd")
     entry: dict[str, Any] = {"row": row, "column": column, "code": code}
     if value is not None:
-        text = str(value)
+        text = str(value).replace("\x00", "\ufffd")
         entry["value"] = text if len(text) <= _VALUE_SHOWN else text[:_VALUE_SHOWN] + "…"
     if params:
         entry["params"] = params
@@ -376,4 +380,9 @@ def record_values(record: dict[str, Any], row: int, out: list[dict[str, Any]]) -
         if problems:
             out.extend(problems)
             return None
-    return [json_text(record.get(name)) for name in COLUMNS]
+    values = [json_text(record.get(name)) for name in COLUMNS]
+    if any("\x00" in value for value in values):  # written as \u0000 in the JSON
+        found = [name for name, value in zip(COLUMNS, values, strict=True) if "\x00" in value]
+        out.extend(problem(row, name, "nul_character") for name in found)
+        return None
+    return values

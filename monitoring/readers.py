@@ -52,9 +52,22 @@ def text_stream(hashing: HashingReader) -> io.TextIOWrapper:
     return io.TextIOWrapper(io.BufferedReader(hashing, 1 << 16), encoding="utf-8-sig", newline="")
 
 
+class NulCharacter(Exception):
+    """A NUL in the text: no value may hold one (PostgreSQL's text and jsonb refuse it)."""
+
+
+def _without_nul(lines: Iterator[str]) -> Iterator[str]:
+    for line in lines:
+        if "\x00" in line:
+            raise NulCharacter
+        yield line
+
+
 def csv_rows(text: io.TextIOBase, out: list[dict[str, Any]]) -> Rows:
     csv.field_size_limit(1 << 20)
-    reader = csv.reader(text)
+    # A NUL ends the reading, like a byte that is not UTF-8: the file is UTF-16 or binary,
+    # or damaged, and the rows after it cannot be trusted.
+    reader = csv.reader(_without_nul(iter(text)))
     row = 1
     try:
         header = next(reader, None)
@@ -82,6 +95,8 @@ def csv_rows(text: io.TextIOBase, out: list[dict[str, Any]]) -> Rows:
             yield row, pick(fields)
     except UnicodeDecodeError:
         out.append(problem(row + 1, None, "invalid_encoding"))
+    except NulCharacter:
+        out.append(problem(row + 1, None, "nul_character"))
     except csv.Error as error:
         out.append(problem(row + 1, None, "malformed_row", detail=str(error)))
 
@@ -92,9 +107,15 @@ def jsonl_rows(text: io.TextIOBase, out: list[dict[str, Any]]) -> Rows:
         for line, content in enumerate(text, 1):
             if not content.strip():
                 continue
+            if "\x00" in content:
+                out.append(problem(line, None, "nul_character"))
+                yield line, None
+                continue
             try:
                 record = json.loads(content)
-            except ValueError:
+            except (ValueError, RecursionError):
+                # RecursionError: a line nested a thousand levels deep (the decoder recurses
+                # once per level); it is as unreadable as any other bad line.
                 record = None
             if not isinstance(record, dict):
                 out.append(problem(line, None, "invalid_json"))

@@ -156,6 +156,7 @@ def _messages() -> dict[str, str]:
         "duplicate_column": _("The column “%(column)s” appears more than once."),
         "empty_file": _("The file holds no records."),
         "invalid_encoding": _("The file is not UTF-8 text."),
+        "nul_character": _("This row holds a NUL character, which no text value may hold (a UTF-16 or binary file?)."),
         "malformed_row": _("This row could not be read: %(detail)s"),
         "wrong_field_count": _("This row has %(found)s fields where the header has %(expected)s."),
         "invalid_json": _("This line is not a JSON object."),

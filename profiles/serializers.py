@@ -16,6 +16,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from problems import DomainError, Problem
+from problems.openapi import ErrorResponseSerializer  # noqa: F401 - the API's one error shape, for the views
 
 from .characteristics import Characteristic
 from .models import Profile, ProfileKind, ProfileOrigin, ProfileStatus, ProfileTransition, Track
@@ -347,19 +348,6 @@ def _date(value) -> str | None:
 
 def _float(value) -> float | None:
     return float(value) if value is not None else None
-
-
-class ProblemSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text=_("Stable machine code, e.g. too_few_characteristics."))
-    detail = serializers.CharField(help_text=_("Message in the request's language (Dutch or English)."))
-    attr = serializers.CharField(allow_null=True, help_text=_("The field concerned, e.g. criteria.0.values."))
-
-
-class ErrorResponseSerializer(serializers.Serializer):
-    """Every error answer: each problem listed, not only the first."""
-
-    type = serializers.ChoiceField(choices=["validation_error", "client_error", "server_error"])
-    errors = ProblemSerializer(many=True)
 
 
 # --- Drafts: comments and take-over ---------------------------------------------------------------

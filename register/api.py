@@ -119,7 +119,7 @@ def _get(id) -> EntryVersion:
 class VersionListApi(APIView):
     permission_classes = [CanView]
 
-    @extend_schema(responses={200: VersionOutput}, operation_id="register_versions_list")
+    @extend_schema(responses={200: type(VersionOutput)(many=True)}, operation_id="register_versions_list")
     def get(self, request):
         """Versions of the entry, newest first."""
         entry = selectors.entry_current()

@@ -48,7 +48,7 @@ class Command(BaseCommand):
                     try:
                         with open(options["params"], encoding="utf-8") as handle:
                             parameters = json.load(handle)
-                    except (OSError, ValueError) as error:
+                    except (OSError, ValueError, RecursionError) as error:
                         raise CommandError(f"--params: cannot read {options['params']}: {error}") from error
                     if not options["dry_run"]:
                         self.stderr.write(

@@ -213,6 +213,8 @@ class ProfileCommentsApi(GenericAPIView):
     serializer_class = DraftCommentOutputSerializer
     permission_classes = [CanView]
     queryset = Profile.objects.none()  # tells the schema what the path's id names
+    # A draft's comments are few and answered whole, as a plain list: no page envelope.
+    pagination_class = None
 
     @extend_schema(
         responses={200: DraftCommentOutputSerializer(many=True), **_errors(401, 403, 404)}, tags=["profile workflow"]

@@ -5,7 +5,7 @@ and Redis, with production settings, driven by locust (`bench/load/locustfile.py
     .venv/bin/python bench/load_bench.py --users 50 --run-time 120 --workers 3
 
 What it does:
-1. drops and creates the database `--database` (default iob_drafts_load) on the
+1. drops and creates the database `--database` (default iob_load) on the
    PostgreSQL server of `--postgres`, migrates it and runs `seed_demo --records N`, then
    makes one bias report (`bias_report`) so that there is a report page to read;
 2. checks Redis (`--redis`, a database of its own) and clears that database;
@@ -43,7 +43,7 @@ BIN = Path(PYTHON).parent
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432", help="server URL, no database")
-    parser.add_argument("--database", default="iob_drafts_load")
+    parser.add_argument("--database", default="iob_load")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/5", help="a Redis database of this run alone")
     parser.add_argument("--records", type=int, default=20_000, help="synthetic monitoring records to seed")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers")

@@ -11,8 +11,9 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-# The keys of v1_0.json, written out here independently of register/standard.py.
-API_KEYS = {
+# The fields of publication standard 1.0 in the standard's order, written out here
+# independently of register/standard.py (the standard's tests compare the two).
+FIELD_ORDER = [
     "name",
     "description_short",
     "organization",
@@ -43,7 +44,10 @@ API_KEYS = {
     "source_id",
     "tags",
     "lars",
-}
+    "publication_dt",
+]
+# The keys of v1_0.json: every field but the register's own publication time.
+API_KEYS = set(FIELD_ORDER) - {"publication_dt"}
 API_REQUIRED = {"name", "description_short", "organization", "status", "contact_email", "publication_category", "lang"}
 TOKEN = "test-token"
 ORG = "bz"

@@ -22,6 +22,8 @@ from register.standard import (
     to_plain,
 )
 
+from .register_server import FIELD_ORDER as ORDER
+
 # The contract, written out independently (docs/algorithm-register.md section 1): key -> max after stripping HTML.
 MAXIMA = {
     "name": 100,
@@ -57,39 +59,6 @@ RICH = {
     "methods_and_models",
 }
 URLS = {"website", "url", "process_index_url", "publiccode"}
-ORDER = [
-    "name",
-    "description_short",
-    "organization",
-    "category",
-    "status",
-    "begin_date",
-    "end_date",
-    "contact_email",
-    "website",
-    "publication_category",
-    "url",
-    "goal",
-    "proportionality",
-    "human_intervention",
-    "risks",
-    "lawful_basis",
-    "lawful_basis_grouping",
-    "process_index_url",
-    "impacttoetsen",
-    "impacttoetsen_grouping",
-    "source_data",
-    "source_data_grouping",
-    "methods_and_models",
-    "provider",
-    "publiccode",
-    "lang",
-    "standard_version",
-    "source_id",
-    "tags",
-    "lars",
-    "publication_dt",
-]
 
 
 def codes(fields, **kw):
